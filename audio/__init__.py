@@ -1,0 +1,1 @@
+"""The belcoach engine: sources, VAD, streaming transcription, events. Never imports Qt."""

@@ -1,0 +1,183 @@
+"""The call engine: source → VAD per channel → segmenter → ASR worker → event bus.
+
+Live and replay run this same code; only the source differs. The engine
+thread reads blocks, runs the cheap per-channel analysis (VAD now, more
+analysers later) and hands utterances to the ASR worker; alerts that need no
+words never wait for Whisper.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from belcoach.audio.asr_worker import AsrWorker
+from belcoach.audio.blocks import AudioSource
+from belcoach.audio.bus import EventBus
+from belcoach.audio.events import CallEnded, CallStarted, Channel, EngineStatus, Event
+from belcoach.audio.segmenter import SegmenterConfig, SpeechSegmenter, Utterance
+from belcoach.audio.transcriber import Transcriber
+from belcoach.audio.vad import SileroSession, StreamingVad
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """Everything the engine needs to know, decided before it starts (STYLE S3).
+
+    Attributes:
+        language: the call's language code, already validated.
+        model: the model's name, for the call-started event.
+        segmenter: VAD and utterance thresholds.
+        paced: True when the source delivers audio in real time (live or
+            ``--realtime``): then the ASR queue never blocks the source and
+            latencies are measured.
+        asr_behind_seconds: backlog of untranscribed speech that raises a
+            status warning in paced mode.
+    """
+
+    language: str
+    model: str = ""
+    segmenter: SegmenterConfig = field(default_factory=SegmenterConfig)
+    paced: bool = False
+    asr_behind_seconds: float = 8.0
+
+
+class CallEngine:
+    """Runs one call from a source to the end, publishing events on a bus.
+
+    Args:
+        source: the audio (a recorded file or live devices).
+        transcriber: used only by the ASR worker thread.
+        bus: where every event goes.
+        config: the engine's settings.
+        vad_session: a shared Silero session (created if not given).
+    """
+
+    def __init__(
+        self,
+        source: AudioSource,
+        transcriber: Transcriber,
+        bus: EventBus,
+        config: EngineConfig,
+        *,
+        vad_session: SileroSession | None = None,
+    ) -> None:
+        self._source = source
+        self._bus = bus
+        self.config = config
+        session = vad_session or SileroSession()
+        self._vads = {ch: StreamingVad(session) for ch in Channel}
+        self._segmenters = {ch: SpeechSegmenter(ch, config.segmenter) for ch in Channel}
+        self._clock_offset: float | None = None  # monotonic time minus audio time
+        self._asr = AsrWorker(
+            transcriber,
+            bus.publish,
+            latency_of=self._latency_of if config.paced else None,
+        )
+        self._behind_reported = False
+        self.audio_seconds = 0.0
+        self.stats: dict[str, float] = {}
+
+    def run(self, stop: threading.Event | None = None, *, on_progress: Progress | None = None) -> None:
+        """Process the whole call on the calling thread; return when it has ended.
+
+        Raises whatever the source raises for unreadable audio, after the
+        events so far have been published and the transcriber has finished
+        what it had (nothing said before the damage is lost).
+        """
+        stop = stop or threading.Event()
+        cfg = self.config
+        self._bus.publish(
+            CallStarted(
+                0.0,
+                None,
+                source=self._source.description,
+                language=cfg.language,
+                model=cfg.model,
+                duration=self._source.duration,
+            )
+        )
+        self._asr.start()
+        started = time.perf_counter()
+        reason = "end_of_audio"
+        try:
+            for block in self._source.blocks(stop):
+                self._clock_offset = time.monotonic() - (block.t + block.duration)
+                for ch, samples in ((Channel.AGENT, block.agent), (Channel.CUSTOMER, block.customer)):
+                    frames = self._vads[ch].feed(block.t, samples)
+                    events, jobs = self._segmenters[ch].feed(frames)
+                    self._emit(events, jobs)
+                self.audio_seconds = block.t + block.duration
+                if cfg.paced:
+                    self._check_backlog()
+                if on_progress is not None:
+                    on_progress(self._progress_point())
+                if stop.is_set():
+                    reason = "stopped"
+                    break
+        except BaseException:
+            reason = "error"
+            raise
+        finally:
+            for ch in Channel:
+                self._emit(*self._segmenters[ch].finish())
+            self._asr.close()
+            self._bus.publish(CallEnded(self.audio_seconds, None, reason=reason))
+            elapsed = time.perf_counter() - started
+            self.stats = {
+                "audio_seconds": self.audio_seconds,
+                "wall_seconds": elapsed,
+                "asr_busy_seconds": self._asr.busy_seconds,
+                "asr_passes": float(self._asr.passes),
+                "skipped_interims": float(self._asr.skipped_interims),
+            }
+            if on_progress is not None:
+                on_progress(self.audio_seconds)
+
+    def _emit(self, events: list[Event], jobs: list[Utterance]) -> None:
+        for event in events:
+            self._bus.publish(event)
+        for job in jobs:
+            self._asr.submit(job, block=not self.config.paced)
+
+    def _progress_point(self) -> float:
+        """Audio time up to which everything has been transcribed (roughly)."""
+        done = self._asr.processed_until
+        if not self._asr.backlog_seconds():
+            return self.audio_seconds
+        return min(done.values(), default=0.0)
+
+    def _latency_of(self, speech_end: float) -> float | None:
+        if self._clock_offset is None:
+            return None
+        return time.monotonic() - (speech_end + self._clock_offset)
+
+    def _check_backlog(self) -> None:
+        backlog = self._asr.backlog_seconds()
+        limit = self.config.asr_behind_seconds
+        if backlog > limit and not self._behind_reported:
+            self._behind_reported = True
+            self._bus.publish(
+                EngineStatus(
+                    self.audio_seconds,
+                    None,
+                    level="warning",
+                    code="asr_behind",
+                    message=f"Transcription is {backlog:.0f} s behind; alerts keep working.",
+                    details={"backlog_seconds": round(backlog, 1)},
+                )
+            )
+        elif backlog < limit / 2 and self._behind_reported:
+            self._behind_reported = False
+            self._bus.publish(
+                EngineStatus(
+                    self.audio_seconds, None, code="asr_caught_up", message="Transcription caught up."
+                )
+            )

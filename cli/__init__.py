@@ -1,0 +1,1 @@
+"""The ``belcoach`` command line."""

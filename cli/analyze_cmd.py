@@ -1,0 +1,144 @@
+"""``belcoach analyze``: run the engine on a recorded call and write its events.
+
+Prints the transcript (both sides, by time) to stdout, shows a progress bar on
+stderr, and with ``--events`` writes every event as JSON Lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from belcoach.audio.events import Event, Transcript
+from belcoach.audio.jsonl import JsonlWriter
+from belcoach.core.errors import ConfigError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``analyze`` command."""
+    p = sub.add_parser(
+        "analyze",
+        help="transcribe and analyse a recorded call",
+        description=(
+            "Analyse a recorded call: a stereo file (left = agent, right = customer) "
+            "or two mono files. Nothing leaves this PC."
+        ),
+    )
+    p.add_argument("call", nargs="?", type=Path, help="stereo call file (WAV/FLAC/OGG/MP3)")
+    p.add_argument("--demo", action="store_true", help="analyse the embedded demo call")
+    p.add_argument("--agent", type=Path, help="mono file with the agent's side")
+    p.add_argument("--customer", type=Path, help="mono file with the customer's side")
+    p.add_argument(
+        "--agent-channel",
+        choices=("left", "right"),
+        default="left",
+        help="which channel of a stereo file is the agent (default: left)",
+    )
+    p.add_argument("--events", type=Path, help="write events as JSON Lines here ('-' = stdout)")
+    p.add_argument("--language", default="nl", help="language of the call (default: nl)")
+    p.add_argument("--model", default="base", help="model name or directory (default: base)")
+    p.add_argument("--model-dir", type=Path, help="IT-supplied model directory, searched first")
+    p.add_argument("--realtime", action="store_true", help="pace the audio like a live call")
+    p.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default: 1)")
+    p.add_argument("--threads", type=int, default=2, help="Whisper CPU threads (default: 2)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _source(args: argparse.Namespace):  # noqa: ANN202 - returns a FileCallSource
+    from belcoach.audio.sources import open_call
+
+    if args.demo:
+        if args.call or args.agent or args.customer:
+            raise ConfigError("--demo takes no call file")
+        from belcoach.demo import demo_call_path
+
+        return open_call(demo_call_path(), realtime=args.realtime)
+    if args.call is None and not (args.agent or args.customer):
+        raise ConfigError("give a call file, --agent A --customer C, or --demo")
+    return open_call(
+        args.call,
+        agent=args.agent,
+        customer=args.customer,
+        agent_channel=0 if args.agent_channel == "left" else 1,
+        realtime=args.realtime,
+    )
+
+
+def _stamp(t: float) -> str:
+    minutes, seconds = divmod(t, 60)
+    return f"{int(minutes):02d}:{seconds:04.1f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``belcoach analyze``."""
+    from belcoach.audio.languages import check_language
+    from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call
+
+    language = check_language(args.language)
+    source = _source(args)  # fails fast on a bad file, before the model loads
+    if args.beam_size < 1 or args.threads < 1:
+        raise ConfigError("--beam-size and --threads must be at least 1")
+    choice = ModelChoice(
+        name=args.model, admin_dir=args.model_dir, cpu_threads=args.threads, beam_size=args.beam_size
+    )
+    show_bar = not args.quiet
+    transcriber = load_transcriber(choice, language)
+
+    to_stdout = args.events is not None and str(args.events) == "-"
+    writer = JsonlWriter(sys.stdout if to_stdout else args.events) if args.events else None
+    committed: list[Transcript] = []
+    total = source.duration or 0.0
+    bar = tqdm(
+        total=round(total, 1),
+        unit="s",
+        desc=f"{source.description}",
+        disable=not show_bar,
+        file=sys.stderr,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]",
+    )
+
+    def on_event(event: Event) -> None:
+        if writer is not None:
+            writer(event)
+        if isinstance(event, Transcript) and event.final:
+            committed.append(event)
+            if args.realtime and not to_stdout:
+                tqdm.write(_line(event), file=sys.stdout)
+
+    def on_progress(t: float) -> None:
+        bar.n = round(min(t, total), 1)
+        bar.refresh()
+
+    try:
+        engine = run_call(
+            source,
+            transcriber,
+            model_name=args.model,
+            paced=args.realtime,
+            subscribers=[on_event],
+            on_progress=on_progress,
+        )
+    finally:
+        bar.close()
+        if writer is not None:
+            writer.close()
+    if not args.realtime and not to_stdout:
+        for event in sorted(committed, key=lambda e: e.t):
+            print(_line(event))
+    stats = engine.stats
+    audio, wall = stats["audio_seconds"], stats["wall_seconds"]
+    print(
+        f"belcoach: {audio:.1f} s of audio in {wall:.1f} s "
+        f"({audio / wall if wall else 0:.1f}x real time), {len(committed)} utterances",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _line(event: Transcript) -> str:
+    who = "agent   " if event.channel == "agent" else "customer"
+    return f"[{_stamp(event.t)}] {who}: {event.text}"

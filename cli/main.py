@@ -1,0 +1,59 @@
+"""Entry point of the ``belcoach`` command: parses arguments, runs a command, explains errors.
+
+Every command module exposes ``register(subparsers)`` which adds its parser
+and sets ``func(args) -> int``. Errors derived from ``AppError`` are printed
+as one line (``belcoach: error: ...``) with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from belcoach.core.errors import AppError
+
+
+def _version() -> str:
+    try:
+        return version("belcoach")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every command registered."""
+    from belcoach.cli import analyze_cmd, models_cmd
+
+    parser = argparse.ArgumentParser(
+        prog="belcoach",
+        description="On-device call assist: local transcripts and coaching for phone calls.",
+    )
+    parser.add_argument("--version", action="version", version=f"belcoach {_version()}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyze_cmd.register(sub)
+    models_cmd.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args))
+    except AppError as exc:
+        print(f"belcoach: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("belcoach: interrupted", file=sys.stderr)
+        return 130

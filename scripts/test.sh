@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command for a new machine: set everything up for testing, then run the
+# checks and the whole test suite. .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/ruff check .
+.venv/bin/lint-imports
+exec .venv/bin/pytest "$@"
