@@ -123,7 +123,9 @@ class AsrWorker:
             try:
                 self._process(job)
             except Exception as exc:  # a thread boundary: report, keep the engine alive
-                log.exception("transcription failed for %s utterance %d", job.channel, job.utterance)
+                log.exception(
+                    "transcription failed for %s utterance %d", job.channel, job.utterance
+                )
                 self._publish(
                     EngineStatus(
                         job.speech_end,

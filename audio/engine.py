@@ -85,7 +85,9 @@ class CallEngine:
         self.audio_seconds = 0.0
         self.stats: dict[str, float] = {}
 
-    def run(self, stop: threading.Event | None = None, *, on_progress: Progress | None = None) -> None:
+    def run(
+        self, stop: threading.Event | None = None, *, on_progress: Progress | None = None
+    ) -> None:
         """Process the whole call on the calling thread; return when it has ended.
 
         Raises whatever the source raises for unreadable audio, after the
@@ -110,7 +112,10 @@ class CallEngine:
         try:
             for block in self._source.blocks(stop):
                 self._clock_offset = time.monotonic() - (block.t + block.duration)
-                for ch, samples in ((Channel.AGENT, block.agent), (Channel.CUSTOMER, block.customer)):
+                for ch, samples in (
+                    (Channel.AGENT, block.agent),
+                    (Channel.CUSTOMER, block.customer),
+                ):
                     frames = self._vads[ch].feed(block.t, samples)
                     events, jobs = self._segmenters[ch].feed(frames)
                     self._emit(events, jobs)
@@ -148,11 +153,12 @@ class CallEngine:
             self._asr.submit(job, block=not self.config.paced)
 
     def _progress_point(self) -> float:
-        """Audio time up to which everything has been transcribed (roughly)."""
-        done = self._asr.processed_until
-        if not self._asr.backlog_seconds():
-            return self.audio_seconds
-        return min(done.values(), default=0.0)
+        """Audio time up to which everything has been read and handed on; never decreases.
+
+        The source runs at most a few utterances ahead of the transcriber in
+        batch mode (the worker's queue blocks it), so this tracks real progress.
+        """
+        return self.audio_seconds
 
     def _latency_of(self, speech_end: float) -> float | None:
         if self._clock_offset is None:
@@ -178,6 +184,9 @@ class CallEngine:
             self._behind_reported = False
             self._bus.publish(
                 EngineStatus(
-                    self.audio_seconds, None, code="asr_caught_up", message="Transcription caught up."
+                    self.audio_seconds,
+                    None,
+                    code="asr_caught_up",
+                    message="Transcription caught up.",
                 )
             )

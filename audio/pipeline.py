@@ -82,9 +82,7 @@ def run_call(
     bus = EventBus()
     for subscriber in subscribers:
         bus.subscribe(subscriber)
-    config = EngineConfig(
-        language=transcriber.options.language, model=model_name, paced=paced
-    )
+    config = EngineConfig(language=transcriber.options.language, model=model_name, paced=paced)
     engine = CallEngine(source, transcriber, bus, config, vad_session=SileroSession())
     engine.run(stop, on_progress=on_progress)
     return engine

@@ -169,9 +169,9 @@ class SpeechSegmenter:
     def _job(self, start: float, end: float, *, final: bool, pad_end: bool = True) -> Utterance:
         cfg = self.config
         audio = np.concatenate(self._chunks)
-        a = max(0, int(round((start - cfg.pad - self._chunks_t0) * SAMPLE_RATE)))
+        a = max(0, round((start - cfg.pad - self._chunks_t0) * SAMPLE_RATE))
         stop_t = end + cfg.pad if pad_end else end
-        b = min(len(audio), int(round((stop_t - self._chunks_t0) * SAMPLE_RATE)))
+        b = min(len(audio), round((stop_t - self._chunks_t0) * SAMPLE_RATE))
         return Utterance(
             channel=self.channel,
             utterance=self._next_id,

@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _source(args: argparse.Namespace):  # noqa: ANN202 - returns a FileCallSource
+def _source(args: argparse.Namespace):
     from belcoach.audio.sources import open_call
 
     if args.demo:
@@ -83,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
     if args.beam_size < 1 or args.threads < 1:
         raise ConfigError("--beam-size and --threads must be at least 1")
     choice = ModelChoice(
-        name=args.model, admin_dir=args.model_dir, cpu_threads=args.threads, beam_size=args.beam_size
+        name=args.model,
+        admin_dir=args.model_dir,
+        cpu_threads=args.threads,
+        beam_size=args.beam_size,
     )
     show_bar = not args.quiet
     transcriber = load_transcriber(choice, language)
@@ -98,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
         desc=f"{source.description}",
         disable=not show_bar,
         file=sys.stderr,
-        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]",
+        bar_format=(
+            "{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]"
+        ),
     )
 
     def on_event(event: Event) -> None:
@@ -110,8 +115,10 @@ def run(args: argparse.Namespace) -> int:
                 tqdm.write(_line(event), file=sys.stdout)
 
     def on_progress(t: float) -> None:
-        bar.n = round(min(t, total), 1)
-        bar.refresh()
+        # tqdm throttles update() to a few redraws a second
+        step = round(min(t, total), 1) - bar.n
+        if step > 0:
+            bar.update(step)
 
     try:
         engine = run_call(

@@ -45,7 +45,9 @@ extras="models"
 ((want_tests)) && extras="models,test"
 echo "belcoach setup: installing belcoach[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade "pip>=24"
-.venv/bin/python -m pip install -q -e ".[${extras}]"
+# A regular (not editable) install: the root folders are mapped under
+# belcoach.*, which import-linter can only follow in an installed copy.
+.venv/bin/python -m pip install -q ".[${extras}]"
 
 # Assemble and verify the Whisper model once (hashes checked), so the first
 # call does not pay for it.

@@ -27,7 +27,7 @@ def _isolated_dirs(
 
 
 @pytest.fixture(scope="session")
-def base_model(session_cache: Path):  # noqa: ANN201 - a faster_whisper.WhisperModel
+def base_model(session_cache: Path):
     """The real Whisper base model (int8, 2 threads), assembled from its PyPI packages."""
     mp = pytest.MonkeyPatch()
     mp.setenv("BELCOACH_CACHE_DIR", str(session_cache))

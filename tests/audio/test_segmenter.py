@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -65,7 +67,7 @@ def test_long_speech_gets_interims_and_is_split() -> None:
     ids = [j.utterance for j in finals]
     assert ids == sorted(ids) and len(set(ids)) == len(finals)
     # pieces of one region follow each other without overlap
-    for a, b in zip(finals, finals[1:], strict=False):
+    for a, b in itertools.pairwise(finals):
         assert b.t0 + 0.2 >= a.speech_end - 1e-6
     assert sum(isinstance(e, SpeechRegion) for e in events) == 1
 

@@ -25,7 +25,9 @@ def test_streaming_matches_one_shot_in_any_block_size(rng: np.random.Generator) 
     session = SileroSession()
     for block in (160, 1600, 4096, 16000):
         vad = StreamingVad(session)
-        probs = [vad.feed(i / 16000, audio[i : i + block]).probs for i in range(0, len(audio), block)]
+        probs = [
+            vad.feed(i / 16000, audio[i : i + block]).probs for i in range(0, len(audio), block)
+        ]
         got = np.concatenate(probs)
         np.testing.assert_allclose(got, expected, atol=1e-4)
 

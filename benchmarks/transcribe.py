@@ -1,0 +1,119 @@
+"""Transcription speed, latency, CPU, memory and accuracy of the engine on this machine.
+
+Prints figures; asserts nothing (targets live here, not in tests). Usage:
+
+    .venv/bin/python benchmarks/transcribe.py [--runs 3] [--fillets 120] [--no-realtime]
+
+- batch: the demo call analysed as fast as possible, real-time factor
+  (wall / audio; lower is faster) as the median of ``--runs`` runs;
+- realtime: the demo call paced like a live call; delay from the end of each
+  utterance's speech to its committed words (p50/p95), CPU use in cores and
+  peak memory;
+- accuracy: word error rate on the demo call (synthetic espeak speech) and on
+  a sample of real human Dutch speech from Debian's fillets-ng-data-nl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from belcoach.audio.pipeline import ModelChoice, load_transcriber  # noqa: E402
+from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
+from support.calls import CallRun, clips_call, run_file  # noqa: E402
+from support.fillets import fillets_clips  # noqa: E402
+from support.wer import word_error_rate  # noqa: E402
+
+CHANNELS = ("agent", "customer")
+
+
+def _demo_wer(run: CallRun) -> float:
+    truth = json.loads(demo_truth_path().read_text())
+    refs = [" ".join(t["text"] for t in truth["turns"] if t["channel"] == ch) for ch in CHANNELS]
+    return word_error_rate(refs, [run.text(ch) for ch in CHANNELS], "nl")
+
+
+def _fillets_wer(transcriber, n: int) -> tuple[float, int, float] | None:
+    """A two-channel call made of real Dutch clips (alternating sides), scored."""
+    clips = fillets_clips(limit=n, seed=1)
+    if not clips:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fillets_call.flac"
+        refs = clips_call(clips, path)
+        run = run_file(transcriber, path)
+    wer = word_error_rate([refs[ch] for ch in CHANNELS], [run.text(ch) for ch in CHANNELS], "nl")
+    return wer, len(clips), run.stats["audio_seconds"]
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--fillets", type=int, default=120, help="real Dutch clips to score (0 = skip)")
+    ap.add_argument("--no-realtime", action="store_true")
+    ap.add_argument("--beam-size", type=int, default=1)
+    args = ap.parse_args()
+
+    t = time.perf_counter()
+    transcriber = load_transcriber(ModelChoice("base", beam_size=args.beam_size), "nl")
+    print(
+        f"model: base int8, 2 threads, beam {args.beam_size}; "
+        f"load + warm-up {time.perf_counter() - t:.1f} s"
+    )
+    demo = demo_call_path()
+    print(f"call: {demo.name} ({sf.info(demo).duration:.1f} s, synthetic espeak-ng Dutch)")
+
+    rtfs = []
+    for _ in range(args.runs):
+        run = run_file(transcriber, demo)
+        rtfs.append(run.stats["wall_seconds"] / run.stats["audio_seconds"])
+    rtf = statistics.median(rtfs)
+    print(
+        f"batch: real-time factor median {rtf:.3f} ({1 / rtf:.1f}x real time) "
+        f"over {args.runs} runs "
+        f"[{', '.join(f'{r:.3f}' for r in rtfs)}]"
+    )
+    print(f"demo WER (espeak speech): {_demo_wer(run):.1%}")
+
+    if not args.no_realtime:
+        run = run_file(transcriber, demo, realtime=True)
+        stats = run.stats
+        lat = sorted(e.latency for e in run.finals if e.latency is not None)
+        p50 = statistics.median(lat)
+        p95 = float(np.percentile(lat, 95))
+        cores = stats["cpu_seconds"] / stats["wall_seconds"]
+        print(
+            f"realtime: {len(lat)} utterances, delay speech end -> committed words "
+            f"p50 {p50:.2f} s, p95 {p95:.2f} s, max {lat[-1]:.2f} s"
+        )
+        print(
+            f"realtime: CPU {cores:.2f} cores on average; interim passes skipped "
+            f"{stats['skipped_interims']:.0f}"
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS): {peak_mb:.0f} MB")
+
+    if args.fillets:
+        result = _fillets_wer(transcriber, args.fillets)
+        if result is None:
+            print("fillets: not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
+        else:
+            wer, n, seconds = result
+            print(f"fillets real Dutch speech: WER {wer:.1%} on {n} clips ({seconds:.0f} s call)")
+
+
+if __name__ == "__main__":
+    main()
