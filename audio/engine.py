@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from belcoach.audio.analysers import Analyser
 from belcoach.audio.asr_worker import AsrWorker
 from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import EventBus
@@ -58,6 +59,7 @@ class CallEngine:
         bus: where every event goes.
         config: the engine's settings.
         vad_session: a shared Silero session (created if not given).
+        analysers: analyses that turn frames and events into more events.
     """
 
     def __init__(
@@ -68,9 +70,11 @@ class CallEngine:
         config: EngineConfig,
         *,
         vad_session: SileroSession | None = None,
+        analysers: Sequence[Analyser] = (),
     ) -> None:
         self._source = source
         self._bus = bus
+        self._analysers = tuple(analysers)
         self.config = config
         session = vad_session or SileroSession()
         self._vads = {ch: StreamingVad(session) for ch in Channel}
@@ -106,19 +110,21 @@ class CallEngine:
                 duration=self._source.duration,
             )
         )
+        unsubscribe = self._bus.subscribe(self._feed_analysers)
         self._asr.start()
         started = time.perf_counter()
         reason = "end_of_audio"
         try:
             for block in self._source.blocks(stop):
                 self._clock_offset = time.monotonic() - (block.t + block.duration)
-                for ch, samples in (
-                    (Channel.AGENT, block.agent),
-                    (Channel.CUSTOMER, block.customer),
-                ):
-                    frames = self._vads[ch].feed(block.t, samples)
-                    events, jobs = self._segmenters[ch].feed(frames)
-                    self._emit(events, jobs)
+                frames = {
+                    Channel.AGENT: self._vads[Channel.AGENT].feed(block.t, block.agent),
+                    Channel.CUSTOMER: self._vads[Channel.CUSTOMER].feed(block.t, block.customer),
+                }
+                for ch, ch_frames in frames.items():
+                    self._emit(*self._segmenters[ch].feed(ch_frames))
+                for analyser in self._analysers:
+                    self._publish_all(analyser.on_frames(block, frames))
                 self.audio_seconds = block.t + block.duration
                 if cfg.paced:
                     self._check_backlog()
@@ -134,6 +140,9 @@ class CallEngine:
             for ch in Channel:
                 self._emit(*self._segmenters[ch].finish())
             self._asr.close()
+            for analyser in self._analysers:
+                self._publish_all(analyser.finish(self.audio_seconds))
+            unsubscribe()
             self._bus.publish(CallEnded(self.audio_seconds, None, reason=reason))
             elapsed = time.perf_counter() - started
             self.stats = {
@@ -145,6 +154,15 @@ class CallEngine:
             }
             if on_progress is not None:
                 on_progress(self.audio_seconds)
+
+    def _publish_all(self, events: list[Event]) -> None:
+        for event in events:
+            self._bus.publish(event)
+
+    def _feed_analysers(self, event: Event) -> None:
+        """Bus subscriber: hand each event to every analyser, publish what they derive."""
+        for analyser in self._analysers:
+            self._publish_all(analyser.on_event(event))
 
     def _emit(self, events: list[Event], jobs: list[Utterance]) -> None:
         for event in events:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from belcoach.audio.analysers import Analyser
 from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import EventBus, Subscriber
+from belcoach.audio.default_analysers import default_analysers
 from belcoach.audio.engine import CallEngine, EngineConfig, Progress
 from belcoach.audio.languages import check_language
 from belcoach.audio.transcriber import DecodeOptions, WhisperTranscriber
@@ -77,12 +79,20 @@ def run_call(
     subscribers: Iterable[Subscriber] = (),
     stop: threading.Event | None = None,
     on_progress: Progress | None = None,
+    analysers: Sequence[Analyser] | None = None,
 ) -> CallEngine:
-    """Run one call to its end and return the finished engine (for its stats)."""
+    """Run one call to its end and return the finished engine (for its stats).
+
+    ``analysers`` defaults to ``default_analysers`` for the call's language.
+    """
+    if analysers is None:
+        analysers = default_analysers(transcriber.options.language)
     bus = EventBus()
     for subscriber in subscribers:
         bus.subscribe(subscriber)
     config = EngineConfig(language=transcriber.options.language, model=model_name, paced=paced)
-    engine = CallEngine(source, transcriber, bus, config, vad_session=SileroSession())
+    engine = CallEngine(
+        source, transcriber, bus, config, vad_session=SileroSession(), analysers=analysers
+    )
     engine.run(stop, on_progress=on_progress)
     return engine

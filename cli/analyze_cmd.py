@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
+from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
 
 
@@ -94,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     to_stdout = args.events is not None and str(args.events) == "-"
     writer = JsonlWriter(sys.stdout if to_stdout else args.events) if args.events else None
     committed: list[Transcript] = []
+    everything: list[Event] = []
     total = source.duration or 0.0
     bar = tqdm(
         total=round(total, 1),
@@ -107,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     def on_event(event: Event) -> None:
+        everything.append(event)
         if writer is not None:
             writer(event)
         if isinstance(event, Transcript) and event.final:
@@ -136,6 +139,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.realtime and not to_stdout:
         for event in sorted(committed, key=lambda e: e.t):
             print(_line(event))
+    summary = format_summary(everything)
+    if summary and not to_stdout:
+        print()
+        print(summary)
     stats = engine.stats
     audio, wall = stats["audio_seconds"], stats["wall_seconds"]
     print(

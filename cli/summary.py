@@ -1,0 +1,22 @@
+"""The readable end-of-call summary ``belcoach analyze`` prints after the transcript.
+
+Each analysis contributes one section: a function from the call's events to
+lines of text (an empty list when it has nothing to say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from belcoach.audio.events import Event
+
+Section = Callable[[Sequence[Event]], list[str]]
+
+SECTIONS: list[Section] = []
+"""Summary sections in print order; analysers' CLI views append theirs here."""
+
+
+def format_summary(events: Sequence[Event]) -> str:
+    """Return the summary of a finished call, sections separated by blank lines."""
+    blocks = ["\n".join(lines) for section in SECTIONS if (lines := section(events))]
+    return "\n\n".join(blocks)
