@@ -20,9 +20,7 @@ from typing import Any
 from belcoach.audio.analysers import Analyser
 
 
-def default_analysers(
-    language: str, settings: Mapping[str, Any] | None = None
-) -> list[Analyser]:
+def default_analysers(language: str, settings: Mapping[str, Any] | None = None) -> list[Analyser]:
     """Build fresh analysers (they hold per-call state) for one call in ``language``.
 
     Args:

@@ -1,0 +1,136 @@
+"""The settings schema (STYLE S1): every setting belcoach has, typed, with its default.
+
+This is the contract between the layers: the settings loader
+(``belcoach.core.settings``) lays the IT policy and the user's file over these
+defaults and records where each value came from and whether it is locked; the
+engine receives plain values from it (STYLE S3); the settings dialog shows
+them. It knows nothing about Qt.
+
+Keys are dotted paths into this tree (``recording.enabled``,
+``alerts.overtalk``). The ``analysis`` table is passed through to the
+analysers (``belcoach.audio.default_analysers``), which validate it against
+their own config dataclasses, so its keys are documented there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CallSettings:
+    """The call itself.
+
+    Attributes:
+        language: the language spoken in calls (``nl``, ``sv``, ``en`` or
+            another Whisper code); coaching content exists for nl, sv and en.
+    """
+
+    language: str = "nl"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """Which Whisper model transcribes, and how hard it may work.
+
+    Attributes:
+        name: a registered model (``base``, ``tiny.en``) or a model directory.
+        directory: an IT-supplied directory searched before the user cache.
+        cpu_threads: threads Whisper may use.
+        beam_size: 1 = greedy (fastest, measured); larger is slower.
+    """
+
+    name: str = "base"
+    directory: str = ""
+    cpu_threads: int = 2
+    beam_size: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSettings:
+    """Live capture devices, remembered by name.
+
+    Attributes:
+        agent_device: the agent's microphone (empty = system default input).
+        customer_device: the call audio, e.g. the softphone output's monitor or
+            loopback (empty = ask the user / auto-detect).
+    """
+
+    agent_device: str = ""
+    customer_device: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    """Which kinds of live alert the overlay shows the agent."""
+
+    overtalk: bool = True
+    speech_rate: bool = True
+    pauses: bool = True
+    dead_air: bool = True
+    phrases: bool = True
+    emotion: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingSettings:
+    """Recording calls for coaching (personal data: opt-in, local, kept a limited time).
+
+    Attributes:
+        enabled: record live calls (audio + events) into the call library.
+        storage_dir: where call folders live (empty = the per-user data dir).
+        retention_days: calls older than this are deleted (0 = keep none after the call).
+        encrypt: encrypt recordings at rest.
+    """
+
+    enabled: bool = False
+    storage_dir: str = ""
+    retention_days: int = 30
+    encrypt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """What belcoach may keep or send.
+
+    Attributes:
+        redact: redact personal numbers (BSN, IBAN, phone, e-mail, postcode)
+            in stored transcripts, events and reports.
+        telemetry: always ``none``: belcoach sends nothing anywhere.
+    """
+
+    redact: bool = False
+    telemetry: Literal["none"] = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    """The overlay's look.
+
+    Attributes:
+        language: UI text language (``nl``, ``sv``, ``en``; empty = follow the system).
+        opacity: overlay opacity, 0.3..1.0.
+        always_on_top: keep the overlay above other windows.
+    """
+
+    language: str = ""
+    opacity: float = 0.92
+    always_on_top: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All settings. ``analysis`` holds per-analyser tables validated by the analysers."""
+
+    schema_version: int = SCHEMA_VERSION
+    call: CallSettings = field(default_factory=CallSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    analysis: dict[str, Any] = field(default_factory=dict)
