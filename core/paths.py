@@ -7,6 +7,7 @@ them elsewhere with environment variables.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -31,3 +32,45 @@ def log_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Return the per-user settings directory (``BELCOACH_CONFIG_DIR`` overrides it)."""
+    override = os.environ.get("BELCOACH_CONFIG_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """Return the per-user data directory: the call library lives here by default.
+
+    ``BELCOACH_DATA_DIR`` overrides it.
+    """
+    override = os.environ.get("BELCOACH_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_settings_path() -> Path:
+    """Return the user's settings file."""
+    return config_dir() / "settings.toml"
+
+
+def policy_path() -> Path:
+    """Return the machine-wide IT policy file for this OS.
+
+    ``BELCOACH_POLICY`` overrides it. Linux ``/etc/belcoach/policy.toml``,
+    Windows ``%ProgramData%\\belcoach\\policy.toml``, macOS
+    ``/Library/Application Support/belcoach/policy.toml``.
+    """
+    override = os.environ.get("BELCOACH_POLICY")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
+        return Path(base) / APP_NAME / "policy.toml"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support") / APP_NAME / "policy.toml"
+    return Path("/etc") / APP_NAME / "policy.toml"

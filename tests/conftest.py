@@ -22,6 +22,9 @@ def _isolated_dirs(
     """Point every per-user path at temporary folders (STYLE X5)."""
     monkeypatch.setenv("BELCOACH_CACHE_DIR", str(session_cache))
     monkeypatch.setenv("BELCOACH_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("BELCOACH_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("BELCOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BELCOACH_POLICY", str(tmp_path / "policy" / "policy.toml"))
     monkeypatch.delenv("BELCOACH_MODEL_DIR", raising=False)
     yield
 
