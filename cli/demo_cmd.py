@@ -1,9 +1,9 @@
-"""``belcoach demo`` and ``belcoach overlay``: the desktop overlay, with the demo call or live.
+"""``belcoach demo`` and ``belcoach app``: the desktop overlay, with the demo call or live.
 
 ``demo`` plays the embedded Dutch demo call through the real engine, paced
 like a live call, so a new user sees every feature without a phone. With no
 display it says so and prints the live events in the terminal instead.
-``overlay`` starts the app for real calls (tray icon, start/stop).
+``app`` starts the desktop app for real calls (overlay, tray icon, start/stop).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from belcoach.core.errors import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``demo`` and ``overlay`` commands."""
+    """Add the ``demo`` and ``app`` commands."""
     demo = sub.add_parser(
         "demo",
         help="show the overlay on the embedded demo call",
@@ -40,12 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--terminal", action="store_true", help="print live events instead of showing a window"
     )
     demo.set_defaults(func=run_demo)
-    overlay = sub.add_parser(
-        "overlay",
-        help="start the overlay for live calls (tray icon)",
+    app = sub.add_parser(
+        "app",
+        help="start the desktop app: overlay and tray icon for live calls",
         description="Start belcoach's overlay and tray icon; start a call from either.",
     )
-    overlay.set_defaults(func=run_overlay)
+    app.set_defaults(func=run_app_cmd)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -79,8 +79,8 @@ def run_demo(args: argparse.Namespace) -> int:
     return run_app(options)
 
 
-def run_overlay(args: argparse.Namespace) -> int:
-    """Run ``belcoach overlay``."""
+def run_app_cmd(args: argparse.Namespace) -> int:
+    """Run ``belcoach app``."""
     from belcoach.desktop.app import AppOptions, has_display, run_app
 
     if not has_display():

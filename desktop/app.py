@@ -8,6 +8,7 @@ injected here too: live devices for a real call, the embedded demo call for
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -207,6 +208,18 @@ class DesktopApp:
         if self.options.autostart:
             QTimer.singleShot(0, self.bridge.start_call)
 
+    def close(self) -> None:
+        """Destroy the windows while Qt still runs (not later, in Python's garbage collector)."""
+        if self.settings_dialog is not None:
+            self.settings_dialog.close()
+            self.settings_dialog.deleteLater()
+            self.settings_dialog = None
+        self.tray.icon.hide()
+        self.tray.menu.deleteLater()
+        self.overlay.deleteLater()
+        self.ui_state.sync()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
     def toggle_overlay(self) -> None:
         """Show the overlay if hidden, hide it if shown."""
         self.overlay.setVisible(not self.overlay.isVisible())
@@ -288,6 +301,10 @@ def run_app(options: AppOptions, *, source_factory: SourceFactory | None = None)
     try:
         app.start()
         code = qt_app.exec()
+        app.close()
     finally:
         hook.uninstall()
-    return app.exit_code or code
+    exit_code = app.exit_code or code
+    del app
+    gc.collect()
+    return exit_code

@@ -32,9 +32,14 @@ def log_to_file(log_dir: Path) -> Path:
             logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
         )
         handler.setLevel(logging.INFO)
-        root.addHandler(handler)
-        if root.level > logging.INFO or root.level == logging.NOTSET:
+        previous = root.level or logging.WARNING
+        if previous > logging.INFO:
+            # The file gets INFO; the console keeps what it showed before.
+            for other in root.handlers:
+                if other.level == logging.NOTSET:
+                    other.setLevel(previous)
             root.setLevel(logging.INFO)
+        root.addHandler(handler)
     return path
 
 

@@ -36,6 +36,7 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Talk time: you {agent}%, the customer {customer}%. Strong calls: you around 43%.",
     ),
     # --- alert strip
+    "alerts.none": ("Geen meldingen", "Inga varningar", "No alerts"),
     "overtalk.title": (
         "U praat door de klant heen",
         "Du pratar i mun på kunden",

@@ -142,9 +142,10 @@ class AlertStripWidget(OverlayPart):
         """Draw the alert box: colour, symbol and words (never colour alone)."""
         wall = getattr(self, "_render_wall", time.monotonic())
         kind = self.alert_kind(wall)
-        if kind is None:
-            return
         theme = self.ctx.theme
+        if kind is None:
+            self._paint_calm()
+            return
         if kind == "overtalk":
             alpha = self._overtalk_opacity(wall)
             fill, ink, symbol = theme.color("alert", alpha), theme.color("on_alert", alpha), "⚠"
@@ -177,5 +178,23 @@ class AlertStripWidget(OverlayPart):
         elide_small = QFontMetricsF(small).elidedText(tip, Qt.TextElideMode.ElideRight, text_box.width())
         painter.drawText(
             text_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, elide_small
+        )
+        painter.end()
+
+    def _paint_calm(self) -> None:
+        """A faint outline that keeps the strip's place and says all is quiet."""
+        theme = self.ctx.theme
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = painter.pen()
+        pen.setColor(theme.color("border"))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1.5, 2.5, -1.5, -2.5), 8, 8)
+        painter.setPen(theme.color("faint"))
+        painter.setFont(theme.font(0.9))
+        painter.drawText(
+            QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.ctx.tr.text("alerts.none")
         )
         painter.end()
