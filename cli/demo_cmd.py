@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo.add_argument(
         "--speed", type=float, default=1.0, help="audio seconds per second (default: 1)"
     )
-    demo.add_argument("--screenshot", type=Path, help="save a PNG of the overlay, then quit")
+    demo.add_argument(
+        "--screenshot",
+        type=Path,
+        help="save a PNG of the overlay --after seconds into the call, then quit "
+        "(with --quit-at-end: play on to the end)",
+    )
     demo.add_argument(
         "--after",
         type=float,
@@ -74,7 +79,7 @@ def run_demo(args: argparse.Namespace) -> int:
         autostart=True,
         screenshot=args.screenshot,
         after=args.after,
-        quit_at_end=args.quit_at_end or args.screenshot is not None,
+        quit_at_end=args.quit_at_end,
     )
     return run_app(options)
 

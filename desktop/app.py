@@ -50,7 +50,8 @@ class AppOptions:
         demo: play the embedded demo call instead of live devices.
         speed: audio seconds per wall second for the demo (1 = real time).
         autostart: start the call as soon as the window shows.
-        screenshot: save a picture of the overlay here, then quit.
+        screenshot: save a picture of the overlay here, then quit (or go on to
+            the end of the call with ``quit_at_end``).
         after: seconds after the call starts to take the screenshot.
         quit_at_end: quit when the call is over.
         language: the call's language (None: from the settings; the demo is nl).
@@ -258,7 +259,7 @@ class DesktopApp:
         QTimer.singleShot(int(wall * 1000), self.save_screenshot)
 
     def save_screenshot(self) -> None:
-        """Save the overlay as a PNG (``--screenshot``) and quit."""
+        """Save the overlay as a PNG (``--screenshot``), then quit unless ``quit_at_end``."""
         path = self.options.screenshot
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -267,8 +268,9 @@ class DesktopApp:
             log.error("could not save the screenshot to %s", path)
             self.exit_code = 1
         else:
-            print(f"belcoach: screenshot saved to {path}")
-        self.quit()
+            print(f"belcoach: screenshot saved to {path}", flush=True)
+        if not self.options.quit_at_end:  # with --quit-at-end the call plays on to its end
+            self.quit()
 
 
 def _show_error(tr: Translator) -> Callable[[Path], None]:
