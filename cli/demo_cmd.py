@@ -9,6 +9,7 @@ display it says so and prints the live events in the terminal instead.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,16 +62,22 @@ def run_demo(args: argparse.Namespace) -> int:
         raise ConfigError("--after must not be negative")
     from belcoach.desktop.app import has_display
 
+    subscribers = []
     if args.terminal or not has_display():
         if not args.terminal:
             print(
                 "belcoach: no display found (DISPLAY/WAYLAND_DISPLAY unset); "
-                "printing the live events here instead of showing the overlay",
+                "printing the live events here instead of showing the overlay"
+                + (" (the overlay is drawn offscreen for the screenshot)" if args.screenshot else ""),
                 file=sys.stderr,
             )
-        if args.screenshot is not None:
-            raise ConfigError("--screenshot needs a display (try: xvfb-run belcoach demo ...)")
-        return _run_in_terminal(args.speed)
+        if args.screenshot is None:
+            return _run_in_terminal(args.speed)
+        # A screenshot without a display: draw the overlay offscreen and print too.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from belcoach.cli.live_print import LivePrinter
+
+        subscribers.append(LivePrinter())
     from belcoach.desktop.app import AppOptions, run_app
 
     options = AppOptions(
@@ -81,7 +88,7 @@ def run_demo(args: argparse.Namespace) -> int:
         after=args.after,
         quit_at_end=args.quit_at_end,
     )
-    return run_app(options)
+    return run_app(options, subscribers=subscribers)
 
 
 def run_app_cmd(args: argparse.Namespace) -> int:

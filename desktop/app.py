@@ -12,11 +12,11 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -28,7 +28,7 @@ from belcoach.audio.session import CallSession, Finished, SessionConfig, Transcr
 from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings, load_settings, save_user_settings
 from belcoach.desktop.bridge import EngineBridge
-from belcoach.desktop.errors import ExceptionHook, log_to_file
+from belcoach.desktop.errors import ExceptionHook, log_to_file, qt_message_handler
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.overlay import CallOverlay
 from belcoach.desktop.tray import CallTray, make_icon
@@ -124,12 +124,19 @@ class DesktopApp:
         qt_app: the QApplication.
         options: how this run behaves.
         source_factory: opens a call's audio (live devices or a recording).
+        subscribers: also receive every event of every call (e.g. a terminal printer).
     """
 
     def __init__(
-        self, qt_app: QApplication, options: AppOptions, source_factory: SourceFactory
+        self,
+        qt_app: QApplication,
+        options: AppOptions,
+        source_factory: SourceFactory,
+        *,
+        subscribers: Sequence[Subscriber] = (),
     ) -> None:
         self.qt_app = qt_app
+        self._subscribers = tuple(subscribers)
         self.options = options
         self.settings = load_settings()
         self.ui_state = QSettings(
@@ -173,7 +180,7 @@ class DesktopApp:
             self._source_factory,
             session_config(self.settings, language=language),
             transcribers=self.transcribers,
-            subscribers=[subscriber],
+            subscribers=[subscriber, *self._subscribers],
             on_finished=finished,
         )
 
@@ -280,14 +287,22 @@ def _show_error(tr: Translator) -> Callable[[Path], None]:
     return show
 
 
-def run_app(options: AppOptions, *, source_factory: SourceFactory | None = None) -> int:
+def run_app(
+    options: AppOptions,
+    *,
+    source_factory: SourceFactory | None = None,
+    subscribers: Sequence[Subscriber] = (),
+) -> int:
     """Run the desktop app until the user quits; return the exit code.
 
     Args:
         options: how this run behaves.
         source_factory: the call's audio; defaults to the demo call until live
             capture is wired in.
+        subscribers: also receive every event (``belcoach demo`` without a
+            display prints them).
     """
+    qInstallMessageHandler(qt_message_handler)
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("belcoach")
@@ -297,7 +312,7 @@ def run_app(options: AppOptions, *, source_factory: SourceFactory | None = None)
     QGuiApplication.setDesktopFileName("belcoach")
     log_path = log_to_file(paths.log_dir())
     factory = source_factory or demo_source_factory(speed=options.speed)
-    app = DesktopApp(qt_app, options, factory)
+    app = DesktopApp(qt_app, options, factory, subscribers=subscribers)
     hook = ExceptionHook(log_path, _show_error(app.translator))
     hook.install()
     try:

@@ -93,3 +93,22 @@ class ExceptionHook:
                 args.thread.name if args.thread else "?",
                 exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
             )
+
+
+_QUIET_QT = ("This plugin does not support raise()",)
+"""Qt messages that are expected and harmless (the offscreen platform cannot raise windows)."""
+
+
+def qt_message_handler(kind: object, _context: object, message: str) -> None:
+    """Route Qt's own messages into logging (file and console) instead of raw stderr."""
+    from PySide6.QtCore import QtMsgType
+
+    qt_log = logging.getLogger("qt")
+    if any(message.startswith(quiet) for quiet in _QUIET_QT):
+        qt_log.debug("%s", message)
+    elif kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        qt_log.error("%s", message)
+    elif kind == QtMsgType.QtWarningMsg:
+        qt_log.warning("%s", message)
+    else:
+        qt_log.debug("%s", message)

@@ -42,6 +42,7 @@ class AlertStripWidget(OverlayPart):
         self._overtalk_end: float | None = None  # wall time the overlap ended
         self._overtalk_seen: float = 0.0
         self._dead_air_from: float | None = None  # audio time the silence began
+        self._shown_second = -1
         ctx.bridge.overtalk.connect(self._on_overtalk)
         ctx.bridge.dead_air.connect(self._on_dead_air)
         ctx.bridge.call_ended.connect(self._on_call_ended)
@@ -102,8 +103,12 @@ class AlertStripWidget(OverlayPart):
         return 0.0
 
     def animating(self) -> bool:
-        """True while an alert fades or a silence counter runs."""
-        return self._overtalk_end is not None or self._dead_air_from is not None
+        """True while an alert fades, or when the silence counter's second changed."""
+        if self._overtalk_end is not None:
+            return True
+        if self._dead_air_from is None:
+            return False
+        return int(self.ctx.clock.now() - self._dead_air_from) != self._shown_second
 
     def reset(self) -> None:
         """Clear alerts for a new call."""
@@ -133,6 +138,7 @@ class AlertStripWidget(OverlayPart):
             return tr.text("overtalk.title"), tr.text("overtalk.tip")
         if kind == "dead_air" and self._dead_air_from is not None:
             seconds = max(0, int(self.ctx.clock.now() - self._dead_air_from))
+            self._shown_second = seconds
             return tr.text("deadair.title", seconds=seconds), tr.text("deadair.tip")
         return "", ""
 

@@ -80,6 +80,7 @@ class HeaderWidget(OverlayPart):
         self.loading = False
         self.ended_at: float | None = None
         self.agent_share: float | None = None
+        self._shown_second = -1
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(6)
@@ -154,8 +155,8 @@ class HeaderWidget(OverlayPart):
     # ------------------------------------------------------------------ render
 
     def animating(self) -> bool:
-        """The timer ticks while a call runs."""
-        return self.ctx.clock.running
+        """True when the call timer's shown second is out of date."""
+        return self.ctx.clock.running and int(self.ctx.clock.now()) != self._shown_second
 
     def state_text(self) -> str:
         """The call's state in words."""
@@ -205,7 +206,9 @@ class HeaderWidget(OverlayPart):
         self.dot.setStyleSheet(f"color: {dot};")
         self.state.setStyleSheet(f"color: {theme.text if live else theme.dim};")
         if self.ctx.clock.running or self.ended_at is not None:
-            self.timer.setText(format_clock(self.ctx.clock.now()))
+            now = self.ctx.clock.now()
+            self._shown_second = int(now)
+            self.timer.setText(format_clock(now))
         else:
             self.timer.setText("")
         self.call_button.setText("■" if bridge.state is not SessionState.IDLE else "▶")
