@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSettings,
+    QTimer,
+    Signal,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -29,6 +37,7 @@ from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings, load_settings, save_user_settings
 from belcoach.desktop.bridge import EngineBridge
 from belcoach.desktop.errors import ExceptionHook, log_to_file, qt_message_handler
+from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS, GlobalHotkeys
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.overlay import CallOverlay
 from belcoach.desktop.tray import CallTray, make_icon
@@ -37,9 +46,6 @@ from belcoach.desktop.widgets.base import AlertSwitches
 log = logging.getLogger(__name__)
 
 SourceFactory = Callable[[], AudioSource]
-
-TOGGLE_CALL_KEYS = "Ctrl+Alt+B"
-HIDE_KEYS = "Ctrl+Alt+H"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,13 @@ def alert_switches(settings: ResolvedSettings) -> AlertSwitches:
     )
 
 
+class HotkeyRelay(QObject):
+    """Carries global shortcuts from their listener thread to the GUI thread."""
+
+    toggle_call = Signal()
+    toggle_overlay = Signal()
+
+
 class DesktopApp:
     """Owns every long-lived object of one run of the desktop app.
 
@@ -161,6 +174,17 @@ class DesktopApp:
             self._shortcut(TOGGLE_CALL_KEYS, self.bridge.toggle_call),
             self._shortcut(HIDE_KEYS, self.toggle_overlay),
         ]
+        # System-wide shortcuts: their callbacks run on the listener thread, so
+        # they only emit signals, which Qt queues to the GUI thread.
+        self.hotkey_relay = HotkeyRelay()
+        self.hotkey_relay.toggle_call.connect(self.bridge.toggle_call)
+        self.hotkey_relay.toggle_overlay.connect(self.toggle_overlay)
+        self.hotkeys = GlobalHotkeys(
+            {
+                TOGGLE_CALL_KEYS: self.hotkey_relay.toggle_call.emit,
+                HIDE_KEYS: self.hotkey_relay.toggle_overlay.emit,
+            }
+        )
         self._apply_settings()
         self.exit_code = 0
 
@@ -209,6 +233,8 @@ class DesktopApp:
         )
         self.overlay.show()
         self.tray.show()
+        if not self.hotkeys.start():
+            log.info("%s; use the tray menu or the overlay's buttons", self.hotkeys.reason)
         if self.options.quit_at_end:
             self.bridge.session_finished.connect(self._on_finished_quit)
         if self.options.screenshot is not None:
@@ -222,6 +248,7 @@ class DesktopApp:
             self.settings_dialog.close()
             self.settings_dialog.deleteLater()
             self.settings_dialog = None
+        self.hotkeys.stop()
         self.tray.icon.hide()
         self.tray.menu.deleteLater()
         self.overlay.deleteLater()

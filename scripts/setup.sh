@@ -21,7 +21,7 @@ apt_pkgs+=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 fonts-dejavu-core)
 if ((want_tests)); then
-  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb pulseaudio)
+  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb xdotool pulseaudio)
 fi
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   apt_pkgs+=(python3-venv)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 
 from belcoach.audio.events import CallEnded, CallStarted, ConversationStats, EngineStatus
 from belcoach.desktop.bridge import SessionState
+from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
 
 TARGET_TALK = 0.43
@@ -213,14 +214,16 @@ class HeaderWidget(OverlayPart):
             self.timer.setText("")
         self.call_button.setText("■" if bridge.state is not SessionState.IDLE else "▶")
         action = tr.text("button.stop" if bridge.state is not SessionState.IDLE else "button.start")
-        self.call_button.setToolTip(action)
+        self.call_button.setToolTip(tr.text("button.shortcut", action=action, keys=TOGGLE_CALL_KEYS))
         self.call_button.setAccessibleName(action)
         self.call_button.setEnabled(
             bridge.can_start or bridge.state is SessionState.RUNNING
         )
         self.settings_button.setToolTip(tr.text("button.settings"))
         self.settings_button.setAccessibleName(tr.text("button.settings"))
-        self.hide_button.setToolTip(tr.text("button.hide"))
+        self.hide_button.setToolTip(
+            tr.text("button.shortcut", action=tr.text("button.hide"), keys=HIDE_KEYS)
+        )
         self.hide_button.setAccessibleName(tr.text("button.hide"))
         share = self.agent_share
         you = "–" if share is None else f"{round(share * 100)} %"

@@ -8,11 +8,9 @@ The headless test checks the fallback a fresh server gets without a display.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,31 +20,6 @@ from belcoach.cli.live_print import describe
 
 BELCOACH = str(Path(sys.executable).with_name("belcoach"))
 NOISE = ("Traceback", "Warning", "WARNING", "QObject", "qt.", "Fatal", "Error")
-
-
-@pytest.fixture(scope="module")
-def xvfb_display() -> Iterator[str]:
-    """A private Xvfb server; its display number is chosen by Xvfb itself (-displayfd)."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian package xvfb; scripts/setup.sh --test adds it)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        pytest.skip("Xvfb did not start")
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
