@@ -68,7 +68,11 @@ def run_demo(args: argparse.Namespace) -> int:
             print(
                 "belcoach: no display found (DISPLAY/WAYLAND_DISPLAY unset); "
                 "printing the live events here instead of showing the overlay"
-                + (" (the overlay is drawn offscreen for the screenshot)" if args.screenshot else ""),
+                + (
+                    " (the overlay is drawn offscreen for the screenshot)"
+                    if args.screenshot
+                    else ""
+                ),
                 file=sys.stderr,
             )
         if args.screenshot is None:

@@ -264,7 +264,9 @@ class DesktopApp:
         from belcoach.desktop.settings_dialog import SettingsDialog
 
         if self.settings_dialog is None:
-            self.settings_dialog = SettingsDialog(self.settings, self.translator, self.save_settings)
+            self.settings_dialog = SettingsDialog(
+                self.settings, self.translator, self.save_settings
+            )
             self.settings_dialog.finished.connect(self._settings_closed)  # type: ignore[attr-defined]
         self.settings_dialog.show()
         self.settings_dialog.raise_()

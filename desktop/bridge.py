@@ -54,7 +54,7 @@ MAX_PENDING = 5000
 """Events held for a stalled GUI before the oldest are dropped (~minutes of a call)."""
 
 SessionFactory = Callable[[Subscriber, Finished], CallSession]
-"""Builds a call: given the bridge's subscriber and finished callback, returns an unstarted session."""
+"""Builds an unstarted call session from the bridge's subscriber and finished callback."""
 
 
 class SessionState(StrEnum):

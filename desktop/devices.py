@@ -9,6 +9,7 @@ level from there.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import queue
@@ -104,14 +105,10 @@ class LevelProbe:
         try:
             self._blocks.put_nowait(block)
         except queue.Full:
-            try:
+            with contextlib.suppress(queue.Empty):
                 self._blocks.get_nowait()
-            except queue.Empty:
-                pass
-            try:
+            with contextlib.suppress(queue.Full):
                 self._blocks.put_nowait(block)
-            except queue.Full:
-                pass
 
     def level_db(self) -> float | None:
         """RMS level of the newest block in dBFS, or None when nothing new came in."""

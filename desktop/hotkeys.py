@@ -134,8 +134,15 @@ class _X11Backend:
         x.XStringToKeysym.argtypes = [ctypes.c_char_p]
         x.XKeysymToKeycode.restype = ctypes.c_ubyte
         x.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-        x.XGrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong,
-                               ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        x.XGrabKey.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_ulong,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
         x.XUngrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong]
         for fn in ("XPending", "XConnectionNumber", "XSync", "XCloseDisplay", "XFlush"):
             getattr(x, fn).argtypes = [ctypes.c_void_p] + ([ctypes.c_int] if fn == "XSync" else [])

@@ -273,7 +273,7 @@ class CallOverlay(QWidget):
 
     # ------------------------------------------------------------------ window
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Rounded dark card with a hairline border (the window itself is transparent)."""
         theme = self.ctx.theme
         painter = QPainter(self)
@@ -283,7 +283,7 @@ class CallOverlay(QWidget):
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 12, 12)
         painter.end()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+    def wheelEvent(self, event: QWheelEvent) -> None:
         """Ctrl + wheel zooms the text (works without keyboard focus)."""
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom(1.1 if event.angleDelta().y() > 0 else 1 / 1.1)
@@ -291,28 +291,28 @@ class CallOverlay(QWidget):
             return
         super().wheelEvent(event)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         """Restore the theme on first show and tell the tray."""
         super().showEvent(event)
         self.visibility_changed.emit(True)
 
-    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         """Remember where the overlay was and tell the tray."""
         self.save_geometry()
         super().hideEvent(event)
         self.visibility_changed.emit(False)
 
-    def moveEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def moveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         """Save the position shortly after a move ends."""
         super().moveEvent(event)
         self._save_timer.start()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         """Save the size shortly after a resize ends."""
         super().resizeEvent(event)
         self._save_timer.start()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the overlay only hides it; quitting is the tray's job."""
         event.ignore()
         self.hide()

@@ -54,7 +54,12 @@ _PHRASE_WORDS = {
     "fijne-dag-verder": ("fijne", "dag", "verder"),
 }
 _EMOTION = {
-    "gefrustreerd": (-0.6, 0.5, "erkennen", "Erken de frustratie: ‘Ik begrijp dat dit u dwarszit.’"),
+    "gefrustreerd": (
+        -0.6,
+        0.5,
+        "erkennen",
+        "Erken de frustratie: ‘Ik begrijp dat dit u dwarszit.’",
+    ),
     "boos": (-0.8, 0.8, "erkennen", "Laat de klant uitpraten en erken: ‘U bent hier boos over.’"),
     "neutraal": (0.0, 0.0, "leiden", "Leg uit wat u gaat doen en wanneer."),
     "tevreden": (0.7, 0.1, "leiden", "Rond af met wat u heeft afgesproken."),
@@ -160,23 +165,49 @@ def scripted_demo_timeline() -> list[tuple[float, Event]]:
                     (
                         done + 0.1,
                         EmotionEstimate(
-                            turn.end, Channel.CUSTOMER, label=label, confidence=0.62,
-                            valence=valence, arousal=arousal, step=step, hint=hint,
-                            changed=True, utterance=utt,
+                            turn.end,
+                            Channel.CUSTOMER,
+                            label=label,
+                            confidence=0.62,
+                            valence=valence,
+                            arousal=arousal,
+                            step=step,
+                            hint=hint,
+                            changed=True,
+                            utterance=utt,
                         ),
                     )
                 )
         if "overtalk" in turn.tags:
             prev = turns[n - 1]
             timed.append(
-                (turn.start + 0.5, OverTalk(turn.start, Channel.AGENT, start=turn.start,
-                                            interrupter="agent", interrupted="customer",
-                                            overlap_s=0.5, ongoing=True))
+                (
+                    turn.start + 0.5,
+                    OverTalk(
+                        turn.start,
+                        Channel.AGENT,
+                        start=turn.start,
+                        interrupter="agent",
+                        interrupted="customer",
+                        overlap_s=0.5,
+                        ongoing=True,
+                    ),
+                )
             )
             timed.append(
-                (prev.end, OverTalk(turn.start, Channel.AGENT, start=turn.start, end=prev.end,
-                                    interrupter="agent", interrupted="customer",
-                                    overlap_s=prev.end - turn.start, ongoing=False))
+                (
+                    prev.end,
+                    OverTalk(
+                        turn.start,
+                        Channel.AGENT,
+                        start=turn.start,
+                        end=prev.end,
+                        interrupter="agent",
+                        interrupted="customer",
+                        overlap_s=prev.end - turn.start,
+                        ongoing=False,
+                    ),
+                )
             )
         if turn.channel == Channel.AGENT:
             fast = "fast" in turn.tags
@@ -184,16 +215,30 @@ def scripted_demo_timeline() -> list[tuple[float, Event]]:
                 t = min(turn.end, turn.start + 2.0 * (k + 1))
                 rate = 6.4 if fast else 4.6
                 timed.append(
-                    (t, SpeechRate(t, Channel.AGENT, syllables_per_s=rate * 0.9,
-                                   articulation_rate=rate, words_per_min=(230 if fast else 158),
-                                   verdict="fast" if fast else "ok", window=6.0,
-                                   norm_low=3.8, norm_high=5.6))
+                    (
+                        t,
+                        SpeechRate(
+                            t,
+                            Channel.AGENT,
+                            syllables_per_s=rate * 0.9,
+                            articulation_rate=rate,
+                            words_per_min=(230 if fast else 158),
+                            verdict="fast" if fast else "ok",
+                            window=6.0,
+                            norm_low=3.8,
+                            norm_high=5.6,
+                        ),
+                    )
                 )
             sentences += max(1, turn.text.count(".") + turn.text.count("?") + turn.text.count("!"))
             if not fast:
                 paused += max(1, turn.text.count(".") + turn.text.count("?"))
-                timed.append((turn.end + 0.5, Pause(turn.end, Channel.AGENT, duration=0.5,
-                                                    after_sentence=True)))
+                timed.append(
+                    (
+                        turn.end + 0.5,
+                        Pause(turn.end, Channel.AGENT, duration=0.5, after_sentence=True),
+                    )
+                )
             paused = min(paused, sentences)
         if "after-hold" in turn.tags:
             silence = turns[n - 1].end
@@ -201,12 +246,19 @@ def scripted_demo_timeline() -> list[tuple[float, Event]]:
             timed.append((turn.start, DeadAir(silence, None, duration=turn.start - silence)))
         total = talk[Channel.AGENT] + talk[Channel.CUSTOMER]
         timed.append(
-            (turn.end + 0.2, ConversationStats(
-                turn.end, None, agent_talk_s=talk[Channel.AGENT],
-                customer_talk_s=talk[Channel.CUSTOMER],
-                talk_ratio=talk[Channel.AGENT] / total if total else None,
-                interruptions_by_agent=1 if n >= 6 else 0,
-                sentences=sentences, sentences_with_pause=paused))
+            (
+                turn.end + 0.2,
+                ConversationStats(
+                    turn.end,
+                    None,
+                    agent_talk_s=talk[Channel.AGENT],
+                    customer_talk_s=talk[Channel.CUSTOMER],
+                    talk_ratio=talk[Channel.AGENT] / total if total else None,
+                    interruptions_by_agent=1 if n >= 6 else 0,
+                    sentences=sentences,
+                    sentences_with_pause=paused,
+                ),
+            )
         )
     timed.append((duration, CallEnded(duration, None)))
     timed.sort(key=lambda pair: pair[0])

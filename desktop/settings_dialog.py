@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
-from belcoach.desktop.devices import SILENCE_DB, InputDevice, LevelProbe, list_input_devices
+from belcoach.desktop.devices import InputDevice, LevelProbe, list_input_devices
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.texts import LANGUAGE_NAMES, LANGUAGES
 
@@ -196,8 +196,15 @@ class SettingsDialog(QDialog):
         self._labels.append((label, key))
         return label
 
-    def _bind(self, form: QFormLayout, text_key: str, key: str, widget: QWidget,
-              get: Callable[[], Any], set_: Callable[[Any], None]) -> None:
+    def _bind(
+        self,
+        form: QFormLayout,
+        text_key: str,
+        key: str,
+        widget: QWidget,
+        get: Callable[[], Any],
+        set_: Callable[[Any], None],
+    ) -> None:
         lock = QLabel(widget.parentWidget())
         lock.setWordWrap(True)
         lock.setStyleSheet("color: #6f7884; font-size: small;")
@@ -234,23 +241,55 @@ class SettingsDialog(QDialog):
         page = QWidget(self)
         form = QFormLayout(page)
         call_lang = self._combo(page, [(LANGUAGE_NAMES[c], c) for c in LANGUAGES])
-        self._bind(form, "settings.call_language", "call.language", call_lang,
-                   self._combo_get(call_lang), self._combo_set(call_lang))
-        self.ui_language = self._combo(page, [("", ""), *((LANGUAGE_NAMES[c], c) for c in LANGUAGES)])
-        self._bind(form, "settings.ui_language", "ui.language", self.ui_language,
-                   self._combo_get(self.ui_language), self._combo_set(self.ui_language))
+        self._bind(
+            form,
+            "settings.call_language",
+            "call.language",
+            call_lang,
+            self._combo_get(call_lang),
+            self._combo_set(call_lang),
+        )
+        self.ui_language = self._combo(
+            page, [("", ""), *((LANGUAGE_NAMES[c], c) for c in LANGUAGES)]
+        )
+        self._bind(
+            form,
+            "settings.ui_language",
+            "ui.language",
+            self.ui_language,
+            self._combo_get(self.ui_language),
+            self._combo_set(self.ui_language),
+        )
         from belcoach.models.registry import MODELS
 
         model = self._combo(page, [(name, name) for name in MODELS])
-        self._bind(form, "settings.model", "model.name", model,
-                   self._combo_get(model), self._combo_set(model))
+        self._bind(
+            form,
+            "settings.model",
+            "model.name",
+            model,
+            self._combo_get(model),
+            self._combo_set(model),
+        )
         opacity = QSlider(Qt.Orientation.Horizontal, page)
         opacity.setRange(30, 100)
-        self._bind(form, "settings.opacity", "ui.opacity", opacity,
-                   lambda: opacity.value() / 100, lambda v: opacity.setValue(round(float(v) * 100)))
+        self._bind(
+            form,
+            "settings.opacity",
+            "ui.opacity",
+            opacity,
+            lambda: opacity.value() / 100,
+            lambda v: opacity.setValue(round(float(v) * 100)),
+        )
         on_top = QCheckBox(page)
-        self._bind(form, "settings.on_top", "ui.always_on_top", on_top,
-                   on_top.isChecked, lambda v: on_top.setChecked(bool(v)))
+        self._bind(
+            form,
+            "settings.on_top",
+            "ui.always_on_top",
+            on_top,
+            on_top.isChecked,
+            lambda v: on_top.setChecked(bool(v)),
+        )
         return page
 
     def _audio(self) -> QWidget:
@@ -294,8 +333,14 @@ class SettingsDialog(QDialog):
         outer.addLayout(form)
         for name in ALERT_KEYS:
             box = QCheckBox(page)
-            self._bind(form, f"settings.alerts.{name}", f"alerts.{name}", box,
-                       box.isChecked, lambda v, b=box: b.setChecked(bool(v)))
+            self._bind(
+                form,
+                f"settings.alerts.{name}",
+                f"alerts.{name}",
+                box,
+                box.isChecked,
+                lambda v, b=box: b.setChecked(bool(v)),
+            )
         language = str(self.settings.get("call.language"))
         shown = [spec for spec in THRESHOLDS if _valid_threshold(spec, language)]
         if shown:
@@ -331,12 +376,24 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         outer.addLayout(form)
         enabled = QCheckBox(page)
-        self._bind(form, "settings.recording.enabled", "recording.enabled", enabled,
-                   enabled.isChecked, lambda v: enabled.setChecked(bool(v)))
+        self._bind(
+            form,
+            "settings.recording.enabled",
+            "recording.enabled",
+            enabled,
+            enabled.isChecked,
+            lambda v: enabled.setChecked(bool(v)),
+        )
         days = QSpinBox(page)
         days.setRange(0, 3650)
-        self._bind(form, "settings.recording.retention", "recording.retention_days", days,
-                   days.value, lambda v: days.setValue(int(v)))
+        self._bind(
+            form,
+            "settings.recording.retention",
+            "recording.retention_days",
+            days,
+            days.value,
+            lambda v: days.setValue(int(v)),
+        )
         outer.addWidget(self._label("settings.recording.note", page))
         outer.addStretch(1)
         return page
@@ -398,7 +455,7 @@ class SettingsDialog(QDialog):
         if self._probe_factory is not None and self.devices and self.isVisible():
             self._probes[key] = self._probe_factory(str(combo.currentData() or ""))
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: Any) -> None:
         """Open the meters while the dialog is visible."""
         super().showEvent(event)
         for key in self._meters:
@@ -427,7 +484,7 @@ class SettingsDialog(QDialog):
         self.close_meters()
         super().done(result)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Close the meters."""
         self.close_meters()
         super().closeEvent(event)

@@ -68,7 +68,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Your speaking rate; the band is a normal pace (seed 001, manage your speech).",
     ),
     "pause.title": ("Pauzes", "Pauser", "Pauses"),
-    "pause.share": ("{n} van {total} zinnen", "{n} av {total} meningar", "{n} of {total} sentences"),
+    "pause.share": (
+        "{n} van {total} zinnen",
+        "{n} av {total} meningar",
+        "{n} of {total} sentences",
+    ),
     "pause.waiting": ("Nog geen zinnen", "Inga meningar än", "No sentences yet"),
     "pause.tooltip": (
         "Hoeveel van uw zinnen door een pauze gevolgd worden. Pauzes geven de klant ruimte.",
@@ -168,7 +172,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "tray.settings": ("Instellingen…", "Inställningar…", "Settings…"),
     "tray.quit": ("Afsluiten", "Avsluta", "Quit"),
     # --- settings dialog
-    "settings.title": ("belcoach · instellingen", "belcoach · inställningar", "belcoach · settings"),
+    "settings.title": (
+        "belcoach · instellingen",
+        "belcoach · inställningar",
+        "belcoach · settings",
+    ),
     "settings.tab.general": ("Algemeen", "Allmänt", "General"),
     "settings.tab.audio": ("Audio", "Ljud", "Audio"),
     "settings.tab.alerts": ("Meldingen", "Varningar", "Alerts"),
@@ -181,7 +189,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "settings.on_top": ("Altijd bovenop", "Alltid överst", "Always on top"),
     "settings.agent_device": ("Uw microfoon", "Din mikrofon", "Your microphone"),
     "settings.customer_device": ("Geluid van het gesprek", "Samtalets ljud", "Call audio"),
-    "settings.device.default": ("Standaard van het systeem", "Systemets standard", "System default"),
+    "settings.device.default": (
+        "Standaard van het systeem",
+        "Systemets standard",
+        "System default",
+    ),
     "settings.device.none": (
         "Geen invoerapparaten gevonden. Sluit een headset aan of start het geluidssysteem.",
         "Inga ingångsenheter hittades. Anslut ett headset eller starta ljudsystemet.",

@@ -111,10 +111,10 @@ class TranscriptModel:
         for i, word in enumerate(line.words):
             same_time = round(word.start, 2) in starts
             in_span = hit.t - 0.05 <= word.start <= hit.end + 0.05
-            if (same_time or in_span) and word.text.lower().strip(".,!?;:") in texts:
-                if i not in line.flagged:
-                    line.flagged.add(i)
-                    changed = True
+            matches = word.text.lower().strip(".,!?;:") in texts
+            if (same_time or in_span) and matches and i not in line.flagged:
+                line.flagged.add(i)
+                changed = True
         if changed:
             line.revision += 1
             self.revision += 1

@@ -144,7 +144,7 @@ class AlertStripWidget(OverlayPart):
 
     # ------------------------------------------------------------------ paint
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Draw the alert box: colour, symbol and words (never colour alone)."""
         wall = getattr(self, "_render_wall", time.monotonic())
         kind = self.alert_kind(wall)
@@ -178,10 +178,16 @@ class AlertStripWidget(OverlayPart):
         )
         text_box = box.adjusted(sym_w + 4, 6, -10, -6)
         painter.setFont(big)
-        elide_big = QFontMetricsF(big).elidedText(title, Qt.TextElideMode.ElideRight, text_box.width())
-        painter.drawText(text_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, elide_big)
+        elide_big = QFontMetricsF(big).elidedText(
+            title, Qt.TextElideMode.ElideRight, text_box.width()
+        )
+        painter.drawText(
+            text_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, elide_big
+        )
         painter.setFont(small)
-        elide_small = QFontMetricsF(small).elidedText(tip, Qt.TextElideMode.ElideRight, text_box.width())
+        elide_small = QFontMetricsF(small).elidedText(
+            tip, Qt.TextElideMode.ElideRight, text_box.width()
+        )
         painter.drawText(
             text_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, elide_small
         )

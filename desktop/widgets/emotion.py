@@ -40,7 +40,7 @@ class StepsWidget(QWidget):
         """Height of one chip at the current font."""
         self.setFixedHeight(int(QFontMetricsF(self.ctx.theme.font(0.9, bold=True)).height() + 8))
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Draw the chips."""
         theme = self.ctx.theme
         painter = QPainter(self)

@@ -41,7 +41,7 @@ class RatioBar(QWidget):
         self.ratio: float | None = None
         self.setFixedHeight(6)
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Draw both shares and the 43 % tick."""
         theme = self.ctx.theme
         painter = QPainter(self)
@@ -214,11 +214,11 @@ class HeaderWidget(OverlayPart):
             self.timer.setText("")
         self.call_button.setText("■" if bridge.state is not SessionState.IDLE else "▶")
         action = tr.text("button.stop" if bridge.state is not SessionState.IDLE else "button.start")
-        self.call_button.setToolTip(tr.text("button.shortcut", action=action, keys=TOGGLE_CALL_KEYS))
-        self.call_button.setAccessibleName(action)
-        self.call_button.setEnabled(
-            bridge.can_start or bridge.state is SessionState.RUNNING
+        self.call_button.setToolTip(
+            tr.text("button.shortcut", action=action, keys=TOGGLE_CALL_KEYS)
         )
+        self.call_button.setAccessibleName(action)
+        self.call_button.setEnabled(bridge.can_start or bridge.state is SessionState.RUNNING)
         self.settings_button.setToolTip(tr.text("button.settings"))
         self.settings_button.setAccessibleName(tr.text("button.settings"))
         self.hide_button.setToolTip(
@@ -239,7 +239,7 @@ class HeaderWidget(OverlayPart):
 
     # ------------------------------------------------------------------ drag
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         """Drag the whole overlay by its header (the window manager moves it)."""
         handle = self.window().windowHandle()
         if event.button() == Qt.MouseButton.LeftButton and handle is not None:

@@ -100,7 +100,7 @@ class RateGaugeWidget(OverlayPart):
         verdict = self.rate.verdict if self.rate else ""
         return theme.color({"fast": "alert", "slow": "agent", "ok": "good"}.get(verdict, "dim"))
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Draw header, scale with the band and the marker, figures and tip."""
         theme, tr = self.ctx.theme, self.ctx.tr
         painter = QPainter(self)
@@ -201,7 +201,7 @@ class PauseWidget(OverlayPart):
             return self.ctx.tr.text("pause.waiting")
         return self.ctx.tr.text("pause.share", n=self.with_pause, total=self.sentences)
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Draw header with the percentage, a bar and the count in words."""
         theme, tr = self.ctx.theme, self.ctx.tr
         share = self.share()
@@ -265,7 +265,7 @@ class PaceTipWidget(OverlayPart):
         self.setAccessibleName(self.text())
         self.update()
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """A quiet band with a vermilion edge and the tip in bold."""
         tip = self.text()
         if not tip:

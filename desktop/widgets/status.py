@@ -101,9 +101,7 @@ class StatusLineWidget(OverlayPart):
     def current(self, wall: float | None = None) -> Notice | None:
         """The notice shown now (most serious, newest), or None."""
         wall = time.monotonic() if wall is None else wall
-        self.notices = {
-            k: n for k, n in self.notices.items() if n.until is None or n.until > wall
-        }
+        self.notices = {k: n for k, n in self.notices.items() if n.until is None or n.until > wall}
         shown = list(self.notices.values())
         if self.settings_problem:
             shown.append(Notice("warning", "settings", self.ctx.tr.text("status.settings_problem")))

@@ -156,7 +156,7 @@ class TranscriptView(QAbstractScrollArea):
         self._place_latest()
         self.viewport().update()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         """Re-wrap lines for the new width."""
         super().resizeEvent(event)
         self._dirty = True
@@ -244,7 +244,7 @@ class TranscriptView(QAbstractScrollArea):
 
     # ------------------------------------------------------------------ paint
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:
         """Paint the visible lines."""
         theme, tr = self.ctx.theme, self.ctx.tr
         painter = QPainter(self.viewport())

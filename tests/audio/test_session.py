@@ -101,7 +101,7 @@ def test_a_call_reports_model_loading_ready_and_its_events_then_finishes() -> No
 def test_stop_returns_at_once_and_the_call_ends_as_stopped() -> None:
     cache = TranscriberCache(lambda _c, _l: OneWordTranscriber())
     started = threading.Event()
-    session, events, finished, done = _collect(
+    session, events, finished, _done = _collect(
         {"transcribers": cache},
         lambda: PacedSource(open_call(demo_call_path()), speed=1.0),
     )
@@ -131,7 +131,7 @@ def test_failures_become_status_events_and_the_finished_error(error, code) -> No
     def source() -> AudioSource:
         raise error
 
-    session, events, finished, done = _collect({"transcribers": TranscriberCache(loader)}, source)
+    session, events, finished, _done = _collect({"transcribers": TranscriberCache(loader)}, source)
     session.start()
     assert session.join(30)
     assert finished == [error]

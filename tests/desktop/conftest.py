@@ -6,14 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-from collections.abc import Callable, Iterable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from belcoach.audio.events import Event  # noqa: E402
+from belcoach.audio.events import Event
 
 
 @pytest.fixture

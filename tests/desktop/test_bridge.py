@@ -39,8 +39,17 @@ ONE_OF_EACH = [
     CallEnded(10.0, None),
 ]
 SIGNALS = [
-    "call_started", "transcript", "speech_rate", "pause", "dead_air", "overtalk", "stats",
-    "phrase", "emotion", "status", "call_ended",
+    "call_started",
+    "transcript",
+    "speech_rate",
+    "pause",
+    "dead_air",
+    "overtalk",
+    "stats",
+    "phrase",
+    "emotion",
+    "status",
+    "call_ended",
 ]
 
 

@@ -40,8 +40,17 @@ def test_demo_runs_its_full_length_under_x_with_a_screenshot_and_no_warnings(
 ) -> None:
     shot = tmp_path / "overlay.png"
     run = subprocess.run(
-        [BELCOACH, "demo", "--speed", "4", "--after", "40", "--screenshot", str(shot),
-         "--quit-at-end"],
+        [
+            BELCOACH,
+            "demo",
+            "--speed",
+            "4",
+            "--after",
+            "40",
+            "--screenshot",
+            str(shot),
+            "--quit-at-end",
+        ],
         env=_env(DISPLAY=xvfb_display),
         capture_output=True,
         text=True,
@@ -85,6 +94,11 @@ def test_live_lines_say_what_an_agent_would_see() -> None:
     assert "talking over" in describe(OverTalk(24.4, Channel.AGENT, ongoing=True))
     assert describe(OverTalk(24.4, Channel.CUSTOMER, ongoing=True)) is None
     hit = PhraseHit(24.4, Channel.AGENT, said="Wacht, wacht", suggestions=("Mag ik even?",))
-    assert describe(hit) == "[00:24.4] !! phrase: you said 'Wacht, wacht' -> say instead: 'Mag ik even?'"
-    assert "(warning) behind" in describe(EngineStatus(3.0, None, level="warning", message="behind"))
+    assert (
+        describe(hit)
+        == "[00:24.4] !! phrase: you said 'Wacht, wacht' -> say instead: 'Mag ik even?'"
+    )
+    assert "(warning) behind" in describe(
+        EngineStatus(3.0, None, level="warning", message="behind")
+    )
     assert describe(CallEnded(84.4, None)) == "[01:24.4] call ended (end_of_audio)"

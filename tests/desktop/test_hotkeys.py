@@ -37,7 +37,9 @@ def test_registered_combinations_fire_and_others_do_not(xvfb_display, monkeypatc
         hotkeys.stop()
 
 
-def test_a_taken_combination_makes_shortcuts_unavailable_not_fatal(xvfb_display, monkeypatch) -> None:
+def test_a_taken_combination_makes_shortcuts_unavailable_not_fatal(
+    xvfb_display, monkeypatch
+) -> None:
     monkeypatch.setenv("DISPLAY", xvfb_display)
     first = GlobalHotkeys({"Ctrl+Alt+B": lambda: None})
     assert first.start(), first.reason

@@ -28,13 +28,21 @@ from belcoach.desktop.scripted_demo import scripted_demo_events
 
 
 def _words(text: str, start: float) -> tuple[Word, ...]:
-    return tuple(Word(w, start + i * 0.3, start + i * 0.3 + 0.25, 0.9) for i, w in enumerate(text.split()))
+    return tuple(
+        Word(w, start + i * 0.3, start + i * 0.3 + 0.25, 0.9) for i, w in enumerate(text.split())
+    )
 
 
 def _hit(t: float, rule: str, said: str, instead: str, utterance: int = 1) -> PhraseHit:
     return PhraseHit(
-        t, Channel.AGENT, rule_id=rule, said=said, suggestions=(instead,),
-        words=_words(said, t), utterance=utterance, end=t + 1,
+        t,
+        Channel.AGENT,
+        rule_id=rule,
+        said=said,
+        suggestions=(instead,),
+        words=_words(said, t),
+        utterance=utterance,
+        end=t + 1,
     )
 
 
@@ -44,12 +52,19 @@ def test_transcript_partials_are_replaced_by_final_words_in_time_order(feed, ove
     feed([Transcript(0.5, Channel.AGENT, words=_words("Goedemiddag welkom", 0.5), utterance=1)])
     (line,) = view.model.lines
     assert not line.final and line.text == "Goedemiddag welkom"
-    feed([
-        Transcript(0.5, Channel.AGENT, words=_words("Goedemiddag, welkom bij", 0.5), final=True,
-                   utterance=1),
-        # the customer's earlier words arrive later: they still go first
-        Transcript(0.2, Channel.CUSTOMER, words=_words("Hallo?", 0.2), final=True, utterance=1),
-    ])
+    feed(
+        [
+            Transcript(
+                0.5,
+                Channel.AGENT,
+                words=_words("Goedemiddag, welkom bij", 0.5),
+                final=True,
+                utterance=1,
+            ),
+            # the customer's earlier words arrive later: they still go first
+            Transcript(0.2, Channel.CUSTOMER, words=_words("Hallo?", 0.2), final=True, utterance=1),
+        ]
+    )
     assert [(x.channel, x.text, x.final) for x in view.model.lines] == [
         ("customer", "Hallo?", True),
         ("agent", "Goedemiddag, welkom bij", True),
@@ -60,11 +75,27 @@ def test_transcript_partials_are_replaced_by_final_words_in_time_order(feed, ove
 
 
 def test_rate_gauge_shows_verdict_and_the_seed_tip_when_fast(feed, overlay) -> None:
-    feed([SpeechRate(5.0, Channel.AGENT, articulation_rate=4.6, verdict="ok", norm_low=3.8,
-                     norm_high=5.6)])
+    feed(
+        [
+            SpeechRate(
+                5.0, Channel.AGENT, articulation_rate=4.6, verdict="ok", norm_low=3.8, norm_high=5.6
+            )
+        ]
+    )
     assert overlay.rate.verdict_text() == "● Good pace" and overlay.tip.text() == ""
-    feed([SpeechRate(9.0, Channel.AGENT, articulation_rate=6.5, words_per_min=230,
-                     verdict="fast", norm_low=3.8, norm_high=5.6)])
+    feed(
+        [
+            SpeechRate(
+                9.0,
+                Channel.AGENT,
+                articulation_rate=6.5,
+                words_per_min=230,
+                verdict="fast",
+                norm_low=3.8,
+                norm_high=5.6,
+            )
+        ]
+    )
     assert overlay.rate.verdict_text() == "▲ Too fast"
     assert overlay.tip.text() == "Slow down, pause between your sentences."
     assert "Too fast" in overlay.rate.accessibleName()
@@ -88,7 +119,9 @@ def test_pauses_talk_ratio_and_dead_air(feed, overlay) -> None:
     assert overlay.alerts.alert_kind() is None
 
 
-def test_overtalk_alert_is_visible_within_300_ms_and_fades_when_it_ends(qtbot, overlay, bridge) -> None:
+def test_overtalk_alert_is_visible_within_300_ms_and_fades_when_it_ends(
+    qtbot, overlay, bridge
+) -> None:
     strip = overlay.alerts
     start = OverTalk(24.4, Channel.AGENT, start=24.4, interrupter="agent", ongoing=True)
     published = threading.Event()
@@ -116,31 +149,55 @@ def test_customer_talking_over_the_agent_raises_no_alert(feed, overlay) -> None:
 
 def test_phrase_cards_are_newest_first_short_and_flag_the_words(feed, overlay) -> None:
     feed([CallStarted(0.0, None)])
-    feed([Transcript(1.0, Channel.AGENT, words=_words("Wat vervelend voor u", 1.0), final=True,
-                     utterance=1)])
+    feed(
+        [
+            Transcript(
+                1.0,
+                Channel.AGENT,
+                words=_words("Wat vervelend voor u", 1.0),
+                final=True,
+                utterance=1,
+            )
+        ]
+    )
     feed([_hit(1.0, "nl.wat-vervelend", "Wat vervelend voor u", "Ik begrijp dat dit u raakt")])
     cards = overlay.phrases.card_texts()
     assert cards == ["You said “Wat vervelend voor u” → Say instead “Ik begrijp dat dit u raakt”"]
     assert overlay.phrases.isVisible()
     assert overlay.transcript.model.lines[0].flagged == {0, 1, 2, 3}
-    feed([
-        _hit(10.0, "nl.wacht", "Wacht", "Mag ik u even onderbreken?", 2),
-        _hit(20.0, "nl.ik-weet-het-niet", "Ik weet het niet", "Ik zoek het voor u uit", 3),
-        _hit(30.0, "nl.fijne-dag", "Fijne dag verder", "Bedankt voor uw geduld", 4),
-        _hit(40.0, "nl.wacht", "Wacht", "Mag ik u even onderbreken?", 5),  # repeat: to the top
-    ])
+    feed(
+        [
+            _hit(10.0, "nl.wacht", "Wacht", "Mag ik u even onderbreken?", 2),
+            _hit(20.0, "nl.ik-weet-het-niet", "Ik weet het niet", "Ik zoek het voor u uit", 3),
+            _hit(30.0, "nl.fijne-dag", "Fijne dag verder", "Bedankt voor uw geduld", 4),
+            _hit(40.0, "nl.wacht", "Wacht", "Mag ik u even onderbreken?", 5),  # repeat: to the top
+        ]
+    )
     said = [c.split("“")[1].split("”")[0] for c in overlay.phrases.card_texts()]
     assert said == ["Wacht", "Fijne dag verder", "Ik weet het niet"]
     good = PhraseHit(50.0, Channel.AGENT, rule_id="nl.naam", polarity="good", said="meneer")
     feed([good])
-    assert len(overlay.phrases.card_texts()) == 3 and "meneer" not in overlay.phrases.card_texts()[0]
+    assert (
+        len(overlay.phrases.card_texts()) == 3 and "meneer" not in overlay.phrases.card_texts()[0]
+    )
 
 
 def test_emotion_is_labelled_an_estimate_with_step_and_hint(feed, overlay) -> None:
     widget = overlay.emotion
     assert widget.label.text() == "No estimate yet"
-    feed([EmotionEstimate(17.0, Channel.CUSTOMER, label="gefrustreerd", confidence=0.62,
-                          valence=-0.6, step="erkennen", hint="Erken de frustratie.")])
+    feed(
+        [
+            EmotionEstimate(
+                17.0,
+                Channel.CUSTOMER,
+                label="gefrustreerd",
+                confidence=0.62,
+                valence=-0.6,
+                step="erkennen",
+                hint="Erken de frustratie.",
+            )
+        ]
+    )
     assert widget.title.text() == "Customer · estimate"
     assert widget.label.text() == "Frustrated"
     assert widget.confidence.text() == "62% sure"

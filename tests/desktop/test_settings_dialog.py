@@ -53,7 +53,9 @@ def _dialog(qtbot, translator, *, devices=DEVICES):
     return dialog, saved, state
 
 
-def test_locked_settings_are_shown_greyed_with_the_reason_and_never_saved(qtbot, translator) -> None:
+def test_locked_settings_are_shown_greyed_with_the_reason_and_never_saved(
+    qtbot, translator
+) -> None:
     _policy(POLICY)
     dialog, saved, state = _dialog(qtbot, translator)
     for key in ("recording.enabled", "call.language"):
@@ -107,7 +109,9 @@ def test_devices_are_listed_and_no_devices_is_said_plainly(qtbot, translator) ->
     dialog, _saved, _state = _dialog(qtbot, translator)
     combo = dialog.agent_device
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "System default", "Headset Microphone", "Softphone monitor",
+        "System default",
+        "Headset Microphone",
+        "Softphone monitor",
     ]
     assert dialog.no_devices.isHidden()
     empty, _s, _st = _dialog(qtbot, translator, devices=[])

@@ -7,8 +7,9 @@ from belcoach.audio.events import Channel, Transcript, Word
 
 def _line(i: int) -> Transcript:
     channel = Channel.AGENT if i % 2 else Channel.CUSTOMER
-    words = tuple(Word(f"woord{i}-{k}", i * 3.0 + k * 0.2, i * 3.0 + k * 0.2 + 0.15, 0.9)
-                  for k in range(12))
+    words = tuple(
+        Word(f"woord{i}-{k}", i * 3.0 + k * 0.2, i * 3.0 + k * 0.2 + 0.15, 0.9) for k in range(12)
+    )
     return Transcript(i * 3.0, channel, words=words, final=True, utterance=i)
 
 
