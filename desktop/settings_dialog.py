@@ -190,9 +190,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(page, "")
         self._tab_keys.append(key)
 
-    def _label(self, key: str, parent: QWidget) -> QLabel:
+    def _label(self, key: str, parent: QWidget, *, wrap: bool = False) -> QLabel:
         label = QLabel(parent)
-        label.setWordWrap(True)
+        label.setWordWrap(wrap)
         self._labels.append((label, key))
         return label
 
@@ -295,7 +295,7 @@ class SettingsDialog(QDialog):
     def _audio(self) -> QWidget:
         page = QWidget(self)
         outer = QVBoxLayout(page)
-        self.no_devices = self._label("settings.device.none", page)
+        self.no_devices = self._label("settings.device.none", page, wrap=True)
         self.no_devices.setVisible(not self.devices)
         outer.addWidget(self.no_devices)
         form = QFormLayout()
@@ -328,7 +328,7 @@ class SettingsDialog(QDialog):
     def _alerts(self) -> QWidget:
         page = QWidget(self)
         outer = QVBoxLayout(page)
-        outer.addWidget(self._label("settings.alerts.intro", page))
+        outer.addWidget(self._label("settings.alerts.intro", page, wrap=True))
         form = QFormLayout()
         outer.addLayout(form)
         for name in ALERT_KEYS:
@@ -394,7 +394,7 @@ class SettingsDialog(QDialog):
             days.value,
             lambda v: days.setValue(int(v)),
         )
-        outer.addWidget(self._label("settings.recording.note", page))
+        outer.addWidget(self._label("settings.recording.note", page, wrap=True))
         outer.addStretch(1)
         return page
 
@@ -416,8 +416,18 @@ class SettingsDialog(QDialog):
             locked = settings.locked(binding.key)
             binding.widget.setEnabled(not locked and self._usable(binding.key))
             binding.lock_label.setVisible(locked)
-            binding.widget.setToolTip(settings.lock_reason(binding.key))
+            binding.lock_label.setText(self.lock_text(binding.key))
+            binding.widget.setToolTip(self.lock_text(binding.key))
         self._show_problems()
+
+    def lock_text(self, key: str) -> str:
+        """Who locked ``key`` and whom to ask, in the UI language ("" when not locked)."""
+        if not self.settings.locked(key):
+            return ""
+        text = self._tr.text("settings.locked", path=self.settings.policy_path)
+        if self.settings.contact:
+            text += " " + self._tr.text("settings.locked.ask", contact=self.settings.contact)
+        return text
 
     def _usable(self, key: str) -> bool:
         return bool(self.devices) if key.startswith("audio.") else True
@@ -512,8 +522,9 @@ class SettingsDialog(QDialog):
             if isinstance(combo, QComboBox):
                 combo.setItemText(0, tr.text("settings.device.default"))
         for binding in self.bindings.values():
-            reason = self.settings.lock_reason(binding.key)
-            binding.lock_label.setText(tr.text("settings.locked", reason=reason) if reason else "")
+            reason = self.lock_text(binding.key)
+            binding.lock_label.setText(reason)
+            binding.widget.setToolTip(reason)
         self.save_button.setText(tr.text("settings.save"))
         self.cancel_button.setText(tr.text("settings.cancel"))
         self._show_problems()

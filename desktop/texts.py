@@ -234,7 +234,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Inspelningar stannar på den här datorn och raderas efter lagringstiden.",
         "Recordings stay on this PC and are deleted after the retention period.",
     ),
-    "settings.locked": ("🔒 {reason}", "🔒 {reason}", "🔒 {reason}"),
+    "settings.locked": (
+        "Vastgezet door het IT-beleid ({path}).",
+        "Låst av IT-policyn ({path}).",
+        "Locked by the IT policy ({path}).",
+    ),
+    "settings.locked.ask": ("Vraag: {contact}.", "Fråga: {contact}.", "Ask: {contact}."),
     "settings.problems": (
         "Niet alle instellingen konden worden gelezen:",
         "Alla inställningar kunde inte läsas:",
