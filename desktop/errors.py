@@ -36,7 +36,8 @@ def log_to_file(log_dir: Path) -> Path:
         if previous > logging.INFO:
             # The file gets INFO; the console keeps what it showed before.
             for other in root.handlers:
-                if other.level == logging.NOTSET:
+                console = getattr(other, "stream", None) in (sys.stderr, sys.stdout)
+                if console and other.level == logging.NOTSET:
                     other.setLevel(previous)
             root.setLevel(logging.INFO)
         root.addHandler(handler)
