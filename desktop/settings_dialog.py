@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -38,6 +37,14 @@ from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.devices import InputDevice, LevelProbe, list_input_devices
 from belcoach.desktop.i18n import Translator
+from belcoach.desktop.settings_fields import (
+    THRESHOLDS,
+    Binding,
+    combo_box,
+    combo_get,
+    combo_set,
+    valid_threshold,
+)
 from belcoach.desktop.texts import LANGUAGE_NAMES, LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -47,68 +54,6 @@ DeviceLister = Callable[[], Sequence[InputDevice]]
 ProbeFactory = Callable[[str], LevelProbe]
 
 ALERT_KEYS = ("overtalk", "speech_rate", "pauses", "dead_air", "phrases", "emotion")
-
-
-@dataclass(frozen=True, slots=True)
-class ThresholdSpec:
-    """A numeric analyser setting shown under "thresholds".
-
-    Attributes:
-        key: dotted key under ``analysis`` (e.g. ``analysis.speech.dead_air_s``).
-        label: the text shown (one language: these are expert settings).
-        minimum: lowest allowed value.
-        maximum: highest allowed value.
-        step: spin box step.
-    """
-
-    key: str
-    label: str
-    minimum: float
-    maximum: float
-    step: float = 0.1
-
-
-THRESHOLDS: tuple[ThresholdSpec, ...] = (
-    ThresholdSpec("analysis.speech.dead_air_s", "dead air (s)", 1.0, 30.0, 0.5),
-    ThresholdSpec("analysis.speech.overtalk_min_s", "over-talk minimum (s)", 0.1, 3.0, 0.1),
-    ThresholdSpec("analysis.speech.pause_min_s", "pause minimum (s)", 0.1, 2.0, 0.05),
-)
-"""Candidates; only those the installed analysers accept are shown (see ``_valid_threshold``)."""
-
-
-def _valid_threshold(spec: ThresholdSpec, language: str) -> bool:
-    """True when an installed analyser owns ``spec.key``.
-
-    Analysers reject unknown keys in their own table with ConfigError, so a key
-    is shown when a made-up key in the same table is refused and it is not.
-    A table nobody validates (its analyser is not installed) shows nothing.
-    """
-    from belcoach.audio.default_analysers import default_analysers
-
-    _analysis, table, field = spec.key.split(".", 2)
-    try:
-        default_analysers(language, {table: {"belcoach_no_such_key": 1}})
-    except AppError:
-        pass
-    else:
-        return False
-    try:
-        default_analysers(language, {table: {field: spec.minimum}})
-    except AppError:
-        return False
-    except Exception:  # an analyser that cannot even be built is not ours to judge here
-        log.info("could not check threshold %s", spec.key, exc_info=True)
-        return False
-    return True
-
-
-@dataclass(slots=True)
-class _Binding:
-    key: str
-    widget: QWidget
-    get: Callable[[], Any]
-    set: Callable[[Any], None]
-    lock_label: QLabel
 
 
 class SettingsDialog(QDialog):
@@ -140,7 +85,7 @@ class SettingsDialog(QDialog):
         self._probe_factory = probe
         self._probes: dict[str, LevelProbe] = {}
         self._meters: dict[str, QProgressBar] = {}
-        self.bindings: dict[str, _Binding] = {}
+        self.bindings: dict[str, Binding] = {}
         self._labels: list[tuple[QLabel, str]] = []
         self.devices = list(devices())
         self.setMinimumWidth(480)
@@ -214,62 +159,39 @@ class SettingsDialog(QDialog):
         column.addWidget(widget)
         column.addWidget(lock)
         form.addRow(self._label(text_key, widget.parentWidget()), column)
-        self.bindings[key] = _Binding(key, widget, get, set_, lock)
-
-    def _combo(self, page: QWidget, items: Sequence[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox(page)
-        for text, data in items:
-            combo.addItem(text, data)
-        return combo
-
-    @staticmethod
-    def _combo_get(combo: QComboBox) -> Callable[[], Any]:
-        return lambda: combo.currentData()
-
-    @staticmethod
-    def _combo_set(combo: QComboBox) -> Callable[[Any], None]:
-        def set_(value: Any) -> None:
-            index = combo.findData(value)
-            if index < 0:
-                combo.addItem(str(value), value)
-                index = combo.count() - 1
-            combo.setCurrentIndex(index)
-
-        return set_
+        self.bindings[key] = Binding(key, widget, get, set_, lock)
 
     def _general(self) -> QWidget:
         page = QWidget(self)
         form = QFormLayout(page)
-        call_lang = self._combo(page, [(LANGUAGE_NAMES[c], c) for c in LANGUAGES])
+        call_lang = combo_box(page, [(LANGUAGE_NAMES[c], c) for c in LANGUAGES])
         self._bind(
             form,
             "settings.call_language",
             "call.language",
             call_lang,
-            self._combo_get(call_lang),
-            self._combo_set(call_lang),
+            combo_get(call_lang),
+            combo_set(call_lang),
         )
-        self.ui_language = self._combo(
-            page, [("", ""), *((LANGUAGE_NAMES[c], c) for c in LANGUAGES)]
-        )
+        self.ui_language = combo_box(page, [("", ""), *((LANGUAGE_NAMES[c], c) for c in LANGUAGES)])
         self._bind(
             form,
             "settings.ui_language",
             "ui.language",
             self.ui_language,
-            self._combo_get(self.ui_language),
-            self._combo_set(self.ui_language),
+            combo_get(self.ui_language),
+            combo_set(self.ui_language),
         )
         from belcoach.models.registry import MODELS
 
-        model = self._combo(page, [(name, name) for name in MODELS])
+        model = combo_box(page, [(name, name) for name in MODELS])
         self._bind(
             form,
             "settings.model",
             "model.name",
             model,
-            self._combo_get(model),
-            self._combo_set(model),
+            combo_get(model),
+            combo_set(model),
         )
         opacity = QSlider(Qt.Orientation.Horizontal, page)
         opacity.setRange(30, 100)
@@ -308,7 +230,7 @@ class SettingsDialog(QDialog):
             box = QWidget(page)
             row = QVBoxLayout(box)
             row.setContentsMargins(0, 0, 0, 0)
-            combo = self._combo(box, [("", ""), *((d.name, d.name) for d in self.devices)])
+            combo = combo_box(box, [("", ""), *((d.name, d.name) for d in self.devices)])
             combo.setEnabled(bool(self.devices))
             meter = QProgressBar(box)
             meter.setRange(0, 100)
@@ -319,7 +241,7 @@ class SettingsDialog(QDialog):
             row.addWidget(meter)
             self._meters[key] = meter
             combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._reprobe(k, c))
-            self._bind(form, text_key, key, box, self._combo_get(combo), self._combo_set(combo))
+            self._bind(form, text_key, key, box, combo_get(combo), combo_set(combo))
             setattr(self, key.split(".")[1], combo)
         if not self.devices:
             self._meters.clear()
@@ -342,7 +264,7 @@ class SettingsDialog(QDialog):
                 lambda v, b=box: b.setChecked(bool(v)),
             )
         language = str(self.settings.get("call.language"))
-        shown = [spec for spec in THRESHOLDS if _valid_threshold(spec, language)]
+        shown = [spec for spec in THRESHOLDS if valid_threshold(spec, language)]
         if shown:
             title = self._label("settings.thresholds", page)
             title.setStyleSheet("font-weight: bold; margin-top: 8px;")
@@ -358,7 +280,7 @@ class SettingsDialog(QDialog):
                 lock = QLabel(page)
                 lock.setVisible(False)
                 thresholds.addRow(form_label, spin)
-                self.bindings[spec.key] = _Binding(
+                self.bindings[spec.key] = Binding(
                     spec.key,
                     spin,
                     lambda s=spin, sp=spec: None if s.value() < sp.minimum else s.value(),
