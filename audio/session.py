@@ -33,8 +33,9 @@ from belcoach.core.errors import AppError, AudioDeviceError, AudioFileError
 
 log = logging.getLogger(__name__)
 
-SourceFactory = Callable[[], AudioSource]
-"""Opens the call's audio; called on the session's thread (opening devices may be slow)."""
+SourceFactory = Callable[[Subscriber], AudioSource]
+"""Opens the call's audio, given the call's ``publish`` (a live source reports levels and
+device events through it); called on the session's thread (opening devices may be slow)."""
 
 TranscriberLoader = Callable[[ModelChoice, str], Transcriber]
 """Loads (or returns a cached) transcriber for a model choice and a language."""
@@ -216,7 +217,7 @@ class CallSession:
 
     def _open_source(self) -> AudioSource | None:
         try:
-            return self._source_factory()
+            return self._source_factory(self._bus.publish)
         except (AudioDeviceError, AudioFileError) as exc:
             self.error = exc
             self._status("error", "device_missing", str(exc))

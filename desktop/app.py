@@ -32,7 +32,13 @@ from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.paced import PacedSource
 from belcoach.audio.pipeline import ModelChoice
-from belcoach.audio.session import CallSession, Finished, SessionConfig, TranscriberCache
+from belcoach.audio.session import (
+    CallSession,
+    Finished,
+    SessionConfig,
+    SourceFactory,
+    TranscriberCache,
+)
 from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings, load_settings, save_user_settings
 from belcoach.desktop.bridge import EngineBridge
@@ -44,8 +50,6 @@ from belcoach.desktop.tray import CallTray, make_icon
 from belcoach.desktop.widgets.base import AlertSwitches
 
 log = logging.getLogger(__name__)
-
-SourceFactory = Callable[[], AudioSource]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,7 @@ def has_display() -> bool:
 def demo_source_factory(*, speed: float = 1.0) -> SourceFactory:
     """Open the embedded demo call, paced at ``speed`` times real time."""
 
-    def open_demo() -> AudioSource:
+    def open_demo(_publish: Subscriber) -> AudioSource:
         from belcoach.audio.sources import open_call
         from belcoach.demo import demo_call_path
 

@@ -75,7 +75,7 @@ def test_a_call_reports_model_loading_ready_and_its_events_then_finishes() -> No
 
     cache = TranscriberCache(loader)
     session, events, finished, done = _collect(
-        {"transcribers": cache}, lambda: FirstSeconds(open_call(demo_call_path()), 8.0)
+        {"transcribers": cache}, lambda _publish: FirstSeconds(open_call(demo_call_path()), 8.0)
     )
     session.start()
     assert session.join(60)
@@ -90,7 +90,7 @@ def test_a_call_reports_model_loading_ready_and_its_events_then_finishes() -> No
 
     # The second call reuses the loaded model: no loading notice, no second load.
     again, events2, _f, _d = _collect(
-        {"transcribers": cache}, lambda: FirstSeconds(open_call(demo_call_path()), 2.0)
+        {"transcribers": cache}, lambda _publish: FirstSeconds(open_call(demo_call_path()), 2.0)
     )
     again.start()
     assert again.join(60)
@@ -103,7 +103,7 @@ def test_stop_returns_at_once_and_the_call_ends_as_stopped() -> None:
     started = threading.Event()
     session, events, finished, _done = _collect(
         {"transcribers": cache},
-        lambda: PacedSource(open_call(demo_call_path()), speed=1.0),
+        lambda _publish: PacedSource(open_call(demo_call_path()), speed=1.0),
     )
     session._bus.subscribe(lambda e: started.set() if isinstance(e, CallStarted) else None)
     session.start()
@@ -128,7 +128,7 @@ def test_failures_become_status_events_and_the_finished_error(error, code) -> No
             raise error
         return OneWordTranscriber()
 
-    def source() -> AudioSource:
+    def source(_publish) -> AudioSource:
         raise error
 
     session, events, finished, _done = _collect({"transcribers": TranscriberCache(loader)}, source)
@@ -157,7 +157,7 @@ def test_the_demo_call_with_real_whisper_in_the_background(base_model) -> None:
         lambda _c, language: WhisperTranscriber(base_model, DecodeOptions(language=language))
     )
     session, events, finished, _done = _collect(
-        {"transcribers": cache}, lambda: FirstSeconds(open_call(demo_call_path()), 20.0)
+        {"transcribers": cache}, lambda _publish: FirstSeconds(open_call(demo_call_path()), 20.0)
     )
     session.start()
     assert session.join(300)
