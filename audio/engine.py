@@ -131,8 +131,9 @@ class CallEngine:
                 if on_progress is not None:
                     on_progress(self._progress_point())
                 if stop.is_set():
-                    reason = "stopped"
                     break
+            if stop.is_set():  # also when the source itself ended early because of it
+                reason = "stopped"
         except BaseException:
             reason = "error"
             raise

@@ -14,8 +14,14 @@ want_tests=0
 # calls; libsndfile1: soundfile's fallback; python3-venv: Debian's Python
 # ships venv separately.
 apt_pkgs=(libportaudio2 libsndfile1 espeak-ng)
+# The Qt libraries PySide6's wheels expect from the system (X11/xcb platform,
+# fonts, EGL); without them the overlay cannot open a window.
+apt_pkgs+=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
+  libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
+  libxcb-xkb1 fonts-dejavu-core)
 if ((want_tests)); then
-  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb pulseaudio)
+  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb xdotool pulseaudio)
 fi
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   apt_pkgs+=(python3-venv)

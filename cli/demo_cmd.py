@@ -1,0 +1,134 @@
+"""``belcoach demo`` and ``belcoach app``: the desktop overlay, with the demo call or live.
+
+``demo`` plays the embedded Dutch demo call through the real engine, paced
+like a live call, so a new user sees every feature without a phone. With no
+display it says so and prints the live events in the terminal instead.
+``app`` starts the desktop app for real calls (overlay, tray icon, start/stop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from belcoach.core.errors import ConfigError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``demo`` and ``app`` commands."""
+    demo = sub.add_parser(
+        "demo",
+        help="show the overlay on the embedded demo call",
+        description=(
+            "Play the embedded Dutch demo call through the engine in real time and show "
+            "the live overlay. Without a display, print the live events instead."
+        ),
+    )
+    demo.add_argument(
+        "--speed", type=float, default=1.0, help="audio seconds per second (default: 1)"
+    )
+    demo.add_argument(
+        "--screenshot",
+        type=Path,
+        help="save a PNG of the overlay --after seconds into the call, then quit "
+        "(with --quit-at-end: play on to the end)",
+    )
+    demo.add_argument(
+        "--after",
+        type=float,
+        default=45.0,
+        help="call seconds before the screenshot is taken (default: 45)",
+    )
+    demo.add_argument("--quit-at-end", action="store_true", help="quit when the call ends")
+    demo.add_argument(
+        "--terminal", action="store_true", help="print live events instead of showing a window"
+    )
+    demo.set_defaults(func=run_demo)
+    app = sub.add_parser(
+        "app",
+        help="start the desktop app: overlay and tray icon for live calls",
+        description="Start belcoach's overlay and tray icon; start a call from either.",
+    )
+    app.set_defaults(func=run_app_cmd)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Run ``belcoach demo``."""
+    if not 0.1 <= args.speed <= 20:
+        raise ConfigError(f"--speed must be between 0.1 and 20, not {args.speed:g}")
+    if args.after < 0:
+        raise ConfigError("--after must not be negative")
+    from belcoach.desktop.app import has_display
+
+    subscribers = []
+    if args.terminal or not has_display():
+        if not args.terminal:
+            print(
+                "belcoach: no display found (DISPLAY/WAYLAND_DISPLAY unset); "
+                "printing the live events here instead of showing the overlay"
+                + (
+                    " (the overlay is drawn offscreen for the screenshot)"
+                    if args.screenshot
+                    else ""
+                ),
+                file=sys.stderr,
+            )
+        if args.screenshot is None:
+            return _run_in_terminal(args.speed)
+        # A screenshot without a display: draw the overlay offscreen and print too.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from belcoach.cli.live_print import LivePrinter
+
+        subscribers.append(LivePrinter())
+    from belcoach.desktop.app import AppOptions, run_app
+
+    options = AppOptions(
+        demo=True,
+        speed=args.speed,
+        autostart=True,
+        screenshot=args.screenshot,
+        after=args.after,
+        quit_at_end=args.quit_at_end,
+    )
+    return run_app(options, subscribers=subscribers)
+
+
+def run_app_cmd(args: argparse.Namespace) -> int:
+    """Run ``belcoach app``."""
+    from belcoach.desktop.app import AppOptions, has_display, run_app
+
+    if not has_display():
+        raise ConfigError("the overlay needs a display (DISPLAY/WAYLAND_DISPLAY is unset)")
+    return run_app(AppOptions())
+
+
+def _run_in_terminal(speed: float) -> int:
+    from belcoach.audio.session import CallSession, TranscriberCache
+    from belcoach.cli.live_print import LivePrinter
+    from belcoach.core.settings import load_settings
+    from belcoach.desktop.app import demo_source_factory, session_config
+
+    settings = load_settings()
+    session = CallSession(
+        demo_source_factory(speed=speed),
+        session_config(settings, language="nl"),
+        transcribers=TranscriberCache(),
+        subscribers=[LivePrinter()],
+    )
+    session.start()
+    try:
+        while not session.join(0.5):
+            pass
+    except KeyboardInterrupt:
+        session.stop()
+        session.join()
+        raise
+    if session.error is not None:
+        from belcoach.core.errors import AppError
+
+        if isinstance(session.error, AppError):
+            raise session.error
+        return 1
+    return 0

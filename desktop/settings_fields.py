@@ -1,0 +1,104 @@
+"""Pieces of the settings dialog: threshold candidates, bindings, combo helpers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from belcoach.core.errors import AppError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdSpec:
+    """A numeric analyser setting shown under "thresholds".
+
+    Attributes:
+        key: dotted key under ``analysis`` (e.g. ``analysis.speech.dead_air_s``).
+        label: the text shown (one language: these are expert settings).
+        minimum: lowest allowed value.
+        maximum: highest allowed value.
+        step: spin box step.
+    """
+
+    key: str
+    label: str
+    minimum: float
+    maximum: float
+    step: float = 0.1
+
+
+THRESHOLDS: tuple[ThresholdSpec, ...] = (
+    ThresholdSpec("analysis.speech.dead_air_s", "dead air (s)", 1.0, 30.0, 0.5),
+    ThresholdSpec("analysis.speech.overtalk_min_s", "over-talk minimum (s)", 0.1, 3.0, 0.1),
+    ThresholdSpec("analysis.speech.pause_min_s", "pause minimum (s)", 0.1, 2.0, 0.05),
+)
+"""Candidates; only those the installed analysers accept are shown (see ``valid_threshold``)."""
+
+
+def valid_threshold(spec: ThresholdSpec, language: str) -> bool:
+    """True when an installed analyser owns ``spec.key``.
+
+    Analysers reject unknown keys in their own table with ConfigError, so a key
+    is shown when a made-up key in the same table is refused and it is not.
+    A table nobody validates (its analyser is not installed) shows nothing.
+    """
+    from belcoach.audio.default_analysers import default_analysers
+
+    _analysis, table, field = spec.key.split(".", 2)
+    try:
+        default_analysers(language, {table: {"belcoach_no_such_key": 1}})
+    except AppError:
+        pass
+    else:
+        return False
+    try:
+        default_analysers(language, {table: {field: spec.minimum}})
+    except AppError:
+        return False
+    except Exception:  # an analyser that cannot even be built is not ours to judge here
+        log.info("could not check threshold %s", spec.key, exc_info=True)
+        return False
+    return True
+
+
+@dataclass(slots=True)
+class Binding:
+    """One control bound to one settings key."""
+
+    key: str
+    widget: QWidget
+    get: Callable[[], Any]
+    set: Callable[[Any], None]
+    lock_label: QLabel
+
+
+def combo_box(page: QWidget, items: Sequence[tuple[str, str]]) -> QComboBox:
+    """A combo box of (text, value) items."""
+    combo = QComboBox(page)
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+def combo_get(combo: QComboBox) -> Callable[[], Any]:
+    """Reads the current item's value."""
+    return lambda: combo.currentData()
+
+
+def combo_set(combo: QComboBox) -> Callable[[Any], None]:
+    """Selects the item with a value (adding it when the settings hold an unlisted one)."""
+
+    def set_(value: Any) -> None:
+        index = combo.findData(value)
+        if index < 0:
+            combo.addItem(str(value), value)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+
+    return set_
