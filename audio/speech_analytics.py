@@ -168,6 +168,7 @@ class SpeechAnalytics(BaseAnalyser):
             self.dead_air.speech_ended(run.end)
         if ch is Channel.AGENT:
             self.rate.run_closed(run)
+            return list(self.rate.step(self._now, force=True))
         return []
 
     def _stats(self, now: float, *, final: bool) -> ConversationStats:

@@ -100,10 +100,14 @@ class RateEstimator:
 
     # -- output ------------------------------------------------------------------------
 
-    def step(self, now: float) -> list[SpeechRate]:
-        """Publish a sample every ``update_every`` seconds while the agent speaks."""
+    def step(self, now: float, *, force: bool = False) -> list[SpeechRate]:
+        """Publish a sample every ``update_every`` seconds while the agent speaks.
+
+        ``force`` publishes one now (at the end of an agent run, so the last
+        words of a turn are in a figure before the customer answers).
+        """
         r = self.config.rate
-        if now < self._due:
+        if now < self._due and not force:
             return []
         latest = self._open or (self._runs[-1] if self._runs else None)
         if latest is None or now - latest.end > r.update_every:
