@@ -33,7 +33,7 @@ SENTENCES = {
     ],
     "en": [
         ("I understand that your bill was higher than you expected", 15),
-        ("I will look into it for you in our system right now", 13),
+        ("I will look into it for you in our system right now", 14),
     ],
 }
 WIDE = {"rate": {"window": 60.0}}  # one window over the whole monologue
