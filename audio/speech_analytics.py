@@ -112,6 +112,7 @@ class SpeechAnalytics(BaseAnalyser):
                 events += self.overtalk.finish()
                 events += self.dead_air.finish(t_end)
             events += self.pauses.finish()
+            events += self.rate.step(t_end, final=True)
             events.append(self._stats(t_end, final=True))
             return events
 

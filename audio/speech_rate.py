@@ -100,17 +100,18 @@ class RateEstimator:
 
     # -- output ------------------------------------------------------------------------
 
-    def step(self, now: float, *, force: bool = False) -> list[SpeechRate]:
+    def step(self, now: float, *, force: bool = False, final: bool = False) -> list[SpeechRate]:
         """Publish a sample every ``update_every`` seconds while the agent speaks.
 
         ``force`` publishes one now (at the end of an agent run, so the last
-        words of a turn are in a figure before the customer answers).
+        words of a turn are in a figure before the customer answers); ``final``
+        publishes the end-of-call figure, with every committed word in it.
         """
         r = self.config.rate
-        if now < self._due and not force:
+        if now < self._due and not force and not final:
             return []
         latest = self._open or (self._runs[-1] if self._runs else None)
-        if latest is None or now - latest.end > r.update_every:
+        if latest is None or (now - latest.end > r.update_every and not final):
             return []  # the agent is not speaking: nothing new to say
         window = self.window(until=now)
         if window is None or window.phonation < r.min_phonation:
