@@ -7,6 +7,7 @@ does. No Whisper is needed: these alerts never wait for words.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,7 @@ def test_pauses_are_measured_to_within_50_ms(tmp_path: Path) -> None:
 
     pauses = of_type(events, Pause)
     turns = truth.turns
-    true_gaps = [(a.end, b.start - a.end) for a, b in zip(turns, turns[1:], strict=False)]
+    true_gaps = [(a.end, b.start - a.end) for a, b in itertools.pairwise(turns)]
     for start, duration in true_gaps:
         found = [p for p in pauses if abs(p.t - start) <= 0.1]
         assert len(found) == 1, f"pause at {start:.2f} s ({duration:.2f} s): {pauses}"

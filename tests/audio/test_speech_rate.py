@@ -9,6 +9,7 @@ are both known exactly.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_rate_is_updated_every_second_while_the_agent_speaks(tmp_path: Path) -> 
     speech_end = truth.turns[-1].end
     assert times[0] <= truth.turns[0].start + 2.6  # after 2 s of phonation
     inside = [t for t in times if t <= speech_end]
-    gaps = [b - a for a, b in zip(inside, inside[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(inside)]
     assert gaps and max(gaps) <= 1.0 + 0.01
     assert all(s.norm_low == pytest.approx(5.05 * 0.85) for s in samples)
 
@@ -91,7 +92,17 @@ def test_verdict_has_a_no_alert_band_and_hysteresis() -> None:
         est._judge(rate)
         seen.append(est.verdict)
     assert seen == [
-        "ok", "ok", "fast", "fast", "fast", "ok", "ok", "slow", "slow", "ok", "ok",
+        "ok",
+        "ok",
+        "fast",
+        "fast",
+        "fast",
+        "ok",
+        "ok",
+        "slow",
+        "slow",
+        "ok",
+        "ok",
     ]
 
 
@@ -108,8 +119,10 @@ def test_words_give_a_cross_check_and_words_per_minute(tmp_path: Path) -> None:
     est = RateEstimator(config)
     from belcoach.audio.channel_track import Run
 
-    runs = [Run(t.start, t.end, confirmed=True, closed=True, serial=i + 1)
-            for i, t in enumerate(truth.turns)]
+    runs = [
+        Run(t.start, t.end, confirmed=True, closed=True, serial=i + 1)
+        for i, t in enumerate(truth.turns)
+    ]
     for i, run in enumerate(runs):
         est.run_confirmed(run, after_pause=i > 0)
         est.run_closed(run)

@@ -21,7 +21,9 @@ def test_analyze_prints_the_speech_summary_and_writes_the_events(
         [
             Turn("agent", "Good afternoon, you are speaking with Sarah.", start=0.3),
             Turn("agent", "How can I help you today?", gap=0.5),
-            Turn("customer", "My bill is much too high this month and I want to know why.", gap=0.4),
+            Turn(
+                "customer", "My bill is much too high this month and I want to know why.", gap=0.4
+            ),
             Turn("agent", "I am sorry to hear that. I will look into it right now.", gap=-1.2),
             Turn("customer", "Thank you.", gap=0.6),
         ],
