@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from belcoach.audio.analysers import Analyser
+from belcoach.audio.speech_analytics import SpeechAnalytics
+from belcoach.audio.speech_config import speech_config
 
 
 def default_analysers(language: str, settings: Mapping[str, Any] | None = None) -> list[Analyser]:
@@ -32,4 +34,5 @@ def default_analysers(language: str, settings: Mapping[str, Any] | None = None) 
     """
     settings = settings or {}
     analysers: list[Analyser] = []
+    analysers.append(SpeechAnalytics(speech_config(language, settings.get("speech", {}))))
     return analysers
