@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from belcoach.audio.analysers import Analyser
+from belcoach.audio.phrase_analyser import PhraseAnalyser, rules_config
 
 
 def default_analysers(language: str, settings: Mapping[str, Any] | None = None) -> list[Analyser]:
@@ -32,4 +33,7 @@ def default_analysers(language: str, settings: Mapping[str, Any] | None = None) 
     """
     settings = settings or {}
     analysers: list[Analyser] = []
+    rules = rules_config(settings.get("rules", {}))
+    if rules.enabled:
+        analysers.append(PhraseAnalyser(language, rules))
     return analysers

@@ -1,0 +1,499 @@
+"""Finding rule phrases in one utterance's words, tolerant of Whisper's mistakes but precise.
+
+Words are normalised (``seeds.patterns.normalise_words``: case, accents and
+punctuation gone) and compared with rapidfuzz's Levenshtein distance, so
+"vervelent" still matches "vervelend" and "voor stelen" (split, one letter
+lost) still matches "voorstellen". Tolerance is kept in check on purpose:
+
+- a word of two letters, a word listed in the pack's ``exact_words``
+  (negations, pronouns: "niet"/"wel", "u"/"ik") and a ``=word`` in a pattern
+  must be spelled exactly, because the sentence's meaning hangs on them;
+- longer words may differ by 1 (3-5 letters), 2 (6-8) or 3 (9+) edits;
+- a whole match may differ by at most a fifth of its letters, at least half
+  of its words must be exact, and a one-word pattern is always exact;
+- a match never crosses a sentence end (``.``, ``?``, ``!``);
+- a rule's ``exceptions`` (found the same way) cancel a match they overlap or
+  that lies within the rule's ``exception_reach`` words: "ik weet het niet, maar ik zoek
+  het voor u uit" is what the seed recommends, not a violation.
+
+All distances of an utterance against the rules' vocabulary come from one
+``rapidfuzz.process.cdist`` call, so matching costs about a millisecond.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
+
+from belcoach.audio.events import Word
+from belcoach.seeds.patterns import Slot, Variant, ends_clause, expand, normalise_words
+from belcoach.seeds.rule_schema import Rule
+from belcoach.seeds.rules import Matching, RuleBook
+
+_MAX_EDITS = 3
+_SENTENCE_END = (".", "?", "!", "…")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One normalised word of an utterance.
+
+    Attributes:
+        text: the normalised word.
+        word: index of the transcribed ``Word`` it comes from.
+        original: that word as Whisper wrote it (capitals kept, for names).
+        clause_start: first token of the utterance or after clause punctuation.
+        clause_end: last token before clause punctuation or the utterance end.
+        sentence_end: last token before ``.``, ``?``, ``!`` or the utterance end.
+    """
+
+    text: str
+    word: int
+    original: str
+    clause_start: bool
+    clause_end: bool
+    sentence_end: bool
+
+
+def tokenize(words: Sequence[Word], spellings: Mapping[str, str] | None = None) -> list[Token]:
+    """Turn one utterance's words into tokens, keeping clause and sentence boundaries.
+
+    ``spellings`` maps other spellings of a word to the one the rules use
+    (Swedish "dej" → "dig").
+    """
+    out: list[Token] = []
+    boundary = True
+    spellings = spellings or {}
+    for index, word in enumerate(words):
+        parts = [spellings.get(p, p) for p in normalise_words(word.text)]
+        stripped = word.text.strip()
+        clause = ends_clause(stripped)
+        sentence = stripped.rstrip("\"')»”").endswith(_SENTENCE_END)
+        for k, part in enumerate(parts):
+            last = k == len(parts) - 1
+            out.append(
+                Token(
+                    text=part,
+                    word=index,
+                    original=stripped,
+                    clause_start=boundary and k == 0,
+                    clause_end=clause and last,
+                    sentence_end=sentence and last,
+                )
+            )
+        if parts:
+            boundary = clause
+        elif clause and out:  # a lone punctuation "word" closes the previous token
+            prev = out[-1]
+            out[-1] = Token(prev.text, prev.word, prev.original, prev.clause_start, True, sentence)
+            boundary = True
+    if out:
+        last_token = out[-1]
+        out[-1] = Token(
+            last_token.text,
+            last_token.word,
+            last_token.original,
+            last_token.clause_start,
+            True,
+            True,
+        )
+    return out
+
+
+def words_from_text(text: str, *, start: float = 0.0, step: float = 0.3) -> tuple[Word, ...]:
+    """Fake transcribed words for typed text (``belcoach rules test``, tests): even times."""
+    return tuple(
+        Word(w, start + i * step, start + (i + 1) * step - 0.05, 1.0)
+        for i, w in enumerate(text.split())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a variant matched: tokens ``start`` to ``stop`` (exclusive).
+
+    Attributes:
+        variant: the word sequence that matched.
+        edits: letters changed, summed over the words.
+        fuzzy: (pattern word, heard) pairs that were not identical.
+    """
+
+    start: int
+    stop: int
+    variant: Variant
+    edits: int
+    fuzzy: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's best match in one utterance.
+
+    Attributes:
+        rule: the rule.
+        span: where it matched (for ``span = "clause"`` rules, up to the clause's end).
+        pattern: the pattern (as written in the rule) the match came from.
+        cancelled_by: the exception pattern that cancels it, or None when it stands.
+    """
+
+    rule: Rule
+    span: Span
+    pattern: str
+    cancelled_by: str | None = None
+
+
+class Similarity:
+    """Edit distances of one utterance's tokens (and joined neighbours) to a vocabulary."""
+
+    def __init__(self, tokens: Sequence[Token], vocab: dict[str, int]) -> None:
+        texts = [t.text for t in tokens]
+        pairs = [a + b for a, b in itertools.pairwise(texts)]
+        choices = list(vocab)
+        self.single = _distances(texts, choices)
+        self.joined = _distances(pairs, choices)
+        self.texts = texts
+        self.pairs = pairs
+
+
+def _distances(queries: list[str], choices: list[str]) -> np.ndarray:
+    if not queries or not choices:
+        return np.full((len(queries), len(choices)), _MAX_EDITS + 1, dtype=np.int32)
+    return cdist(
+        queries, choices, scorer=Levenshtein.distance, score_cutoff=_MAX_EDITS, workers=1
+    ).astype(np.int32)
+
+
+def allowed_edits(word: str, *, exact: bool) -> int:
+    """Edits a pattern word may differ by; see the module docstring."""
+    if exact or len(word) <= 2:
+        return 0
+    if len(word) <= 5:
+        return 1
+    if len(word) <= 8:
+        return 2
+    return _MAX_EDITS
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A slot's words as vocabulary indices with their edit limits (fuzzy and exact)."""
+
+    slot: Slot
+    idx: np.ndarray
+    fuzzy_limits: np.ndarray
+    exact_limits: np.ndarray
+
+
+@dataclass(slots=True)
+class _State:
+    slot: int
+    token: int
+    edits: int = 0
+    words: int = 0
+    exact: int = 0
+    chars: int = 0
+    fuzzy: tuple[tuple[str, str], ...] = ()
+
+
+class VariantMatcher:
+    """Matches expanded patterns against tokens with the tolerance rules above."""
+
+    def __init__(self, matching: Matching, *, fuzzy: bool = True) -> None:
+        self.matching = matching
+        self.fuzzy = fuzzy
+        self.vocab: dict[str, int] = {}
+        self._compiled: dict[Slot, _Compiled] = {}
+
+    def add(self, variants: Iterable[Variant]) -> None:
+        """Register the words of ``variants`` in the vocabulary."""
+        for v in variants:
+            for slot in v.slots:
+                if slot.gap or slot in self._compiled:
+                    continue
+                for w in slot.choices:
+                    self.vocab.setdefault(w, len(self.vocab))
+                exact = [
+                    e or w in self.matching.exact_words
+                    for w, e in zip(slot.choices, slot.exact, strict=True)
+                ]
+                self._compiled[slot] = _Compiled(
+                    slot,
+                    np.array([self.vocab[w] for w in slot.choices], dtype=np.intp),
+                    np.array(
+                        [
+                            allowed_edits(w, exact=e)
+                            for w, e in zip(slot.choices, exact, strict=True)
+                        ],
+                        dtype=np.int32,
+                    ),
+                    np.zeros(len(slot.choices), dtype=np.int32),
+                )
+
+    def similarity(self, tokens: Sequence[Token]) -> Similarity:
+        """Compute the distances for one utterance (once, for all rules)."""
+        return Similarity(tokens, self.vocab)
+
+    def find(
+        self,
+        variants: Sequence[Variant],
+        tokens: Sequence[Token],
+        sim: Similarity,
+        *,
+        fuzzy: bool = True,
+    ) -> list[Span]:
+        """Every match of any variant, best (fewest edits) first, then earliest."""
+        spans: list[Span] = []
+        fuzz = fuzzy and self.fuzzy
+        n = len(tokens)
+        for variant in variants:
+            first = variant.slots[0]
+            if first.optional:
+                starts: Iterable[int] = range(n)
+            else:
+                comp = self._compiled[first]
+                limits = comp.fuzzy_limits if fuzz else comp.exact_limits
+                hit = (sim.single[:, comp.idx] <= limits).any(axis=1)
+                if fuzz and n > 1:
+                    hit[:-1] |= (sim.joined[:, comp.idx] <= limits).any(axis=1)
+                starts = np.flatnonzero(hit).tolist()
+            for start in starts:
+                if variant.at_start and not tokens[start].clause_start:
+                    continue
+                span = self._at(variant, tokens, sim, start, fuzz)
+                if span is not None:
+                    spans.append(span)
+        spans.sort(key=lambda s: (s.edits, s.start, -(s.stop - s.start)))
+        return spans
+
+    def _at(
+        self, variant: Variant, tokens: Sequence[Token], sim: Similarity, start: int, fuzz: bool
+    ) -> Span | None:
+        slots = variant.slots
+        n = len(tokens)
+        best: Span | None = None
+        stack = [_State(0, start)]
+        while stack:
+            st = stack.pop()
+            if st.slot == len(slots):
+                span = self._finish(variant, tokens, start, st, fuzz)
+                if span is not None and (best is None or span.edits < best.edits):
+                    best = span
+                continue
+            slot = slots[st.slot]
+            # consuming token ``i`` must not cross a sentence end inside the match
+            can_take = st.token < n and (st.token == start or not tokens[st.token - 1].sentence_end)
+            if slot.gap:
+                stack.append(
+                    _State(st.slot + 1, st.token, st.edits, st.words, st.exact, st.chars, st.fuzzy)
+                )
+                k = st.token
+                while k < n and k - st.token < self.matching.max_gap:
+                    if k > start and tokens[k - 1].sentence_end:
+                        break
+                    k += 1
+                    stack.append(
+                        _State(st.slot + 1, k, st.edits, st.words, st.exact, st.chars, st.fuzzy)
+                    )
+                continue
+            if slot.optional:
+                stack.append(
+                    _State(st.slot + 1, st.token, st.edits, st.words, st.exact, st.chars, st.fuzzy)
+                )
+            if not can_take:
+                continue
+            self._take(st, slot, slots, tokens, sim, fuzz, stack)
+        return best
+
+    def _take(
+        self,
+        st: _State,
+        slot: Slot,
+        slots: tuple[Slot, ...],
+        tokens: Sequence[Token],
+        sim: Similarity,
+        fuzz: bool,
+        stack: list[_State],
+    ) -> None:
+        comp = self._compiled[slot]
+        limits = comp.fuzzy_limits if fuzz else comp.exact_limits
+        i = st.token
+        dist = sim.single[i, comp.idx]
+        for k in np.flatnonzero(dist <= limits).tolist():
+            d = int(dist[k])
+            w = slot.choices[k]
+            pair = ((w, sim.texts[i]),) if d else ()
+            stack.append(
+                _State(
+                    st.slot + 1,
+                    i + 1,
+                    st.edits + d,
+                    st.words + 1,
+                    st.exact + (d == 0),
+                    st.chars + len(w),
+                    st.fuzzy + pair,
+                )
+            )
+        if not fuzz:
+            return
+        if i + 1 < len(tokens) and not tokens[i].sentence_end:
+            joined = sim.joined[i, comp.idx]
+            shorter = min(len(tokens[i].text), len(tokens[i + 1].text))
+            # a split costs one edit of tolerance ("voor stelen" for "voorstellen");
+            # an exact split is always fine ("my self"), a fuzzy one never swallows
+            # a word the meaning hangs on ("u even" is not a misheard "even")
+            fuzzy_ok = (joined <= limits - 1) & (joined < shorter)
+            ok = (joined == 0) | (fuzzy_ok if self._splittable(tokens, i) else False)
+            for k in np.flatnonzero(ok).tolist():
+                w = slot.choices[k]
+                pair = ((w, f"{sim.texts[i]} {sim.texts[i + 1]}"),)
+                stack.append(
+                    _State(
+                        st.slot + 1,
+                        i + 2,
+                        st.edits + int(joined[k]),
+                        st.words + 1,
+                        st.exact + (joined[k] == 0),
+                        st.chars + len(w),
+                        st.fuzzy + pair,
+                    )
+                )
+        nxt = st.slot + 1
+        if nxt < len(slots) and not slots[nxt].gap:
+            heard = sim.texts[i]
+            for w, e in zip(slot.choices, slot.exact, strict=True):
+                for w2, e2 in zip(slots[nxt].choices, slots[nxt].exact, strict=True):
+                    joined_word = w + w2
+                    exact = (
+                        e or e2 or w in self.matching.exact_words or w2 in self.matching.exact_words
+                    )
+                    # a pattern word may not simply vanish inside the other one
+                    limit = min(allowed_edits(joined_word, exact=exact), 1, len(w) - 1, len(w2) - 1)
+                    if limit < 0 or abs(len(joined_word) - len(heard)) > limit:
+                        continue
+                    d = Levenshtein.distance(joined_word, heard, score_cutoff=limit)
+                    if d <= limit:
+                        pair = ((f"{w} {w2}", heard),)
+                        stack.append(
+                            _State(
+                                nxt + 1,
+                                i + 1,
+                                st.edits + d,
+                                st.words + 2,
+                                st.exact + 2 * (d == 0),
+                                st.chars + len(joined_word),
+                                st.fuzzy + pair,
+                            )
+                        )
+
+    def _splittable(self, tokens: Sequence[Token], i: int) -> bool:
+        """Whether tokens ``i`` and ``i + 1`` may be one word Whisper split in two.
+
+        Never when either piece is a word the meaning hangs on ("u even" is
+        not a misheard "even").
+        """
+        exact = self.matching.exact_words
+        return tokens[i].text not in exact and tokens[i + 1].text not in exact
+
+    def _finish(
+        self, variant: Variant, tokens: Sequence[Token], start: int, st: _State, fuzz: bool
+    ) -> Span | None:
+        if st.token == start or st.words == 0:
+            return None
+        if variant.at_end and not tokens[st.token - 1].clause_end:
+            return None
+        if st.edits:
+            # a fifth of the letters, but one edit only in short matches:
+            # "schiet het" must not pass for "schikt het"
+            budget = (1 if st.chars < 12 else int(0.2 * st.chars)) if fuzz else 0
+            if st.words == 1 or st.edits > budget or 2 * st.exact < st.words:
+                return None
+        return Span(start, st.token, variant, st.edits, st.fuzzy)
+
+
+class PhraseMatcher:
+    """Finds each rule's best match in an utterance, applying the rule's exceptions.
+
+    Args:
+        book: the rules in force for the call language.
+        fuzzy: False matches exact words only (a setting for very clean audio).
+    """
+
+    def __init__(self, book: RuleBook, *, fuzzy: bool = True) -> None:
+        self.book = book
+        self.core = VariantMatcher(book.matching, fuzzy=fuzzy)
+        for rule in book.rules:
+            self.core.add(rule.variants)
+            self.core.add(rule.exception_variants)
+            for part in rule.parts:
+                self.core.add(part.variants)
+        self._pattern_of: dict[tuple[str, tuple[Slot, ...]], str] = {}
+        for rule in book.rules:
+            for pattern in (*rule.patterns, *rule.exceptions):
+                for v in expand(pattern):
+                    self._pattern_of.setdefault((rule.id, v.slots), pattern)
+
+    def tokens(self, words: Sequence[Word]) -> tuple[list[Token], Similarity]:
+        """Tokenise an utterance and compute its distances (shared by every rule)."""
+        tokens = tokenize(words, self.book.matching.spellings)
+        return tokens, self.core.similarity(tokens)
+
+    def find(
+        self,
+        tokens: Sequence[Token],
+        sim: Similarity,
+        rules: Iterable[Rule],
+    ) -> list[Finding]:
+        """The best match of each rule in ``rules``, with cancelled ones marked."""
+        out: list[Finding] = []
+        for rule in rules:
+            if not rule.variants:
+                continue
+            spans = self.core.find(rule.variants, tokens, sim, fuzzy=rule.fuzzy)
+            if not spans:
+                continue
+            exceptions = (
+                self.core.find(rule.exception_variants, tokens, sim, fuzzy=rule.fuzzy)
+                if rule.exception_variants
+                else []
+            )
+            finding: Finding | None = None
+            for span in spans:
+                cancel = _cancelling(span, exceptions, rule.exception_reach)
+                candidate = Finding(
+                    rule,
+                    _extend(span, tokens) if rule.span == "clause" else span,
+                    self._pattern_of.get((rule.id, span.variant.slots), ""),
+                    self._pattern_of.get((rule.id, cancel.variant.slots), "") if cancel else None,
+                )
+                if cancel is None:
+                    finding = candidate
+                    break
+                finding = finding or candidate
+            if finding is not None:
+                out.append(finding)
+        return out
+
+    def find_variants(
+        self, variants: Sequence[Variant], tokens: Sequence[Token], sim: Similarity
+    ) -> list[Span]:
+        """Matches of loose variants (summary parts, name intros) registered in the vocabulary."""
+        return self.core.find(variants, tokens, sim)
+
+
+def _cancelling(span: Span, exceptions: Sequence[Span], reach: int) -> Span | None:
+    for ex in exceptions:
+        if ex.start < span.stop + reach and span.start < ex.stop + reach:
+            return ex
+    return None
+
+
+def _extend(span: Span, tokens: Sequence[Token]) -> Span:
+    stop = span.stop
+    while stop < len(tokens) and not tokens[stop - 1].clause_end:
+        stop += 1
+    return Span(span.start, stop, span.variant, span.edits, span.fuzzy)
