@@ -28,7 +28,7 @@ from belcoach.audio.phrases import Finding, PhraseMatcher, Similarity, Span, Tok
 from belcoach.audio.vad import VadFrames
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.rule_schema import Rule
-from belcoach.seeds.rules import RuleBook, load_rules
+from belcoach.seeds.loader import RuleBook, load_rules
 
 log = logging.getLogger(__name__)
 

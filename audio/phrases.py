@@ -33,7 +33,7 @@ from rapidfuzz.process import cdist
 from belcoach.audio.events import Word
 from belcoach.seeds.patterns import Slot, Variant, ends_clause, expand, normalise_words
 from belcoach.seeds.rule_schema import Rule
-from belcoach.seeds.rules import Matching, RuleBook
+from belcoach.seeds.loader import Matching, RuleBook
 
 _MAX_EDITS = 3
 _SENTENCE_END = (".", "?", "!", "…")
@@ -257,7 +257,7 @@ class VariantMatcher:
             else:
                 comp = self._compiled[first]
                 limits = comp.fuzzy_limits if fuzz else comp.exact_limits
-                hit = (sim.single[:, comp.idx] <= limits).any(axis=1)
+                hit: np.ndarray = np.asarray((sim.single[:, comp.idx] <= limits).any(axis=1))
                 if fuzz and n > 1:
                     hit[:-1] |= (sim.joined[:, comp.idx] <= limits).any(axis=1)
                 starts = np.flatnonzero(hit).tolist()

@@ -1,7 +1,7 @@
 """What a coaching rule is, and checking one rule table from a TOML file against it.
 
 The packaged packs (``seeds/rules/<language>.toml``), a coach's file and the
-IT policy's file all use this one schema; the loader (``seeds.rules``) merges
+IT policy's file all use this one schema; the loader (``seeds.loader``) merges
 them by rule id and reports each problem with its file, line and field.
 
 Categories (``category``) and what they mean; ``polarity`` follows from them:

@@ -13,7 +13,7 @@ from pathlib import Path
 from belcoach.audio.events import PhraseHit
 from belcoach.audio.phrase_analyser import PhraseAnalyser
 from belcoach.audio.phrases import words_from_text
-from belcoach.seeds.rules import RuleBook, load_rules
+from belcoach.seeds.loader import RuleBook, load_rules
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "phrases"
 AGENT_START = 3.0
