@@ -27,8 +27,8 @@ from belcoach.audio.phrase_context import CallMemory, NameBook, OpenSummary
 from belcoach.audio.phrases import Finding, PhraseMatcher, Similarity, Span, Token
 from belcoach.audio.vad import VadFrames
 from belcoach.core.overrides import apply_overrides
-from belcoach.seeds.rule_schema import Rule
 from belcoach.seeds.loader import RuleBook, load_rules
+from belcoach.seeds.rule_schema import Rule
 
 log = logging.getLogger(__name__)
 

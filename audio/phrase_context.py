@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 
 from belcoach.audio.phrases import PhraseMatcher, Similarity, Span, Token
+from belcoach.seeds.loader import NameIntro, NameSettings
 from belcoach.seeds.patterns import Variant
 from belcoach.seeds.rule_schema import Rule
-from belcoach.seeds.loader import NameIntro, NameSettings
 
 MAX_NAME_TOKENS = 4
 """A name is at most this many words ("Anne-Marie van der Berg" is four)."""

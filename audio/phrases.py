@@ -31,9 +31,9 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
 from belcoach.audio.events import Word
-from belcoach.seeds.patterns import Slot, Variant, ends_clause, expand, normalise_words
-from belcoach.seeds.rule_schema import Rule
 from belcoach.seeds.loader import Matching, RuleBook
+from belcoach.seeds.patterns import Slot, Variant, ends_clause, normalise_words
+from belcoach.seeds.rule_schema import Rule
 
 _MAX_EDITS = 3
 _SENTENCE_END = (".", "?", "!", "…")
@@ -189,6 +189,19 @@ class _Compiled:
     exact_limits: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class _Joined:
+    """Two neighbouring slots' word pairs, run together, as vocabulary indices."""
+
+    idx: np.ndarray
+    limits: np.ndarray
+    words: tuple[tuple[str, str], ...]
+
+
+MAX_JOINS = 64
+"""Neighbouring slots with more word pairs than this are never matched run together."""
+
+
 @dataclass(slots=True)
 class _State:
     slot: int
@@ -208,10 +221,14 @@ class VariantMatcher:
         self.fuzzy = fuzzy
         self.vocab: dict[str, int] = {}
         self._compiled: dict[Slot, _Compiled] = {}
+        self._joins: dict[tuple[Slot, Slot], _Joined] = {}
 
     def add(self, variants: Iterable[Variant]) -> None:
-        """Register the words of ``variants`` in the vocabulary."""
+        """Register the words of ``variants`` (and of neighbours run together) in the vocabulary."""
         for v in variants:
+            for a, b in itertools.pairwise(v.slots):
+                if not (a.gap or b.gap) and (a, b) not in self._joins:
+                    self._joins[(a, b)] = self._join(a, b)
             for slot in v.slots:
                 if slot.gap or slot in self._compiled:
                     continue
@@ -233,6 +250,23 @@ class VariantMatcher:
                     ),
                     np.zeros(len(slot.choices), dtype=np.int32),
                 )
+
+    def _join(self, a: Slot, b: Slot) -> _Joined:
+        """Two neighbouring pattern words heard as one ("er achter" → "erachter")."""
+        if len(a.choices) * len(b.choices) > MAX_JOINS:
+            return _Joined(np.zeros(0, np.intp), np.zeros(0, np.int32), ())
+        exact_words = self.matching.exact_words
+        words, limits = [], []
+        for w, e in zip(a.choices, a.exact, strict=True):
+            for w2, e2 in zip(b.choices, b.exact, strict=True):
+                exact = e or e2 or w in exact_words or w2 in exact_words
+                # at most one edit, and a pattern word may not simply vanish in the other
+                limit = min(allowed_edits(w + w2, exact=exact), 1, len(w) - 1, len(w2) - 1)
+                words.append((w, w2))
+                limits.append(max(limit, 0))
+                self.vocab.setdefault(w + w2, len(self.vocab))
+        idx = np.array([self.vocab[w + w2] for w, w2 in words], dtype=np.intp)
+        return _Joined(idx, np.array(limits, dtype=np.int32), tuple(words))
 
     def similarity(self, tokens: Sequence[Token]) -> Similarity:
         """Compute the distances for one utterance (once, for all rules)."""
@@ -364,31 +398,25 @@ class VariantMatcher:
                 )
         nxt = st.slot + 1
         if nxt < len(slots) and not slots[nxt].gap:
-            heard = sim.texts[i]
-            for w, e in zip(slot.choices, slot.exact, strict=True):
-                for w2, e2 in zip(slots[nxt].choices, slots[nxt].exact, strict=True):
-                    joined_word = w + w2
-                    exact = (
-                        e or e2 or w in self.matching.exact_words or w2 in self.matching.exact_words
+            join = self._joins[(slot, slots[nxt])]
+            if not join.words:
+                return
+            dist = sim.single[i, join.idx]
+            for k in np.flatnonzero(dist <= join.limits).tolist():
+                d = int(dist[k])
+                w, w2 = join.words[k]
+                pair = ((f"{w} {w2}", sim.texts[i]),)
+                stack.append(
+                    _State(
+                        nxt + 1,
+                        i + 1,
+                        st.edits + d,
+                        st.words + 2,
+                        st.exact + 2 * (d == 0),
+                        st.chars + len(w) + len(w2),
+                        st.fuzzy + pair,
                     )
-                    # a pattern word may not simply vanish inside the other one
-                    limit = min(allowed_edits(joined_word, exact=exact), 1, len(w) - 1, len(w2) - 1)
-                    if limit < 0 or abs(len(joined_word) - len(heard)) > limit:
-                        continue
-                    d = Levenshtein.distance(joined_word, heard, score_cutoff=limit)
-                    if d <= limit:
-                        pair = ((f"{w} {w2}", heard),)
-                        stack.append(
-                            _State(
-                                nxt + 1,
-                                i + 1,
-                                st.edits + d,
-                                st.words + 2,
-                                st.exact + 2 * (d == 0),
-                                st.chars + len(joined_word),
-                                st.fuzzy + pair,
-                            )
-                        )
+                )
 
     def _splittable(self, tokens: Sequence[Token], i: int) -> bool:
         """Whether tokens ``i`` and ``i + 1`` may be one word Whisper split in two.
@@ -431,11 +459,6 @@ class PhraseMatcher:
             self.core.add(rule.exception_variants)
             for part in rule.parts:
                 self.core.add(part.variants)
-        self._pattern_of: dict[tuple[str, tuple[Slot, ...]], str] = {}
-        for rule in book.rules:
-            for pattern in (*rule.patterns, *rule.exceptions):
-                for v in expand(pattern):
-                    self._pattern_of.setdefault((rule.id, v.slots), pattern)
 
     def tokens(self, words: Sequence[Word]) -> tuple[list[Token], Similarity]:
         """Tokenise an utterance and compute its distances (shared by every rule)."""
@@ -467,8 +490,8 @@ class PhraseMatcher:
                 candidate = Finding(
                     rule,
                     _extend(span, tokens) if rule.span == "clause" else span,
-                    self._pattern_of.get((rule.id, span.variant.slots), ""),
-                    self._pattern_of.get((rule.id, cancel.variant.slots), "") if cancel else None,
+                    span.variant.pattern,
+                    cancel.variant.pattern if cancel else None,
                 )
                 if cancel is None:
                     finding = candidate

@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_VARIANTS = 256
 """A pattern may expand to at most this many slot sequences (keeps matching fast)."""
@@ -87,11 +87,13 @@ class Variant:
         slots: the positions, in order.
         at_start: the match must start a clause (``^``).
         at_end: the match must end a clause (``$``).
+        pattern: the pattern it was expanded from, as written (for explanations).
     """
 
     slots: tuple[Slot, ...]
     at_start: bool = False
     at_end: bool = False
+    pattern: str = field(default="", compare=False)
 
     def words(self) -> set[str]:
         """Every word any slot accepts."""
@@ -151,7 +153,7 @@ def expand(pattern: str) -> tuple[Variant, ...]:
         if slots[0].gap or slots[-1].gap:
             raise PatternError(f"pattern {pattern!r}: '*' cannot start or end a pattern")
         key = tuple(slots)
-        variants.setdefault(key, Variant(key, at_start=at_start, at_end=at_end))
+        variants.setdefault(key, Variant(key, at_start, at_end, pattern.strip()))
     return tuple(variants.values())
 
 
