@@ -100,12 +100,16 @@ class PhraseAnalyser(BaseAnalyser):
     # -- analyser hooks --------------------------------------------------
 
     def on_frames(self, block: AudioBlock, frames: Mapping[Channel, VadFrames]) -> list[Event]:
-        """Publish rule-file problems once, at the start of the call."""
+        """Publish rule-file problems once, with the first block of the call.
+
+        Only here, on the engine thread: ``on_event`` runs on the publishing
+        thread, so sharing the once-flag between the two could race.
+        """
         return self._status(block.t)
 
     def on_event(self, event: Event) -> list[Event]:
         """Match committed transcripts; everything else is ignored."""
-        out = self._status(event.t)
+        out: list[Event] = []
         if isinstance(event, Transcript) and event.final and event.words:
             if event.channel == Channel.AGENT:
                 out += self.agent_words(event.words, utterance=event.utterance)

@@ -1,17 +1,19 @@
 """The end-of-call summary section of the phrase rules: what was said, and the follow-ups.
 
 Two blocks for ``belcoach analyze``: the coaching phrases (to avoid, with what
-to say instead; good signals), and the promises the agent made as a follow-up
-list with their time, if the promise named one (seed 002: keep your promises).
+to say instead; good signals, a summary with where in the call it came and
+whether it named what, when and who), and the promises the agent made as a
+follow-up list with their time, if the promise named one (seed 002: keep
+your promises).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from belcoach.audio.events import CallStarted, Event, PhraseHit
+from belcoach.audio.events import CallEnded, CallStarted, Event, PhraseHit
 from belcoach.audio.phrases import PhraseMatcher, words_from_text
-from belcoach.seeds.loader import load_rules
+from belcoach.seeds.loader import RuleBook, load_rules
 
 MAX_SAID = 70
 
@@ -30,6 +32,9 @@ def phrase_section(events: Sequence[Event]) -> list[str]:
     hits = sorted((e for e in events if isinstance(e, PhraseHit)), key=lambda e: e.t)
     if not hits:
         return []
+    language = next((e.language for e in events if isinstance(e, CallStarted)), "")
+    length = next((e.t for e in events if isinstance(e, CallEnded)), None)
+    book = load_rules(language) if language else None
     avoid = [h for h in hits if h.polarity == "avoid"]
     good = [h for h in hits if h.polarity == "good" and h.category != "promise"]
     promises = [h for h in hits if h.category == "promise"]
@@ -39,11 +44,14 @@ def phrase_section(events: Sequence[Event]) -> list[str]:
         for suggestion in hit.suggestions[:2]:
             lines.append(f"      say instead: {suggestion}")
     for hit in good:
-        lines.append(f"  + [{_stamp(hit.t)}] {_short(hit.said)!r} ({hit.rule_id})")
+        lines.append(
+            f"  + [{_stamp(hit.t)}] {_short(hit.said)!r} ({hit.rule_id})"
+            + _summary_note(hit, hits, book, length)
+        )
     if promises:
         lines.append("")
         lines.append("Follow-up (promises made in the call; keep them):")
-        due = _due_finder(events)
+        due = _due_finder(book)
         for hit in promises:
             when = due(hit.said)
             lines.append(
@@ -52,10 +60,24 @@ def phrase_section(events: Sequence[Event]) -> list[str]:
     return lines
 
 
-def _due_finder(events: Sequence[Event]):  # type: ignore[no-untyped-def]
+def _summary_note(
+    hit: PhraseHit, hits: Sequence[PhraseHit], book: RuleBook | None, length: float | None
+) -> str:
+    """For a summary: where in the call it came (001: summarise at the end) and what it named."""
+    rule = book.get(hit.rule_id) if book else None
+    if rule is None or rule.kind != "summary" or book is None:
+        return ""
+    where = f"at {100 * hit.t / length:.0f}% of the call" if length else ""
+    check = next((r for r in book.rules if r.kind == "summary_check" and r.after == rule.id), None)
+    if check is None:
+        return f" — {where}" if where else ""
+    gap = next((h for h in hits if h.rule_id == check.id and abs(h.t - hit.t) < 0.01), None)
+    named = "what, when and who named" if gap is None else "not everything named"
+    return " — " + ", ".join(x for x in (where, named) if x)
+
+
+def _due_finder(book: RuleBook | None) -> Callable[[str], str]:
     """A function giving the time words of a promise ("morgen"), from the pack's summary check."""
-    language = next((e.language for e in events if isinstance(e, CallStarted)), "")
-    book = load_rules(language) if language else None
     check = next((r for r in book.rules if r.kind == "summary_check"), None) if book else None
     when = next((p for p in check.parts if p.name == "when"), None) if check else None
     if book is None or when is None:

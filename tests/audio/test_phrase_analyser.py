@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from belcoach.audio.blocks import AudioBlock
 from belcoach.audio.default_analysers import default_analysers
 from belcoach.audio.events import (
     Channel,
@@ -175,6 +177,10 @@ def test_bad_rule_file_gives_one_status_warning_and_the_rest_works(tmp_path: Pat
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rule]]\nid = "nl.x"\ncategory = "rude"\n', encoding="utf-8")
     call = Call(PhraseAnalyser("nl", RulesConfig(extra_files=(str(bad),))))
+    silence = np.zeros(1600, np.float32)
+    first = call.analyser.on_frames(AudioBlock(0.0, silence, silence), {})
+    assert call.analyser.on_frames(AudioBlock(0.1, silence, silence), {}) == []
+    call.events += first
     hits = call.agent("Ik weet het niet.", 1.0)
     status = [e for e in call.events if isinstance(e, EngineStatus)]
     assert len(status) == 1 and status[0].code == "rules_invalid" and status[0].level == "warning"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from belcoach.audio.events import CallStarted, PhraseHit, Word
+from belcoach.audio.events import CallEnded, CallStarted, PhraseHit, Word
 from belcoach.cli.main import main
 from belcoach.cli.summary import format_summary
 
@@ -109,6 +109,7 @@ def test_summary_section_lists_phrases_and_follow_ups() -> None:
             suggestions=("Met Sanne van Helder Energie.",),
         ),
         _hit(30.0, "nl.naam-klant", "meneer De Vries", category="positive", polarity="good"),
+        _hit(68.0, "nl.samenvatting", "Ik vat het samen", category="positive", polarity="good"),
         _hit(
             77.0,
             "nl.belofte-terugbellen",
@@ -116,9 +117,14 @@ def test_summary_section_lists_phrases_and_follow_ups() -> None:
             category="promise",
             polarity="good",
         ),
+        CallEnded(85.0, None),
     ]
     text = format_summary(events)
-    assert "Coaching phrases: 1 to avoid, 1 good, 1 promises" in text
+    assert "Coaching phrases: 1 to avoid, 2 good, 1 promises" in text
+    assert (
+        "'Ik vat het samen' (nl.samenvatting) — at 80% of the call, what, when and who named"
+        in text
+    )
     assert "! [00:00.4] 'welkom bij' (nl.welkom-bij, info)" in text
     assert "say instead: Met Sanne van Helder Energie." in text
     assert "+ [00:30.0] 'meneer De Vries' (nl.naam-klant)" in text
