@@ -24,7 +24,8 @@ from belcoach.audio.analysers import BaseAnalyser
 from belcoach.audio.blocks import AudioBlock
 from belcoach.audio.events import Channel, EngineStatus, Event, PhraseHit, Transcript, Word
 from belcoach.audio.phrase_context import CallMemory, NameBook, OpenSummary
-from belcoach.audio.phrases import Finding, PhraseMatcher, Similarity, Span, Token
+from belcoach.audio.phrase_tokens import Similarity, Token
+from belcoach.audio.phrases import Finding, PhraseMatcher, Span
 from belcoach.audio.vad import VadFrames
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.loader import RuleBook, load_rules

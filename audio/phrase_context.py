@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
-from belcoach.audio.phrases import PhraseMatcher, Similarity, Span, Token
+from belcoach.audio.phrase_tokens import Similarity, Token
+from belcoach.audio.phrases import PhraseMatcher, Span
 from belcoach.seeds.loader import NameIntro, NameSettings
 from belcoach.seeds.patterns import Variant
 from belcoach.seeds.rule_schema import Rule

@@ -9,108 +9,35 @@ lost) still matches "voorstellen". Tolerance is kept in check on purpose:
   (negations, pronouns: "niet"/"wel", "u"/"ik") and a ``=word`` in a pattern
   must be spelled exactly, because the sentence's meaning hangs on them;
 - longer words may differ by 1 (3-5 letters), 2 (6-8) or 3 (9+) edits;
-- a whole match may differ by at most a fifth of its letters, at least half
-  of its words must be exact, and a one-word pattern is always exact;
+- a whole match may differ by one edit when it is under 12 letters long and
+  by a fifth of its letters otherwise, at least half of its words must be
+  exact, and a one-word pattern is always exact;
+- a word Whisper split in two ("voor stelen") or two pattern words heard as
+  one ("erachter") cost one edit of tolerance, and a split never swallows an
+  exact word ("u even" is not a misheard "even");
 - a match never crosses a sentence end (``.``, ``?``, ``!``);
 - a rule's ``exceptions`` (found the same way) cancel a match they overlap or
-  that lies within the rule's ``exception_reach`` words: "ik weet het niet, maar ik zoek
-  het voor u uit" is what the seed recommends, not a violation.
+  that lies within the rule's ``exception_reach`` words: "ik weet het niet,
+  maar ik zoek het voor u uit" is what the seed recommends, not a violation.
 
 All distances of an utterance against the rules' vocabulary come from one
-``rapidfuzz.process.cdist`` call, so matching costs about a millisecond.
+``rapidfuzz.process.cdist`` call (``phrase_tokens.Similarity``); coaching one
+utterance takes a few milliseconds (``benchmarks/rules.py``).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import cdist
 
 from belcoach.audio.events import Word
+from belcoach.audio.phrase_tokens import Similarity, Token, allowed_edits, tokenize
 from belcoach.seeds.loader import Matching, RuleBook
-from belcoach.seeds.patterns import Slot, Variant, ends_clause, normalise_words
+from belcoach.seeds.patterns import Slot, Variant
 from belcoach.seeds.rule_schema import Rule
-
-_MAX_EDITS = 3
-_SENTENCE_END = (".", "?", "!", "…")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One normalised word of an utterance.
-
-    Attributes:
-        text: the normalised word.
-        word: index of the transcribed ``Word`` it comes from.
-        original: that word as Whisper wrote it (capitals kept, for names).
-        clause_start: first token of the utterance or after clause punctuation.
-        clause_end: last token before clause punctuation or the utterance end.
-        sentence_end: last token before ``.``, ``?``, ``!`` or the utterance end.
-    """
-
-    text: str
-    word: int
-    original: str
-    clause_start: bool
-    clause_end: bool
-    sentence_end: bool
-
-
-def tokenize(words: Sequence[Word], spellings: Mapping[str, str] | None = None) -> list[Token]:
-    """Turn one utterance's words into tokens, keeping clause and sentence boundaries.
-
-    ``spellings`` maps other spellings of a word to the one the rules use
-    (Swedish "dej" → "dig").
-    """
-    out: list[Token] = []
-    boundary = True
-    spellings = spellings or {}
-    for index, word in enumerate(words):
-        parts = [spellings.get(p, p) for p in normalise_words(word.text)]
-        stripped = word.text.strip()
-        clause = ends_clause(stripped)
-        sentence = stripped.rstrip("\"')»”").endswith(_SENTENCE_END)
-        for k, part in enumerate(parts):
-            last = k == len(parts) - 1
-            out.append(
-                Token(
-                    text=part,
-                    word=index,
-                    original=stripped,
-                    clause_start=boundary and k == 0,
-                    clause_end=clause and last,
-                    sentence_end=sentence and last,
-                )
-            )
-        if parts:
-            boundary = clause
-        elif clause and out:  # a lone punctuation "word" closes the previous token
-            prev = out[-1]
-            out[-1] = Token(prev.text, prev.word, prev.original, prev.clause_start, True, sentence)
-            boundary = True
-    if out:
-        last_token = out[-1]
-        out[-1] = Token(
-            last_token.text,
-            last_token.word,
-            last_token.original,
-            last_token.clause_start,
-            True,
-            True,
-        )
-    return out
-
-
-def words_from_text(text: str, *, start: float = 0.0, step: float = 0.3) -> tuple[Word, ...]:
-    """Fake transcribed words for typed text (``belcoach rules test``, tests): even times."""
-    return tuple(
-        Word(w, start + i * step, start + (i + 1) * step - 0.05, 1.0)
-        for i, w in enumerate(text.split())
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,38 +72,6 @@ class Finding:
     span: Span
     pattern: str
     cancelled_by: str | None = None
-
-
-class Similarity:
-    """Edit distances of one utterance's tokens (and joined neighbours) to a vocabulary."""
-
-    def __init__(self, tokens: Sequence[Token], vocab: dict[str, int]) -> None:
-        texts = [t.text for t in tokens]
-        pairs = [a + b for a, b in itertools.pairwise(texts)]
-        choices = list(vocab)
-        self.single = _distances(texts, choices)
-        self.joined = _distances(pairs, choices)
-        self.texts = texts
-        self.pairs = pairs
-
-
-def _distances(queries: list[str], choices: list[str]) -> np.ndarray:
-    if not queries or not choices:
-        return np.full((len(queries), len(choices)), _MAX_EDITS + 1, dtype=np.int32)
-    return cdist(
-        queries, choices, scorer=Levenshtein.distance, score_cutoff=_MAX_EDITS, workers=1
-    ).astype(np.int32)
-
-
-def allowed_edits(word: str, *, exact: bool) -> int:
-    """Edits a pattern word may differ by; see the module docstring."""
-    if exact or len(word) <= 2:
-        return 0
-    if len(word) <= 5:
-        return 1
-    if len(word) <= 8:
-        return 2
-    return _MAX_EDITS
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from belcoach.audio.phrase_analyser import PhraseAnalyser  # noqa: E402
-from belcoach.audio.phrases import words_from_text  # noqa: E402
+from belcoach.audio.phrase_tokens import words_from_text  # noqa: E402
 from belcoach.seeds.loader import load_rules  # noqa: E402
 from support.phrase_sets import score  # noqa: E402
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from belcoach.audio.events import CallEnded, CallStarted, Event, PhraseHit
-from belcoach.audio.phrases import PhraseMatcher, words_from_text
+from belcoach.audio.phrase_tokens import words_from_text
+from belcoach.audio.phrases import PhraseMatcher
 from belcoach.seeds.loader import RuleBook, load_rules
 
 MAX_SAID = 70

@@ -18,7 +18,7 @@ from belcoach.audio.events import (
     Transcript,
 )
 from belcoach.audio.phrase_analyser import PhraseAnalyser, RulesConfig, rules_config
-from belcoach.audio.phrases import words_from_text
+from belcoach.audio.phrase_tokens import words_from_text
 from belcoach.core.errors import ConfigError
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from belcoach.audio.events import Word
-from belcoach.audio.phrases import PhraseMatcher, allowed_edits, tokenize, words_from_text
+from belcoach.audio.phrase_tokens import allowed_edits, tokenize, words_from_text
+from belcoach.audio.phrases import PhraseMatcher
 from belcoach.seeds.loader import Matching, RuleBook
 from belcoach.seeds.rule_schema import build_rule
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from belcoach.audio.events import PhraseHit
 from belcoach.audio.phrase_analyser import PhraseAnalyser
-from belcoach.audio.phrases import words_from_text
+from belcoach.audio.phrase_tokens import words_from_text
 from belcoach.seeds.loader import RuleBook, load_rules
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "phrases"
