@@ -39,6 +39,12 @@ def _capitalised(token: Token) -> bool:
     return first.isupper()
 
 
+def _abbreviation(token: Token) -> bool:
+    """A short title written with a dot ("Mr.", "dhr."): the dot ends no clause."""
+    text = token.original.strip()
+    return text.endswith(".") and not text.endswith("..") and len(text.rstrip(".")) <= 4
+
+
 def name_edits(name: str) -> int:
     """Letters a heard name may differ by: names are short, so stricter than phrases."""
     if len(name) <= 3:
@@ -140,9 +146,14 @@ class NameBook:
         """Where the agent addresses the customer by name in this utterance, if anywhere."""
         titles = self.settings.titles
         for i, token in enumerate(tokens):
-            if token.text in titles:
+            if token.text in titles and (not token.clause_end or _abbreviation(token)):
+                # "meneer De Vries", "Mr. Smith" — but not "Dank u, meneer. Uw rekening …"
                 j = i + 1
-                while j < len(tokens) and tokens[j].text in self.settings.particles:
+                while (
+                    j < len(tokens)
+                    and tokens[j].text in self.settings.particles
+                    and not tokens[j].clause_end
+                ):
                     j += 1
                 if (
                     j < len(tokens)

@@ -136,7 +136,7 @@ def load_rules(
         state.read(f"seeds/rules/{language}.toml", text, packaged=True)
     for path in extra_files:
         try:
-            content = Path(path).read_text(encoding="utf-8")
+            content = Path(path).expanduser().read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             state.problems.append(f"{path}: cannot read the rule file ({exc})")
             continue
@@ -151,7 +151,7 @@ def check_file(path: str | Path, *, language: str | None = None) -> list[str]:
         One line per problem; empty when the file is fine.
     """
     try:
-        content = Path(path).read_text(encoding="utf-8")
+        content = Path(path).expanduser().read_text(encoding="utf-8")
         data = tomllib.loads(content)
     except (OSError, UnicodeDecodeError) as exc:
         return [f"{path}: cannot read the rule file ({exc})"]

@@ -132,6 +132,13 @@ def test_customer_name_from_their_introduction(nl: Call) -> None:
     assert ids(nl.agent("Goed, Peter.", 9.0)) == ["nl.naam-klant"]
     assert nl.agent("Sanne hier, nog een vraag.", 12.0) == []  # the agent's own name
     assert ids(nl.agent("Mevrouw Jansen, een moment.", 15.0)) == ["nl.naam-klant"]  # title + name
+    assert nl.agent("Dank u, meneer. Uw rekening klopt.", 18.0) == []  # a title alone is no name
+
+
+def test_title_with_abbreviation_dot() -> None:
+    call = Call(PhraseAnalyser("en"))
+    (hit,) = call.agent("Thank you, Mr. Smith.", 3.0)
+    assert hit.rule_id == "en.customer-name" and hit.said == "Mr. Smith"
 
 
 def test_summary_check_reports_missing_parts_when_the_customer_answers(nl: Call) -> None:
