@@ -24,7 +24,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every command registered."""
-    from belcoach.cli import analyze_cmd, demo_cmd, models_cmd
+    from belcoach.cli import analyze_cmd, demo_cmd, models_cmd, rules_cmd
 
     parser = argparse.ArgumentParser(
         prog="belcoach",
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze_cmd.register(sub)
     models_cmd.register(sub)
     demo_cmd.register(sub)
+    rules_cmd.register(sub)
     return parser
 
 

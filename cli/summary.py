@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from belcoach.audio.events import Event
+from belcoach.cli.phrase_summary import phrase_section
 from belcoach.cli.speech_summary import speech_summary
 
 Section = Callable[[Sequence[Event]], list[str]]
 
-SECTIONS: list[Section] = [speech_summary]
+SECTIONS: list[Section] = [speech_summary, phrase_section]
 """Summary sections in print order; analysers' CLI views append theirs here."""
 
 
