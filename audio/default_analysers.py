@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from belcoach.audio.analysers import Analyser
+from belcoach.audio.emotion import build_emotion_analyser
 
 
 def default_analysers(language: str, settings: Mapping[str, Any] | None = None) -> list[Analyser]:
@@ -32,4 +33,7 @@ def default_analysers(language: str, settings: Mapping[str, Any] | None = None) 
     """
     settings = settings or {}
     analysers: list[Analyser] = []
+    emotion = build_emotion_analyser(language, settings.get("emotion", {}))
+    if emotion is not None:
+        analysers.append(emotion)
     return analysers
