@@ -170,8 +170,11 @@ class EmotionAnalyser(BaseAnalyser):
             embeddings = dict(self._classifier.classify(event.text, self.language))
         fused = fuse(text, reading, weights=self.config.fusion, model=model, embeddings=embeddings)
         label, confidence = self._smoother.update(fused)
-        step = self._guide.step_for(label, confidence)
+        step = self._guide.step_for(label, confidence, t=start)
         evidence = self._evidence(event, text_fused=fused, region=region, embeddings=embeddings)
+        if step == "leiden" and self._guide.acknowledged is not None:
+            ack = self._guide.acknowledged
+            evidence["acknowledged"] = {"said": ack.said, "t": round(ack.t, 3), "label": ack.label}
         evidence["words_and_cues"] = {
             "cues": [
                 {
@@ -222,14 +225,12 @@ class EmotionAnalyser(BaseAnalyser):
         return out
 
     def _acknowledged(self, event: Transcript) -> list[Event]:
-        if self._last is None:
-            return []
         tokens = tokens_from_words((w.text, w.probability) for w in event.words)
         said = self._scorer.acknowledgement(tokens)
         if said is None:
             return []
         ack = self._guide.acknowledge(event.t, said)
-        if ack is None:
+        if ack is None or self._last is None:
             return []
         last = self._last
         evidence = dict(last.evidence)

@@ -48,7 +48,7 @@ class FusionWeights:
     cue: float = 1.6
     negative: float = 1.2
     agitated: float = 1.6
-    subdued: float = 1.0
+    subdued: float = 1.6
     tense: float = 0.8
     positive: float = 2.0
     neutral_prior: float = 0.9
@@ -98,24 +98,37 @@ def fuse(
     s = dict.fromkeys(LABELS, 0.0)
     valence = text.valence if text is not None else 0.0
     arousal = voice.arousal if voice is not None else 0.0
+    cue = dict.fromkeys(LABELS, 0.0)
     if text is not None:
         for label, score in text.cue_scores.items():
-            s[label] += w.cue * (1.0 - math.exp(-score))
+            cue[label] = w.cue * (1.0 - math.exp(-score))
     neg = max(0.0, -valence)
     pos = max(0.0, valence)
     hi = max(0.0, arousal)
     lo = max(0.0, -arousal)
-    s["gefrustreerd"] += w.negative * neg
-    s["boos"] += w.agitated * neg * hi
-    s["verongelijkt"] += w.subdued * neg * lo
+    for label in ("boos", "angstig", "verongelijkt", "neutraal", "tevreden"):
+        s[label] += cue[label]
+    # A complaint takes the voice's colour (seed 000: boos is the agitated complaint,
+    # verongelijkt the subdued one), so part of a frustration cue moves with the arousal.
+    s["gefrustreerd"] += cue["gefrustreerd"] * (1.0 - 0.5 * hi - 0.5 * lo)
+    s["boos"] += cue["gefrustreerd"] * 0.5 * hi
+    s["verongelijkt"] += cue["gefrustreerd"] * 0.5 * lo
+    s["gefrustreerd"] += w.negative * neg * (1.0 - 0.7 * max(hi, lo))
+    s["boos"] += w.agitated * hi * (neg + 0.2 * (1.0 - pos))
+    s["verongelijkt"] += w.subdued * lo * neg
+    tense = 0.0
     if voice is not None and voice.pitch_st is not None:
-        tense = max(0.0, min(1.0, (voice.pitch_st - max(0.0, voice.loudness_db) / 3.0) / 4.0))
-        s["angstig"] += w.tense * tense * (0.5 + neg)
+        # a raised voice that is not much louder: tension rather than anger
+        tense = max(0.0, min(1.0, (voice.pitch_st - max(0.0, voice.loudness_db) / 2.0) / 4.0))
+        s["angstig"] += w.tense * tense * (0.5 + neg) * (1.0 - pos)
     s["tevreden"] += w.positive * pos
     s["neutraal"] += w.neutral_prior * (1.0 - min(1.0, abs(valence) * 1.5))
     if text is None or text.strength < 0.2:
-        s["boos"] += w.voice_only * hi
-        s["neutraal"] += 0.3 * w.voice_only * (1.0 - hi)
+        # words say (next to) nothing: the voice alone, which cannot tell good from bad
+        s["boos"] += w.voice_only * hi * (1.0 - tense)
+        s["angstig"] += w.voice_only * tense
+        s["verongelijkt"] += 0.6 * w.voice_only * lo
+        s["neutraal"] -= 0.5 * w.neutral_prior * max(hi, lo)
     if model:
         for label, p in model.items():
             s[label] = s.get(label, 0.0) + w.model * p

@@ -52,42 +52,70 @@ class Acknowledgement:
 
 
 class Guide:
-    """Keeps the episode state; decides the step for each estimate."""
+    """Keeps the episode state; decides the step for each estimate.
+
+    Agent and customer words reach the analyser in the order Whisper finishes them, not
+    always in audio order, so an acknowledgement is kept with its audio time and counts
+    for an episode when it was said after the episode's first negative utterance began.
+    """
 
     def __init__(self, config: GuidanceConfig | None = None) -> None:
         self.config = config or GuidanceConfig()
-        self.in_episode = False
+        self.opened_at: float | None = None  # start of the episode's first negative utterance
         self.acknowledged: Acknowledgement | None = None
+        self._heard: list[tuple[float, str]] = []  # every acknowledging phrase the agent said
         self._calm = 0
         self._last_label = "neutraal"
 
-    def step_for(self, label: str, confidence: float) -> str:
-        """Update the episode with one customer estimate; return the step that fits."""
+    @property
+    def in_episode(self) -> bool:
+        """True while a negative stretch is open."""
+        return self.opened_at is not None
+
+    def step_for(self, label: str, confidence: float, *, t: float) -> str:
+        """Update the episode with one customer estimate; return the step that fits.
+
+        Args:
+            label: the (smoothed) label.
+            confidence: its probability.
+            t: audio-clock start of the customer's utterance.
+        """
         negative = label in NEGATIVE_LABELS
         self._last_label = label
         if negative:
-            self.in_episode = True
+            if self.opened_at is None:
+                self.opened_at = t
             self._calm = 0
+            if self.acknowledged is None:
+                self.acknowledged = self._earlier_acknowledgement(label)
             if self.acknowledged is not None:
                 return "leiden"
             return "erkennen" if confidence >= self.config.clear else "aanvoelen"
-        if self.in_episode:
+        if self.opened_at is not None:
+            had_ack = self.acknowledged is not None
             self._calm += 1
             if self._calm >= self.config.calm_utterances:
-                self.in_episode = False
-                had_ack = self.acknowledged is not None
+                self.opened_at = None
                 self.acknowledged = None
-                return "leiden" if had_ack or label == "tevreden" else "aanvoelen"
-            return "leiden" if self.acknowledged is not None or label == "tevreden" else "aanvoelen"
-        return "aanvoelen" if label != "tevreden" or confidence < self.config.clear else "leiden"
+            return "leiden" if had_ack or label == "tevreden" else "aanvoelen"
+        return "leiden" if label == "tevreden" and confidence >= self.config.clear else "aanvoelen"
+
+    def _earlier_acknowledgement(self, label: str) -> Acknowledgement | None:
+        assert self.opened_at is not None
+        for t, said in self._heard:
+            if t >= self.opened_at:
+                return Acknowledgement(t=t, said=said, label=label)
+        return None
 
     def acknowledge(self, t: float, said: str) -> Acknowledgement | None:
-        """The agent said acknowledging words at ``t``; return the acknowledgement if it counts.
+        """The agent said acknowledging words at ``t``; return the acknowledgement if it counts now.
 
-        It counts when the customer's feeling is negative now (an episode is open) and it
-        was not acknowledged yet in this episode.
+        It counts when a negative episode is open, began before ``t``, and was not
+        acknowledged yet. Otherwise it is remembered, in case the customer's earlier words
+        are still being transcribed.
         """
-        if not self.in_episode or self.acknowledged is not None:
+        self._heard.append((t, said))
+        if self.opened_at is None or self.acknowledged is not None or t < self.opened_at:
             return None
         if self._last_label not in NEGATIVE_LABELS:
             return None
