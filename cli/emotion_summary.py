@@ -18,9 +18,7 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
     Every line says "estimated": the labels come from words and voice, not from the
     customer, and can be wrong.
     """
-    estimates = sorted(
-        (e for e in events if isinstance(e, EmotionEstimate)), key=lambda e: e.t
-    )
+    estimates = sorted((e for e in events if isinstance(e, EmotionEstimate)), key=lambda e: e.t)
     if not estimates:
         return []
     path: list[str] = []
@@ -43,7 +41,7 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
         if acknowledged is not None:
             ack = acknowledged.evidence["acknowledged"]
             lines.append(
-                f"  acknowledged by the agent at {_stamp(float(ack['t']))}: \"{ack['said']}\" "
+                f'  acknowledged by the agent at {_stamp(float(ack["t"]))}: "{ack["said"]}" '
                 "→ leiden"
             )
         else:

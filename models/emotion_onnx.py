@@ -54,7 +54,9 @@ def find_emotion_model(setting: str) -> Path | None:
     if not path.is_absolute() and base:
         path = Path(base) / path
     if not path.is_file():
-        raise ModelUnavailableError(f"{path}: emotion model (analysis.emotion.onnx_model) not found")
+        raise ModelUnavailableError(
+            f"{path}: emotion model (analysis.emotion.onnx_model) not found"
+        )
     return path
 
 

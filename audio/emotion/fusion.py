@@ -132,7 +132,9 @@ def fuse(
     if model:
         for label, p in model.items():
             s[label] = s.get(label, 0.0) + w.model * p
-        valence += 0.3 * (model.get("tevreden", 0.0) - sum(model.get(x, 0.0) for x in NEGATIVE_LABELS))
+        valence += 0.3 * (
+            model.get("tevreden", 0.0) - sum(model.get(x, 0.0) for x in NEGATIVE_LABELS)
+        )
     if embeddings:
         for label, p in embeddings.items():
             s[label] = s.get(label, 0.0) + w.embeddings * p
@@ -189,7 +191,9 @@ class Smoother:
     def __post_init__(self) -> None:
         if not self.probs:
             rest = (1.0 - self.config.prior_neutral) / (len(LABELS) - 1)
-            self.probs = {k: (self.config.prior_neutral if k == "neutraal" else rest) for k in LABELS}
+            self.probs = {
+                k: (self.config.prior_neutral if k == "neutraal" else rest) for k in LABELS
+            }
 
     def update(self, fused: Fused) -> tuple[str, float]:
         """Fold in one utterance; return the (possibly unchanged) label and its probability."""

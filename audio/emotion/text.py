@@ -29,7 +29,7 @@ FUZZY_MIN_LENGTH = 6
 """Shorter words must match exactly: near misses of short words are mostly other words."""
 
 FUZZY_MIN_RATIO = 0.8
-"""difflib similarity for a near miss ("uitratten"/"uitpraten" is 0.89, "verhoud"/"verhaal" 0.57)."""
+"""difflib similarity for a near miss ("uitratten"/"uitpraten" 0.89; "verhoud"/"verhaal" 0.57)."""
 
 FUZZY_WEIGHT = 0.7
 """A near-miss cue counts this much of an exact one."""
@@ -155,7 +155,7 @@ class TextScorer:
             total += valence * hit.weight
         lexicon_words = []
         for i, token in enumerate(tokens):
-            if i in covered or token.text in self.cues.intensifiers and i + 1 < len(tokens):
+            if i in covered or (token.text in self.cues.intensifiers and i + 1 < len(tokens)):
                 continue
             value = self._valence(token.text)
             if value == 0.0:
@@ -202,7 +202,9 @@ class TextScorer:
             for start, end, fuzzy in self._find(tokens, pattern):
                 trust = sum(t.weight for t in tokens[start:end]) / (end - start)
                 strength = weight * trust * (FUZZY_WEIGHT if fuzzy else 1.0)
-                candidates.append((end - start, strength, start, end, label, valence, phrase, fuzzy))
+                candidates.append(
+                    (end - start, strength, start, end, label, valence, phrase, fuzzy)
+                )
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
         taken: set[int] = set()
         hits = []
@@ -258,10 +260,10 @@ class TextScorer:
     def _negated(self, tokens: Sequence[Token], i: int) -> bool:
         """True when a negator stands within the window before token ``i`` in its sentence."""
         for j in range(i - 1, max(-1, i - 1 - self.cues.negation_window), -1):
-            if tokens[j].text in self.cues.negators:
-                return True
             if tokens[j + 1].sentence_start:
                 return False
+            if tokens[j].text in self.cues.negators:
+                return True
         return False
 
 
@@ -314,4 +316,3 @@ def _match(
     if rest is None:
         return None
     return rest[0], rest[1] or fuzzy
-

@@ -89,7 +89,12 @@ def voice_features(audio: np.ndarray) -> VoiceFeatures | None:
     db = 20.0 * np.log10(np.maximum(rms, 1e-6))
     loud = db > float(np.max(db)) - 25.0
     f0 = librosa.yin(
-        y, fmin=F0_MIN, fmax=F0_MAX, sr=SAMPLE_RATE, frame_length=FRAME, hop_length=HOP,
+        y,
+        fmin=F0_MIN,
+        fmax=F0_MAX,
+        sr=SAMPLE_RATE,
+        frame_length=FRAME,
+        hop_length=HOP,
         center=True,
     )
     n = min(len(f0), len(db))

@@ -65,7 +65,8 @@ def test_default_analysers_include_the_emotion_estimate_and_take_its_settings() 
     emotion = [a for a in analysers if isinstance(a, EmotionAnalyser)]
     assert len(emotion) == 1 and emotion[0].config.smoothing.margin == 0.1
     assert not any(
-        isinstance(a, EmotionAnalyser) for a in default_analysers("nl", {"emotion": {"enabled": False}})
+        isinstance(a, EmotionAnalyser)
+        for a in default_analysers("nl", {"emotion": {"enabled": False}})
     )
-    with pytest.raises(ConfigError, match="analysis.emotion.use_embedings"):
+    with pytest.raises(ConfigError, match=r"analysis\.emotion\.use_embedings"):
         default_analysers("nl", {"emotion": {"use_embedings": True}})

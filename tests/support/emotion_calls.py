@@ -78,9 +78,24 @@ def render(text: str, voice: str, *, language: str = "nl", variant: str = "m3") 
     with tempfile.TemporaryDirectory(prefix="belcoach-emo-") as tmp:
         wav = Path(tmp) / "t.wav"
         subprocess.run(
-            [espeak_binary(), "-v", f"{language}+{variant}", "-p", str(pitch), "-a",
-             str(amplitude), "-s", str(rate), "-w", str(wav), "--stdin"],
-            input=text, text=True, check=True, capture_output=True,
+            [
+                espeak_binary(),
+                "-v",
+                f"{language}+{variant}",
+                "-p",
+                str(pitch),
+                "-a",
+                str(amplitude),
+                "-s",
+                str(rate),
+                "-w",
+                str(wav),
+                "--stdin",
+            ],
+            input=text,
+            text=True,
+            check=True,
+            capture_output=True,
         )
         y, sr = sf.read(wav, dtype="float32")
     y = soxr.resample(y, sr, 16000).astype(np.float32) * np.float32(0.5)

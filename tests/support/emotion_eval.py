@@ -54,14 +54,19 @@ class Scores:
         return (tp / predicted if predicted else 0.0, tp / actual if actual else 0.0)
 
     def report(self, title: str) -> str:
-        lines = [f"{title}: accuracy {self.accuracy:.2f}, negative-vs-not {self.polarity_accuracy:.2f}"
-                 f" (n={len(self.pairs)})", f"  {'label':13s} precision recall  n"]
+        lines = [
+            f"{title}: accuracy {self.accuracy:.2f}, negative-vs-not {self.polarity_accuracy:.2f}"
+            f" (n={len(self.pairs)})",
+            f"  {'label':13s} precision recall  n",
+        ]
         counts = Counter(t for t, _ in self.pairs)
         for label in LABELS:
             p, r = self.precision_recall(label)
             lines.append(f"  {label:13s} {p:9.2f} {r:6.2f} {counts[label]:3d}")
         short = [label[:5] for label in LABELS]
-        lines.append("  confusion (rows truth, columns estimate): " + " ".join(f"{s:>5s}" for s in short))
+        lines.append(
+            "  confusion (rows truth, columns estimate): " + " ".join(f"{s:>5s}" for s in short)
+        )
         matrix = Counter(self.pairs)
         for label in LABELS:
             row = " ".join(f"{matrix[(label, p)]:5d}" for p in LABELS)
@@ -73,15 +78,22 @@ def argmax(probs: dict[str, float]) -> str:
     return max(LABELS, key=lambda k: probs[k])
 
 
-def text_only(language: str, weights: FusionWeights | None = None,
-              extra: Callable[[str], dict[str, float]] | None = None) -> Scores:
+def text_only(
+    language: str,
+    weights: FusionWeights | None = None,
+    extra: Callable[[str], dict[str, float]] | None = None,
+) -> Scores:
     """Classify every labelled utterance from its words alone (one utterance, no smoothing)."""
     scorer = TextScorer(load_cues(language), load_lexicons(language))
     scores = Scores()
     for truth, text in labelled(language):
         reading = scorer.read(tokens_from_text(text))
-        fused = fuse(reading, None, weights=weights or FusionWeights(),
-                     embeddings=extra(text) if extra else None)
+        fused = fuse(
+            reading,
+            None,
+            weights=weights or FusionWeights(),
+            embeddings=extra(text) if extra else None,
+        )
         scores.pairs.append((truth, argmax(dict(fused.probs))))
     return scores
 
@@ -165,12 +177,22 @@ def emodb_arousal(root: Path, *, limit_per_speaker: int | None = None) -> dict[s
     hi = np.array([a for e, a in results if e in HIGH_AROUSAL])
     lo = np.array([a for e, a in results if e in LOW_AROUSAL])
     auc = float((hi[:, None] > lo[None, :]).mean() + 0.5 * (hi[:, None] == lo[None, :]).mean())
-    means = {e: float(np.mean([a for x, a in results if x == e])) for e in sorted({e for e, _ in results})}
-    return {"auc": auc, "n_high": len(hi), "n_low": len(lo), "mean_arousal": means,
-            "audio_seconds": audio_seconds}
+    means = {
+        e: float(np.mean([a for x, a in results if x == e]))
+        for e in sorted({e for e, _ in results})
+    }
+    return {
+        "auc": auc,
+        "n_high": len(hi),
+        "n_low": len(lo),
+        "mean_arousal": means,
+        "audio_seconds": audio_seconds,
+    }
 
 
-def summary_lines(scores: dict[str, Scores], modes: Sequence[str] = ("text", "voice", "fused")) -> list[str]:
+def summary_lines(
+    scores: dict[str, Scores], modes: Sequence[str] = ("text", "voice", "fused")
+) -> list[str]:
     lines = []
     for mode in modes:
         parts = [f"{mode:6s} all {scores[mode].accuracy:.2f}"]

@@ -32,8 +32,9 @@ def load_events(path: Path) -> list[Event]:
                 Word(w["text"], w["start"], w["end"], w["probability"]) for w in raw["words"]
             )
             out.append(
-                Transcript(raw["t"], channel, words=words, final=raw["final"],
-                           utterance=raw["utterance"])
+                Transcript(
+                    raw["t"], channel, words=words, final=raw["final"], utterance=raw["utterance"]
+                )
             )
     return out
 

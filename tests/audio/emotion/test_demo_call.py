@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.emotion_replay import load_events, replay
 
 from belcoach.audio.default_analysers import default_analysers
 from belcoach.audio.emotion import build_emotion_analyser
@@ -20,6 +19,7 @@ from belcoach.audio.events import EmotionEstimate, Event
 from belcoach.cli.summary import format_summary
 from belcoach.demo import demo_call_path
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
+from support.emotion_replay import load_events, replay
 
 RECORDED = Path(__file__).parent / "data" / "demo_whisper_base.jsonl"
 
@@ -51,7 +51,9 @@ def test_demo_recorded_transcripts() -> None:
     events = replay(analyser, demo_call_path(), load_events(RECORDED))
     check_demo_path(events)
     voiced = [e for e in events if isinstance(e, EmotionEstimate) and "voice" in e.evidence]
-    assert voiced and {"pitch_st", "loudness_db", "rate", "arousal"} <= set(voiced[0].evidence["voice"])
+    assert voiced and {"pitch_st", "loudness_db", "rate", "arousal"} <= set(
+        voiced[0].evidence["voice"]
+    )
     summary = format_summary(events)
     assert "estimate" in summary and "acknowledged by the agent" in summary
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from belcoach.audio.emotion.guidance import Guide, GuidanceConfig, hint
+from belcoach.audio.emotion.guidance import GuidanceConfig, Guide, hint
 
 
 def test_unsure_then_clear_then_acknowledged() -> None:

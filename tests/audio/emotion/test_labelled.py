@@ -10,9 +10,9 @@ so that a cue edit that breaks a label is caught.
 from __future__ import annotations
 
 import pytest
-from support.emotion_eval import labelled, text_only
 
 from belcoach.seeds.emotion_data import LABELS
+from support.emotion_eval import labelled, text_only
 
 FLOORS = {"nl": 0.80, "sv": 0.85, "en": 0.85}
 RECALL_FLOOR = 0.6

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support.emotion_replay import replay
 
 from belcoach.audio.emotion import build_emotion_analyser
 from belcoach.audio.events import Channel, EmotionEstimate, SpeechRegion, Transcript, Word
 from belcoach.core.errors import ModelUnavailableError
 from belcoach.models.emotion_onnx import EmotionOnnxModel, find_emotion_model
+from support.emotion_replay import replay
 
 onnx = pytest.importorskip("onnx")
 

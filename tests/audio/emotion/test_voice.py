@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support.corpora import require_corpus
 
 from belcoach.audio.emotion.voice import CallerBaseline, voice_features
+from support.corpora import require_corpus
 
 SR = 16000
 
