@@ -236,6 +236,7 @@ class EmotionAnalyser(BaseAnalyser):
         last = self._last
         evidence = dict(last.evidence)
         evidence["acknowledged"] = {"said": said, "t": round(event.t, 3), "label": ack.label}
+        evidence["update"] = "acknowledged"  # not a new customer utterance: the step moved
         return [
             self._publish(
                 t=event.words[-1].end,
