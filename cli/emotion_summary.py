@@ -24,6 +24,8 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
     path: list[str] = []
     previous = None
     for e in estimates:
+        if e.evidence.get("update") == "acknowledged":
+            continue  # the step moved; the customer said nothing new
         if e.label != previous:
             path.append(f"{e.label} ({_stamp(e.t)})")
             previous = e.label
