@@ -74,3 +74,33 @@ def policy_path() -> Path:
     if sys.platform == "darwin":
         return Path("/Library/Application Support") / APP_NAME / "policy.toml"
     return Path("/etc") / APP_NAME / "policy.toml"
+
+
+def bundle_dir() -> Path | None:
+    """Return the resource folder of a packaged build, or None when run from source.
+
+    A PyInstaller build unpacks (one-file) or ships (one-dir) its data next to
+    the executable and says where in ``sys._MEIPASS``; resources such as the
+    bundled Whisper model are found there, never by guessing from ``__file__``
+    (STYLE P3).
+    """
+    if not getattr(sys, "frozen", False):
+        return None
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) if base else Path(sys.executable).resolve().parent
+
+
+def bundled_models_dir() -> Path | None:
+    """Return the folder holding the models a packaged build carries, if there is one.
+
+    ``BELCOACH_BUNDLED_MODELS`` overrides it (tests, and IT checking an
+    unpacked bundle from source).
+    """
+    override = os.environ.get("BELCOACH_BUNDLED_MODELS")
+    if override:
+        return Path(override)
+    bundle = bundle_dir()
+    if bundle is None:
+        return None
+    models = bundle / "models"
+    return models if models.is_dir() else None
