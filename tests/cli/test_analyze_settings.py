@@ -98,9 +98,7 @@ def test_out_of_range_threads_name_flag_and_setting(user: Path) -> None:
         _choices(_args(), load_settings())
 
 
-def test_language_from_settings_is_checked(
-    capsys: pytest.CaptureFixture[str], user: Path
-) -> None:
+def test_language_from_settings_is_checked(capsys: pytest.CaptureFixture[str], user: Path) -> None:
     user.write_text('[call]\nlanguage = "xx"\n')
     code = main(["analyze", "--demo", "--quiet"])
     _out, err = capsys.readouterr()

@@ -130,8 +130,10 @@ def test_bundled_model_is_found_before_the_cache(
     assert not (bundled / "base" / STAMP_NAME).exists()  # never writes into the bundle
 
 
-def test_json_report(capsys: pytest.CaptureFixture[str], assembled_base: Path, policy: Path) -> None:
-    policy.write_text('[locked.alerts]\nemotion = false\n')
+def test_json_report(
+    capsys: pytest.CaptureFixture[str], assembled_base: Path, policy: Path
+) -> None:
+    policy.write_text("[locked.alerts]\nemotion = false\n")
     code, out, _err = _run(capsys, "doctor", "--json", "--quick")
     assert code == 0
     data = json.loads(out)
@@ -166,9 +168,7 @@ def test_recording_into_a_folder_that_cannot_be_written_is_a_problem(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    policy.write_text(
-        f'[locked.recording]\nenabled = true\nstorage_dir = "{blocker / "calls"}"\n'
-    )
+    policy.write_text(f'[locked.recording]\nenabled = true\nstorage_dir = "{blocker / "calls"}"\n')
     code, out, _err = _run(capsys, "doctor", "--quick")
     assert code == 1
     assert f"recording is on but {blocker / 'calls'} cannot be written" in out

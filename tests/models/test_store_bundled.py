@@ -35,12 +35,14 @@ def test_bundled_model_is_used_without_assembling(bundle: Path, tmp_path: Path) 
     assert [o for o, _d in store.search_dirs()] == ["env", "bundled", "cache"]
 
 
-def test_admin_directory_wins_over_the_bundle(bundle: Path, link_copy: Copy, tmp_path: Path) -> None:
+def test_admin_directory_wins_over_the_bundle(
+    bundle: Path, link_copy: Copy, tmp_path: Path
+) -> None:
     admin = tmp_path / "it-share"
     link_copy("base", admin / "base")
     store = ModelStore(admin_dir=admin, bundled_dir=bundle, cache_dir=tmp_path / "cache")
     assert store.resolve("base") == (admin / "base").resolve()
-    assert [o for o, _d in store.search_dirs()][0] == "admin"
+    assert next(o for o, _d in store.search_dirs()) == "admin"
 
 
 def test_verify_hashes_the_bundle_and_never_writes_into_it(bundle: Path, tmp_path: Path) -> None:
@@ -90,6 +92,7 @@ def test_store_picks_up_the_frozen_bundle_by_default(
     assert ("bundled", bundle) in store.search_dirs()
     assert store.resolve("base") == (bundle / "base").resolve()
     shutil.rmtree(bundle)  # gone: back to the cache (assembled from the packages)
-    assert ModelStore(cache_dir=tmp_path / "cache").resolve("base").parent == (
-        tmp_path / "cache"
-    ).resolve()
+    assert (
+        ModelStore(cache_dir=tmp_path / "cache").resolve("base").parent
+        == (tmp_path / "cache").resolve()
+    )

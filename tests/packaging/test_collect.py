@@ -64,7 +64,7 @@ def test_assembled_models_are_fully_verified(
     monkeypatch.setenv("BELCOACH_CACHE_DIR", str(cache))
     from belcoach.core.errors import ModelUnavailableError
 
-    with pytest.raises(ModelUnavailableError, match="cannot bundle model 'base'.*config.json"):
+    with pytest.raises(ModelUnavailableError, match=r"cannot bundle model 'base'.*config\.json"):
         collect.assembled_models(["base"])
 
 
