@@ -193,3 +193,26 @@ def analysis(report: Report, settings: ResolvedSettings) -> None:
         return
     names = ", ".join(type(a).__name__ for a in built) or "none yet"
     report.add("analysis", "analysers", names)
+
+
+def gui(report: Report) -> None:
+    """Check that Qt can open a window here (in a child process; see ``qt_check_cmd``)."""
+    import importlib.util
+
+    from belcoach.cli import qt_check_cmd
+    from belcoach.core import paths
+
+    section = "desktop UI"
+    if importlib.util.find_spec("PySide6") is None:
+        report.add(section, "Qt", "PySide6 not installed: command line only")
+        if paths.bundle_dir() is not None:
+            report.problems.append("this packaged build has no Qt (PySide6): the UI cannot start")
+        return
+    if not qt_check_cmd.display_available():
+        report.add(section, "Qt", "not checked: no display in this session")
+        return
+    ok, text = qt_check_cmd.probe()
+    report.add(section, "Qt", text)
+    report.data["gui"] = {"ok": ok, "detail": text}
+    if not ok:
+        report.problems.append(f"the desktop UI cannot start: {text}")

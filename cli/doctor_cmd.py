@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     checks.model(report, settings, quick=args.quick)
     checks.vad(report)
     checks.devices(report, settings)
+    checks.gui(report)
     checks.analysis(report, settings)
     _policy(report, settings)
     _paths(report, settings)

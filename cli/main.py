@@ -26,7 +26,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every command registered."""
-    from belcoach.cli import analyze_cmd, doctor_cmd, models_cmd, settings_cmd
+    from belcoach.cli import analyze_cmd, doctor_cmd, models_cmd, qt_check_cmd, settings_cmd
 
     parser = argparse.ArgumentParser(
         prog="belcoach",
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     models_cmd.register(sub)
     settings_cmd.register(sub)
     doctor_cmd.register(sub)
+    qt_check_cmd.register(sub)
     return parser
 
 

@@ -90,5 +90,10 @@ echo "built in $(($(date +%s) - t0)) s"
 
 if ((smoke)); then
   step "smoke test"
-  "$PY" packaging/smoke_test.py --bundle "$BUNDLE"
+  if [[ $(id -u) -eq 0 ]]; then  # the .deb's payload, run through its /usr/bin link
+    "$PY" packaging/smoke_test.py --deb "$DEB"
+  else
+    "$PY" packaging/smoke_test.py --bundle "$BUNDLE"
+  fi
+  echo "built and smoke-tested in $(($(date +%s) - t0)) s"
 fi

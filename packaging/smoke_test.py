@@ -18,8 +18,11 @@ hides every Python installation of this machine behind empty folders), then:
 Every output is checked for fatal markers (``ModuleNotFoundError``, Qt's
 platform-plugin failure, tracebacks). Exit 0 when all passed.
 
-Usage: python packaging/smoke_test.py --bundle build/dist/belcoach [--exe /usr/bin/belcoach]
-       [--out build/smoke] [--runs 7]
+Usage: python packaging/smoke_test.py --bundle build/dist/belcoach [--out build/smoke] [--runs 7]
+       python packaging/smoke_test.py --deb build/out/belcoach_0.1.0_amd64.deb   (as root)
+
+With ``--deb`` the package is unpacked (not installed) and run through its own
+``/usr/bin/belcoach`` link, with its ``/opt/belcoach`` mounted in the sandbox.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 FATAL_MARKERS = (
@@ -53,12 +57,12 @@ MALFORMED_POLICY = "[locked.recording\nenabled = true\n"
 class Smoke:
     """Runs commands isolated, records what passed and failed."""
 
-    def __init__(self, exe: Path, home: Path, out: Path) -> None:
+    def __init__(self, exe: Path, home: Path, out: Path, *, opt: Path | None = None) -> None:
         self.exe = exe
         self.home = home
         self.out = out
         self.failures: list[str] = []
-        self.isolation = _isolation()
+        self.isolation = _isolation(opt)
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {
@@ -123,18 +127,29 @@ def _python_bins() -> list[Path]:
     )
 
 
-def _isolation() -> list[str]:
-    """The command prefix: no network, and (as root) no Python on the machine."""
+def _isolation(opt: Path | None = None) -> list[str]:
+    """The command prefix: no network, and (as root) no Python on the machine.
+
+    Args:
+        opt: an unpacked .deb's ``opt/belcoach``, mounted at ``/opt/belcoach`` inside
+            the sandbox so the package's ``/usr/bin/belcoach`` link resolves as
+            installed, without installing anything on this machine.
+    """
     if shutil.which("unshare") is None:
         print("WARNING: unshare not found: running WITH network access", file=sys.stderr)
         return []
     if os.geteuid() != 0:
+        if opt is not None:
+            raise SystemExit("smoke_test.py: --deb needs root (a private mount namespace)")
         if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
             return ["unshare", "-rn"]  # user namespace: no network, Python still visible
         print("WARNING: cannot unshare the network: running WITH network", file=sys.stderr)
         return []
     hide = " ".join(f"mount -t tmpfs -o ro none '{d}';" for d in _python_dirs())
     hide += " ".join(f"mount --bind /dev/null '{b}';" for b in _python_bins())
+    if opt is not None:
+        hide += "mount -t tmpfs none /opt; mkdir /opt/belcoach;"
+        hide += f"mount --bind '{opt}' /opt/belcoach;"
     script = f'{hide} exec "$@"'
     return ["unshare", "--net", "--mount", "--fork", "sh", "-c", script, "isolated"]
 
@@ -170,22 +185,51 @@ def _commands(proc: subprocess.CompletedProcess[str]) -> set[str]:
     return words
 
 
-def _overlay(smoke: Smoke, seconds: float) -> None:
-    """Run ``belcoach demo`` under Xvfb for a few seconds and take a screenshot."""
+@contextlib.contextmanager
+def _xvfb(display: str = ":97") -> Iterator[str | None]:
+    """A virtual X screen for the duration of the block (None when Xvfb is missing)."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
-        smoke.check("overlay", False, "Xvfb is not installed (apt install xvfb)")
+        yield None
         return
-    display = ":97"
     server = subprocess.Popen(
         [xvfb, display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    log = smoke.out / "overlay.log"
     try:
-        time.sleep(1.0)  # the X server takes a moment to accept clients
-        # the isolation prefix hides the network, so X runs over its unix socket
+        socket = Path(f"/tmp/.X11-unix/X{display.lstrip(':')}")
+        deadline = time.monotonic() + 10
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # the X server takes a moment to accept clients
+        yield display
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _qt_window(smoke: Smoke) -> None:
+    """The bundle's Qt opens and renders a window on X11 (before the overlay exists too)."""
+    with _xvfb() as display:
+        if display is None:
+            smoke.check("qt window", False, "Xvfb is not installed (apt install xvfb)")
+            return
+        # X runs over its unix socket, which the network sandbox does not hide
+        proc = smoke.run("doctor-xvfb", ["doctor", "--quick"], DISPLAY=display)
+        smoke.check(
+            "qt window",
+            "platform xcb, window rendered" in proc.stdout,
+            "doctor's Qt check opened a window through the bundled xcb plugin",
+        )
+
+
+def _overlay(smoke: Smoke, seconds: float) -> None:
+    """Run ``belcoach demo`` under Xvfb for a few seconds and take a screenshot."""
+    log = smoke.out / "overlay.log"
+    with _xvfb() as display:
+        if display is None:
+            smoke.check("overlay", False, "Xvfb is not installed (apt install xvfb)")
+            return
         cmd = [*smoke.isolation, str(smoke.exe), "demo"]
         env = smoke.env(DISPLAY=display, QT_QPA_PLATFORM="xcb")
         with log.open("w", encoding="utf-8") as fh:
@@ -199,17 +243,14 @@ def _overlay(smoke: Smoke, seconds: float) -> None:
                 app.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 app.kill()
-        text = log.read_text(encoding="utf-8", errors="replace")
-        fatal = [m for m in FATAL_MARKERS if m in text]
-        smoke.check(
-            "overlay",
-            alive and not fatal,
-            f"running after {seconds:.0f} s: {alive}; fatal markers: {fatal or 'none'}; "
-            f"screenshot: {shot or 'not taken'}",
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    fatal = [m for m in FATAL_MARKERS if m in text]
+    smoke.check(
+        "overlay",
+        alive and not fatal,
+        f"running after {seconds:.0f} s: {alive}; fatal markers: {fatal or 'none'}; "
+        f"screenshot: {shot or 'not taken'}",
+    )
 
 
 def _screenshot(display: str, path: Path) -> Path | None:
@@ -246,6 +287,29 @@ def _startup(smoke: Smoke, runs: int) -> float:
     return median
 
 
+def _check_deb(deb: Path, root: Path) -> None:
+    """The package's layout: program, link, menu entry, docs, policy folder."""
+    for rel in (
+        "opt/belcoach/belcoach",
+        "opt/belcoach/belcoach-app",
+        "usr/share/applications/belcoach.desktop",
+        "usr/share/doc/belcoach/policy.example.toml",
+        "usr/share/doc/belcoach/it.md",
+        "etc/belcoach",
+    ):
+        if not (root / rel).exists():
+            raise SystemExit(f"smoke_test.py: {deb} lacks /{rel}")
+    link = root / "usr" / "bin" / "belcoach"
+    if os.readlink(link) != "/opt/belcoach/belcoach":
+        raise SystemExit(f"smoke_test.py: /usr/bin/belcoach points at {os.readlink(link)}")
+    if shutil.which("desktop-file-validate"):
+        subprocess.run(
+            ["desktop-file-validate", str(root / "usr/share/applications/belcoach.desktop")],
+            check=True,
+        )
+    print(f"PASS package layout: {deb.name}")
+
+
 def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -253,18 +317,29 @@ def _size(path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the smoke test; return 0 when everything passed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bundle", type=Path, required=True, help="the one-dir bundle folder")
-    parser.add_argument("--exe", type=Path, help="executable to run (default: BUNDLE/belcoach)")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--bundle", type=Path, help="the one-dir bundle folder")
+    where.add_argument("--deb", type=Path, help="a .deb: unpacked, run as /usr/bin/belcoach")
     parser.add_argument("--out", type=Path, default=Path("build/smoke"), help="logs go here")
     parser.add_argument("--runs", type=int, default=7, help="start-up timing runs")
     parser.add_argument("--overlay-seconds", type=float, default=8.0)
     args = parser.parse_args(argv)
-    exe = (args.exe or args.bundle / "belcoach").absolute()
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out.resolve()
     with tempfile.TemporaryDirectory(prefix="belcoach-smoke-") as tmp:
-        home = Path(tmp)
-        smoke = Smoke(exe, home, out)
+        home = Path(tmp) / "home"
+        home.mkdir()
+        opt = None
+        if args.deb:
+            root = Path(tmp) / "root"
+            subprocess.run(["dpkg-deb", "-x", str(args.deb), str(root)], check=True)
+            opt = root / "opt" / "belcoach"
+            args.bundle = opt
+            exe = root / "usr" / "bin" / "belcoach"  # the package's link to /opt/belcoach
+            _check_deb(args.deb, root)
+        else:
+            exe = (args.bundle / "belcoach").absolute()
+        smoke = Smoke(exe, home, out, opt=opt)
         print(
             f"bundle {args.bundle}: {_size(args.bundle) / 1e6:.0f} MB; isolation: "
             f"{' '.join(smoke.isolation[:4]) or 'NONE'}"
@@ -303,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             "false" in shown.stdout and "locked" in shown.stdout,
             "a malformed policy locks recording off",
         )
+        _qt_window(smoke)
         helptext = smoke.run("help", ["--help"])
         if "demo" in _commands(helptext):
             _overlay(smoke, args.overlay_seconds)

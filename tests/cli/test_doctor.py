@@ -172,3 +172,42 @@ def test_recording_into_a_folder_that_cannot_be_written_is_a_problem(
     code, out, _err = _run(capsys, "doctor", "--quick")
     assert code == 1
     assert f"recording is on but {blocker / 'calls'} cannot be written" in out
+
+
+def test_qt_failure_reason_is_the_most_specific_line() -> None:
+    from belcoach.cli.qt_check_cmd import _reason
+
+    lines = [
+        "qt.qpa.xcb: could not connect to display :95",
+        "qt.qpa.plugin: From 6.5.0, xcb-cursor0 or libxcb-cursor0 is needed",
+        'qt.qpa.plugin: Could not load the Qt platform plugin "xcb" in "" even though found.',
+    ]
+    assert _reason(lines) == lines[0]
+    assert _reason(lines[1:]) == lines[2]
+    assert _reason(["Aborted"]) == "Aborted"
+
+
+def test_display_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from belcoach.cli.qt_check_cmd import display_available
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert not display_available()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert display_available()
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert display_available()
+
+
+def test_doctor_opens_a_real_qt_window_offscreen(
+    capsys: pytest.CaptureFixture[str], assembled_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("PySide6.QtWidgets")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    code, out, _err = _run(capsys, "doctor", "--quick")
+    assert code == 0, out
+    assert "platform offscreen, window rendered" in out
