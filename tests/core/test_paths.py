@@ -33,3 +33,38 @@ def test_policy_path_per_os(
 def test_policy_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BELCOACH_POLICY", str(tmp_path / "p.toml"))
     assert paths.policy_path() == tmp_path / "p.toml"
+
+
+@pytest.fixture
+def managed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A machine with a policy file in its fixed place."""
+    machine = tmp_path / "etc" / "belcoach" / "policy.toml"
+    machine.parent.mkdir(parents=True)
+    machine.write_text("[locked.recording]\nenabled = false\n")
+    monkeypatch.setattr(paths, "machine_policy_path", lambda: machine)
+    monkeypatch.setenv("BELCOACH_POLICY", str(tmp_path / "mine.toml"))
+    return machine
+
+
+def test_an_agent_cannot_swap_the_machine_policy_for_their_own(
+    managed: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(paths, "is_administrator", lambda: False)
+    with caplog.at_level("WARNING"):
+        assert paths.policy_path() == managed
+    assert "BELCOACH_POLICY" in caplog.text and "ignored" in caplog.text
+
+
+def test_an_administrator_may_test_another_policy(
+    managed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(paths, "is_administrator", lambda: True)
+    assert paths.policy_path() == tmp_path / "mine.toml"
+
+
+def test_without_a_machine_policy_the_override_applies(
+    managed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(paths, "is_administrator", lambda: False)
+    managed.unlink()
+    assert paths.policy_path() == tmp_path / "mine.toml"
