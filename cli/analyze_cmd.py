@@ -2,6 +2,12 @@
 
 Prints the transcript (both sides, by time) to stdout, shows a progress bar on
 stderr, and with ``--events`` writes every event as JSON Lines.
+
+Language and model (name, directory, threads, beam size) come from the
+layered settings unless a flag gives them for this run; a flag that
+contradicts a setting IT locked is refused. The settings' ``[analysis]`` table
+goes to the analysers as plain values. Settings problems are printed as
+warnings on stderr, and the run goes on.
 """
 
 from __future__ import annotations

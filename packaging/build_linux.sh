@@ -9,7 +9,8 @@
 #
 # Usage: packaging/build_linux.sh [--no-smoke] [--skip-venv]
 #   --skip-venv  reuse build/pyi-venv as it is (only reinstall belcoach itself)
-# Environment: BELCOACH_CONSOLE=1 gives the windowed launcher a console (debug).
+# Environment: BELCOACH_CONSOLE=1 gives the windowed launcher a console (debug);
+#   DEB_COMPRESSION=gzip builds the .deb in ~30 s instead of ~3-5 min (xz, 20 % smaller).
 # Needs: python3 with venv, dpkg-deb (Debian/Ubuntu). Takes ~5-10 min on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,7 +82,7 @@ SIZE_KB=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@DEPENDS@/$DEPENDS/" -e "s/@RECOMMENDS@/$RECOMMENDS/" \
   -e "s/@SIZE@/$SIZE_KB/" packaging/linux/control.in >"$STAGE/DEBIAN/control"
 DEB=build/out/belcoach_${VERSION}_$ARCH.deb
-dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$DEB" >/dev/null
+dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-xz}" --build "$STAGE" "$DEB" >/dev/null
 dpkg-deb --info "$DEB" | sed -n '/Package:/,$p'
 
 step "sizes"

@@ -95,6 +95,24 @@ METADATA = ("belcoach", "faster-whisper", "ctranslate2", "onnxruntime", "numpy",
 
 CONSOLE_ENV = "BELCOACH_CONSOLE"
 
+LINUX_SYSTEM_LIBS = ("libportaudio.so", "libasound.so", "libjack.so")
+"""Audio libraries a Linux build takes from the system, never from the build machine.
+
+libasound finds its plugins (the PulseAudio/PipeWire bridge) in a folder
+compiled into it, which differs between distributions; a copy from the build
+machine would load no plugin on another distribution and see no device. The
+.deb depends on libportaudio2 (which brings the other two); a tarball install
+needs it too, and ``belcoach doctor`` names the package when it is missing.
+"""
+
+
+def keep_binary(dest_name: str, platform: str) -> bool:
+    """Whether a binary PyInstaller found goes into the build (see ``LINUX_SYSTEM_LIBS``)."""
+    if not platform.startswith("linux"):
+        return True
+    name = Path(dest_name).name
+    return not any(name.startswith(lib) for lib in LINUX_SYSTEM_LIBS)
+
 
 def gui_console(env: Mapping[str, str] | None = None) -> bool:
     """Whether the windowed launcher gets a console too (``BELCOACH_CONSOLE=1`` at build).

@@ -175,3 +175,21 @@ def test_inno_setup_script_installs_per_machine_and_guards_the_policy_folder() -
     assert "{autopf}\\belcoach" in iss and "{commonappdata}\\belcoach" in iss
     assert "/inheritance:r" in iss and "*S-1-5-32-545:(OI)(CI)RX" in iss
     assert "uninsneveruninstall" in iss  # the policy survives uninstalling
+
+
+@pytest.mark.parametrize(
+    ("name", "platform", "kept"),
+    [
+        ("libportaudio.so.2", "linux", False),
+        ("libasound.so.2", "linux", False),
+        ("libjack.so.0", "linux", False),
+        ("av.libs/libasound-c7818c60.so.2.0.0", "linux", True),  # PyAV's own renamed copy
+        ("libpython3.11.so.1.0", "linux", True),
+        ("_sounddevice_data/portaudio-binaries/libportaudio64bit.dll", "win32", True),
+        ("libportaudio.dylib", "darwin", True),
+    ],
+)
+def test_linux_build_takes_audio_libraries_from_the_system(
+    collect: ModuleType, name: str, platform: str, kept: bool
+) -> None:
+    assert collect.keep_binary(name, platform) is kept
