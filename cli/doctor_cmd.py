@@ -98,6 +98,14 @@ def _versions(report: Report) -> None:
 
 def _policy(report: Report, settings: ResolvedSettings) -> None:
     report.add("policy", "file", policy_line(settings))
+    if settings.policy_path.exists() and not paths.is_administrator():
+        # a policy an agent can edit (or replace) is no policy: its locks can be lifted
+        for target in (settings.policy_path, settings.policy_path.parent):
+            if os.access(target, os.W_OK):
+                report.problems.append(
+                    f"{target} can be changed by this user, so the policy's locks can be "
+                    "lifted: make it writable by administrators only"
+                )
     locked = [k for k, i in settings.info.items() if i.locked]
     presets = [k for k, i in settings.info.items() if i.origin == "policy" and not i.locked]
     report.add("policy", "locked", ", ".join(locked) or "nothing")

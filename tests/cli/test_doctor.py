@@ -211,3 +211,17 @@ def test_doctor_opens_a_real_qt_window_offscreen(
     code, out, _err = _run(capsys, "doctor", "--quick")
     assert code == 0, out
     assert "platform offscreen, window rendered" in out
+
+
+def test_a_policy_the_agent_can_edit_is_a_problem(
+    capsys: pytest.CaptureFixture[str],
+    assembled_base: Path,
+    policy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    policy.write_text("[locked.recording]\nenabled = false\n")
+    monkeypatch.setattr("belcoach.core.paths.is_administrator", lambda: False)
+    code, out, _err = _run(capsys, "doctor", "--quick")
+    assert code == 1
+    assert f"PROBLEM: {policy} can be changed by this user" in out
+    assert f"PROBLEM: {policy.parent} can be changed by this user" in out
