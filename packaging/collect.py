@@ -38,7 +38,7 @@ the network: belcoach opens no connection.
 
 QT_EXCLUDES = tuple(
     f"PySide6.{name}"
-    for name in (
+    for name in [
         "Qt3DAnimation",
         "Qt3DCore",
         "Qt3DExtras",
@@ -46,7 +46,6 @@ QT_EXCLUDES = tuple(
         "Qt3DLogic",
         "Qt3DRender",
         "QtBluetooth",
-        "QtCharts",
         "QtConcurrent",
         "QtDataVisualization",
         "QtDesigner",
@@ -54,12 +53,8 @@ QT_EXCLUDES = tuple(
         "QtHelp",
         "QtHttpServer",
         "QtLocation",
-        "QtMultimedia",
-        "QtMultimediaWidgets",
         "QtNetworkAuth",
         "QtNfc",
-        "QtPdf",
-        "QtPdfWidgets",
         "QtPositioning",
         "QtQuick3D",
         "QtRemoteObjects",
@@ -68,7 +63,6 @@ QT_EXCLUDES = tuple(
         "QtSerialBus",
         "QtSerialPort",
         "QtSpatialAudio",
-        "QtSql",
         "QtStateMachine",
         "QtTest",
         "QtTextToSpeech",
@@ -80,9 +74,14 @@ QT_EXCLUDES = tuple(
         "QtWebSockets",
         "QtWebView",
         "QtXml",
-    )
+    ]
 )
-"""Qt modules never used: left out so the bundle stays small (STYLE P2)."""
+"""Qt modules belcoach has no use for: left out so the bundle stays small (STYLE P2).
+
+Modules the desktop app might reasonably use (QtMultimedia for replay, QtCharts,
+QtPdf, QtSql, QtOpenGL, QtPrintSupport) are not excluded: PyInstaller bundles a
+Qt module only when something imports it, so they cost nothing until used.
+"""
 
 PYTHON_EXCLUDES = ("tkinter", "pytest", "IPython", "jupyter", "setuptools", "pip", "hf_xet")
 """Python packages a build never needs even when the build venv has them.
