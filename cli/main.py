@@ -24,7 +24,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every command registered."""
-    from belcoach.cli import analyze_cmd, models_cmd
+    from belcoach.cli import analyze_cmd, devices_cmd, live_cmd, models_cmd
 
     parser = argparse.ArgumentParser(
         prog="belcoach",
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     analyze_cmd.register(sub)
     models_cmd.register(sub)
+    devices_cmd.register(sub)
+    live_cmd.register(sub)
     return parser
 
 
