@@ -129,8 +129,13 @@ class DeviceCapture:
 
     @property
     def may_go_quiet(self) -> bool:
-        """A WASAPI loopback delivers no callbacks while nothing plays: not a fault."""
-        return self.device.loopback and "WASAPI" in self.device.host_api
+        """Whether silence from this device can mean "nothing plays" rather than a fault.
+
+        A WASAPI loopback delivers no callbacks while nothing plays, and a PulseAudio
+        monitor of an idle sink was seen here to deliver none until something played.
+        Microphones deliver continuously, so their silence is a fault.
+        """
+        return self.device.loopback
 
     def open(self) -> None:
         """Open and start the stream.

@@ -17,12 +17,8 @@ import soxr
 
 from belcoach.audio.blocks import SAMPLE_RATE
 from belcoach.audio.events import Channel, LevelUpdate
-from belcoach.audio.live.capture import ADC, ARRIVAL, CURRENT, FRAMES, POS, CaptureChunk
+from belcoach.audio.live.capture import ARRIVAL, FRAMES, POS, CaptureChunk
 from belcoach.audio.live.clock import ChannelAligner
-
-MAX_TIMESTAMP_LAG = 2.0
-"""PortAudio's ADC time more than this before the callback is not believed: some host
-APIs report 0 or an unrelated clock; then the buffer is taken to end on arrival."""
 
 MAX_ZERO_FILL = 10 * SAMPLE_RATE
 """An overrun longer than this restarts the alignment instead of inserting silence."""
@@ -108,13 +104,7 @@ class LiveChannel:
             self._push(np.ascontiguousarray(mono, dtype=np.float32))
         scale = SAMPLE_RATE / self._rate
         for row in chunk.stamps:
-            arrival = row[ARRIVAL]
-            lag = row[CURRENT] - row[ADC]
-            if row[ADC] > 0 and 0.0 <= lag < MAX_TIMESTAMP_LAG:
-                captured = arrival - lag
-            else:
-                captured = arrival - row[FRAMES] / self._rate
-            self.aligner.observe(row[POS] * scale, captured)
+            self.aligner.observe((row[POS] + row[FRAMES]) * scale, row[ARRIVAL])
 
     def _push(self, mono: np.ndarray) -> None:
         if self._resampler is not None:

@@ -5,18 +5,27 @@ monitor drift apart by tens of parts per million (a few hundred ms over a long c
 a device can stop and restart, and a WASAPI loopback delivers nothing at all while
 nothing plays. So no device's sample count is the call's clock. The call's clock is
 the monotonic wall clock since the call started, at 16 kHz; each channel is mapped
-onto it by its own `DeviceClock`, and read out by a `ChannelAligner` that resamples
-the channel by a hair (at most `MAX_SLEW`) to follow the mapping.
+onto it by its own `DeviceClock`, and read out by a `ChannelAligner` that follows the
+mapping by slipping whole samples at block boundaries (at most `MAX_SLEW`): 100 ppm of
+drift is one sample in 10,000, so the audio passes through bit-exact in between,
+which fractional (interpolating) resampling would not do: linear interpolation halfway
+between samples was measured here to cost Whisper-relevant treble (correlation with
+the played speech 0.5-0.75 instead of over 0.9).
 
-`DeviceClock` learns when each sample was captured from the times PortAudio reports
-per callback (``inputBufferAdcTime``, moved to the monotonic clock). Those times are
-noisy: the ALSA ``pulse`` plugin's were measured here jumping by up to ~0.2 s from one
-callback to the next. The model therefore keeps one median per second (robust to the
-jumps) and fits a straight line through the last minutes of medians: the line's level
-is the channel's latency-corrected offset, its slope the device's drift against the
-wall clock. This is the idea of JACK's and PipeWire's delay-locked loop (filter the
-timestamps, trust the sample count between them), with a median in front because
-these timestamps have outliers rather than Gaussian noise.
+`DeviceClock` learns when each sample was captured from when its buffer *arrived*
+(``time.monotonic()`` in the callback). The end of a buffer cannot have been captured
+after the buffer arrived, and the buffers that arrive soonest after capture show the
+true timing: so the model keeps, per second, the *minimum* of ``arrival - end
+position / 16 kHz`` (NTP's minimum filter: queueing delay only ever adds), and fits a
+straight line through the last minutes of those minima. The line's level places the
+stream on the call clock (a few ms late at most: the smallest delivery delay); its
+slope is the device's drift against the wall clock. This is the idea of JACK's and
+PipeWire's delay-locked loop (filter the timestamps, trust the sample count between
+them), with a minimum in front because delivery delays are one-sided.
+
+PortAudio's own ``inputBufferAdcTime`` is not used: through the ALSA ``pulse`` plugin it
+was measured here ~0.75 s early at stream start, converging over a second or two,
+which is worse than the arrival time it is derived from.
 
 Everything here is pure (no threads, no clock reads, no I/O), so the tests drive it
 with synthetic timestamps: drift, jitter and gaps.
@@ -32,7 +41,7 @@ import numpy as np
 from belcoach.audio.blocks import SAMPLE_RATE
 
 BIN_SECONDS = 1.0
-"""Timestamps are reduced to one median per this many seconds of arrival time."""
+"""Timestamps are reduced to one minimum per this many seconds of arrival time."""
 
 FIT_BINS = 300
 """The line is fitted through at most this many bins (5 minutes)."""
@@ -50,6 +59,10 @@ correction per second, far below what changes speech for VAD or Whisper."""
 
 SLEW_SECONDS = 2.0
 """An offset error is corrected over about this long (within `MAX_SLEW`)."""
+
+DEADBAND_SECONDS = 0.002
+"""Errors smaller than this are left alone: the model's estimate wobbles by a
+millisecond or so, and chasing that would slip samples back and forth for nothing."""
 
 JUMP_SECONDS = 0.25
 """An error larger than this is not drift but a discontinuity (a device restart, a
@@ -81,21 +94,24 @@ class DeviceClock:
         self.observations = 0
         self.breaks = 0
 
-    def observe(self, position: float, captured: float) -> None:
-        """Record that sample ``position`` (16 kHz units) was captured at ``captured``.
+    def observe(self, position: float, arrived: float) -> None:
+        """Record that the stream had delivered up to ``position`` by time ``arrived``.
 
         Args:
-            position: sample index in the stream, at 16 kHz.
-            captured: monotonic time of that sample's capture, in seconds.
+            position: samples delivered so far (16 kHz units), i.e. the end of the
+                buffer that just arrived.
+            arrived: monotonic time of the arrival, in seconds.
         """
-        epoch = captured - position / SAMPLE_RATE
+        epoch = arrived - position / SAMPLE_RATE
         self.observations += 1
-        if self._first is not None and abs(epoch - self.epoch(captured)) > BREAK_SECONDS:
+        if self._first is not None and epoch - self.epoch(arrived) > BREAK_SECONDS:
+            # Arriving much later than the count predicts, again and again: the
+            # stream paused (a loopback with nothing playing) and the count did not.
             self._outliers.append(epoch)
             if len(self._outliers) < BREAK_COUNT:
                 return
             self.breaks += 1
-            epoch = float(np.median(self._outliers))
+            epoch = min(self._outliers)
             self._bins.clear()
             self._bin_values.clear()
             self._fit = None
@@ -105,16 +121,16 @@ class DeviceClock:
         if self._first is None:
             self._first = epoch
         if self._bin_start is None:
-            self._bin_start = captured
-        if captured - self._bin_start >= BIN_SECONDS and self._bin_values:
+            self._bin_start = arrived
+        if arrived - self._bin_start >= BIN_SECONDS and self._bin_values:
             self._close_bin()
-            self._bin_start = captured
+            self._bin_start = arrived
         self._bin_values.append(epoch)
 
     def _close_bin(self) -> None:
         assert self._bin_start is not None
         center = self._bin_start + BIN_SECONDS / 2
-        self._bins.append((center, float(np.median(self._bin_values))))
+        self._bins.append((center, min(self._bin_values)))
         self._bin_values.clear()
         self._refit()
 
@@ -123,12 +139,14 @@ class DeviceClock:
         t, e = data[:, 0], data[:, 1]
         t_ref = float(t[-1])
         if len(data) < SLOPE_AFTER_BINS:
-            self._fit = (t_ref, float(np.median(e)), 0.0)
+            # The latest minima weigh most: early ones include start-up delays.
+            self._fit = (t_ref, float(np.median(e[-5:])), 0.0)
             return
         slope, level = np.polyfit(t - t_ref, e, 1)
         slope = float(np.clip(slope, -MAX_DRIFT, MAX_DRIFT))
-        # Re-centre with the clamped slope so a clamp does not tilt the level.
-        level = float(np.median(e - slope * (t - t_ref)))
+        # Re-centre with the clamped slope so a clamp does not tilt the level; the
+        # recent minima decide the level (a robust low quantile of the residuals).
+        level = float(np.quantile(e - slope * (t - t_ref), 0.25))
         self._fit = (t_ref, level, slope)
 
     @property
@@ -151,9 +169,13 @@ class DeviceClock:
         """Monotonic time at which sample 0 would have been captured, as of time ``t``."""
         if self._fit is not None:
             t_ref, level, slope = self._fit
-            return level + slope * (t - t_ref)
+            current = level + slope * (t - t_ref)
+            if self._bin_values:
+                # A lower minimum in the open bin is news: delays only ever add.
+                current = min(current, min(self._bin_values))
+            return current
         if self._bin_values:
-            return float(np.median(self._bin_values))
+            return min(self._bin_values)
         if self._first is None:
             raise RuntimeError("no timestamps observed yet")
         return self._first
@@ -211,9 +233,9 @@ class ChannelAligner:
         self._buf_start = 0
         self._pos = None
 
-    def observe(self, position: float, captured: float) -> None:
-        """Sample ``position`` of the current stream was captured at monotonic ``captured``."""
-        self._clock.observe(position, captured)
+    def observe(self, position: float, arrived: float) -> None:
+        """The stream had delivered ``position`` samples (16 kHz) at monotonic ``arrived``."""
+        self._clock.observe(position, arrived)
 
     def push(self, samples: np.ndarray) -> None:
         """Append the stream's next samples: np.ndarray [shape=(n,), float32, 16 kHz]."""
@@ -252,27 +274,25 @@ class ChannelAligner:
                 self.jumps += 1
             self._pos = x0
         err = x0 - self._pos
-        correction = float(np.clip(err / (SLEW_SECONDS * SAMPLE_RATE), -MAX_SLEW, MAX_SLEW))
+        correction = 0.0
+        if abs(err) > DEADBAND_SECONDS * SAMPLE_RATE:
+            correction = float(np.clip(err / (SLEW_SECONDS * SAMPLE_RATE), -MAX_SLEW, MAX_SLEW))
         speed = (x1 - x0) / n + correction
         self._speed = speed
-        positions = self._pos + speed * np.arange(n, dtype=np.float64)
+        start = round(self._pos)
         self._pos += speed * n
-        return self._interpolate(positions)
+        return self._take(start, n)
 
-    def _interpolate(self, positions: np.ndarray) -> np.ndarray:
-        """Linear interpolation of the buffer at stream ``positions``; silence outside it."""
-        assert self._pos is not None
-        rel = positions - self._buf_start
-        base = np.floor(rel).astype(np.int64)
-        frac = (rel - base).astype(np.float32)
-        out = np.zeros(len(positions), dtype=np.float32)
-        ok = (base >= 0) & (base + 1 < len(self._buf))
-        if ok.any():
-            b = base[ok]
-            out[ok] = self._buf[b] * (1 - frac[ok]) + self._buf[b + 1] * frac[ok]
-        self.missing += int(len(ok) - np.count_nonzero(ok))
-        # Everything before the read position is done with.
-        done = int(min(max(0, int(np.floor(self._pos - self._buf_start)) - 1), len(self._buf)))
+    def _take(self, start: int, n: int) -> np.ndarray:
+        """``n`` samples from stream position ``start``; silence where there are none."""
+        out = np.zeros(n, dtype=np.float32)
+        lo = max(start, self._buf_start)
+        hi = min(start + n, self._buf_start + len(self._buf))
+        if hi > lo:
+            out[lo - start : hi - start] = self._buf[lo - self._buf_start : hi - self._buf_start]
+        self.missing += n - max(0, hi - lo)
+        # Everything before the next read is done with.
+        done = min(max(0, start + n - 1 - self._buf_start), len(self._buf))
         if done > 0:
             self._buf = self._buf[done:]
             self._buf_start += done

@@ -138,6 +138,11 @@ class LiveCallSource:
             f"{spec.device or 'default'} ({ROLE_WORDS[role]})" for role, spec in self._specs.items()
         )
 
+    @property
+    def clock_origin(self) -> float:
+        """``time.monotonic()`` at audio-clock zero (set when `blocks` starts)."""
+        return self._call_start
+
     def bind_publish(self, publish: Publish) -> None:
         """Send this source's status and level events to ``publish`` (the call's bus)."""
         self._publish = publish
