@@ -194,12 +194,15 @@ class AlignStats:
         jumps: discontinuities the aligner jumped over (restarts, silent loopback).
         missing: output samples filled with silence because no audio had arrived.
         speed: the read speed of the last block (1.0 = nominal).
+        offset: where sample 0 of the current stream sits on the call clock, in
+            seconds, as of the last read (how it moves over a call is the drift).
     """
 
     drift_ppm: float
     jumps: int
     missing: int
     speed: float
+    offset: float
 
 
 class ChannelAligner:
@@ -223,6 +226,7 @@ class ChannelAligner:
         self._buf_start = 0  # stream position of self._buf[0]
         self._pos: float | None = None  # read position in stream samples
         self._speed = 1.0
+        self._offset = float("nan")
         self.jumps = 0
         self.missing = 0
 
@@ -250,7 +254,9 @@ class ChannelAligner:
     @property
     def stats(self) -> AlignStats:
         """Current drift estimate and counters."""
-        return AlignStats(self._clock.drift_ppm, self.jumps, self.missing, self._speed)
+        return AlignStats(
+            self._clock.drift_ppm, self.jumps, self.missing, self._speed, self._offset
+        )
 
     def read(self, t: float, n: int) -> np.ndarray:
         """Return the ``n`` samples of this channel starting at call time ``t``.
@@ -267,6 +273,7 @@ class ChannelAligner:
             self.missing += n
             return np.zeros(n, dtype=np.float32)
         t0 = self._call_start + t
+        self._offset = self._clock.epoch(t0) - self._call_start
         x0 = self._clock.position_at(t0)
         x1 = self._clock.position_at(t0 + n / SAMPLE_RATE)
         if self._pos is None or abs(x0 - self._pos) > JUMP_SECONDS * SAMPLE_RATE:

@@ -434,6 +434,7 @@ class LiveCallSource:
             out[role.value] = {
                 "drift_ppm": a.drift_ppm,
                 "speed": a.speed,
+                "offset_ms": 1000 * a.offset,
                 "jumps": float(a.jumps),
                 "missing_seconds": a.missing / SAMPLE_RATE,
                 "dropped_blocks": float(side.channel.dropped),
