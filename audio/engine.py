@@ -133,6 +133,11 @@ class CallEngine:
                 if stop.is_set():
                     reason = "stopped"
                     break
+            else:
+                # A paced source (live devices, --realtime) may notice the stop while
+                # waiting for audio and end its stream: that is still a stop.
+                if stop.is_set():
+                    reason = "stopped"
         except BaseException:
             reason = "error"
             raise
