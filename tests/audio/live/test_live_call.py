@@ -33,14 +33,13 @@ def call(tmp_path_factory: pytest.TempPathFactory) -> CallFiles:
     return make_call(tmp_path_factory.mktemp("call"))
 
 
-def words(events: list[Event], channel: str) -> set[str]:
-    """Lower-case committed words of one channel, without punctuation."""
-    return {
-        w.text.strip(".,?!").lower()
-        for e in events
+def text(events: list[Event], channel: str) -> str:
+    """Lower-case committed text of one channel."""
+    return " ".join(
+        e.text.lower()
+        for e in sorted(events, key=lambda e: e.t)
         if isinstance(e, Transcript) and e.final and e.channel == channel
-        for w in e.words
-    }
+    )
 
 
 @pytest.mark.slow
@@ -81,12 +80,23 @@ def test_live_call_transcribes_each_side_and_sees_the_overtalk(
     assert len(ended) == 1 and ended[0].reason == "stopped"
     assert engine.audio_seconds >= end
 
-    # Words land on the side that spoke them (distinctive words of each script side).
-    agent, customer = words(events, "agent"), words(events, "customer")
-    assert agent & {"goedemiddag", "anna", "klantenservice", "begrijp", "kijk"}, agent
-    assert customer & {"hallo", "factuur", "vorige", "maand", "bel"}, customer
-    assert not agent & {"factuur", "vorige", "maand"}
-    assert not customer & {"goedemiddag", "klantenservice", "begrijp"}
+    # Words land on the side that spoke them: every committed word lies inside a turn
+    # of its own channel (on the audio clock), and each side has its telltale words
+    # (substrings: base hears espeak's "klantenservice" as "klantenselmus" and such).
+    slack = 0.5
+    for e in events:
+        if isinstance(e, Transcript) and e.final:
+            for w in e.words:
+                mid = (w.start + w.end) / 2
+                assert any(
+                    t.channel == e.channel
+                    and spawned + t.start - slack <= mid <= spawned + t.end + slack
+                    for t in call.truth.turns
+                ), f"{e.channel} word {w.text!r} at {mid:.2f} s is in none of its turns"
+    agent, customer = text(events, "agent"), text(events, "customer")
+    assert any(m in agent for m in ("middag", "klant", "dat is", "even")), agent
+    assert any(m in customer for m in ("factuur", "mijn", "over")), customer
+    assert "factuur" not in agent and "middag" not in customer and "klant" not in customer
 
     # The placed over-talk: speech regions on both channels overlap where the script
     # overlaps the agent's second turn with the end of the customer's turn.
