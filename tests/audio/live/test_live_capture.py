@@ -227,9 +227,8 @@ def test_missing_device_is_reported_and_picked_up_when_it_appears(
     assert max(rms(b.agent) for b in blocks) < 1e-3  # nothing played to the agent
 
 
-def test_stalled_reader_counts_and_reports_overruns(pulse: PulseServer, tmp_path: Path) -> None:
+def test_stalled_reader_counts_and_reports_overruns(pulse: PulseServer) -> None:
     """A reader that stops reading for longer than the ring holds loses audio, and says so."""
-    one_second = tone(tmp_path / "s.wav", 500, 1.0)
     events: list[Event] = []
     source = open_live(
         agent_device="agent.monitor",
@@ -241,8 +240,9 @@ def test_stalled_reader_counts_and_reports_overruns(pulse: PulseServer, tmp_path
     stalled = False
     for block in source.blocks(stop):
         if not stalled and block.t >= 1.0:
-            # Block the reader on a real process for ~1 s: the 0.3 s rings overflow.
-            pulse.play("agent", one_second).wait(timeout=10)
+            # The stimulus, not a synchronisation: an engine thread stuck for 1.2 s
+            # while the devices keep delivering into 0.3 s rings.
+            threading.Event().wait(1.2)
             stalled = True
         if block.t >= 3.0:
             stop.set()
@@ -251,6 +251,6 @@ def test_stalled_reader_counts_and_reports_overruns(pulse: PulseServer, tmp_path
         overruns = [e for e in of_type(events, "status", side) if isinstance(e, EngineStatus)]
         assert [e.code for e in overruns] == ["overrun"]
         assert overruns[0].level == "warning" and overruns[0].details["dropped"] > 0
-        assert 0.3 < overruns[0].details["lost_seconds"] < 3.0
+        assert 0.5 < overruns[0].details["lost_seconds"] < 1.5
         levels = [e for e in of_type(events, "level", side) if isinstance(e, LevelUpdate)]
         assert levels[0].dropped == 0 and levels[-1].dropped == overruns[0].details["dropped"]
