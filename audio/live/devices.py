@@ -95,23 +95,35 @@ def portaudio() -> ModuleType:
     """Import sounddevice with belcoach's ALSA PCMs visible; start PortAudio once.
 
     On Linux the private ALSA configuration must be in place before PortAudio lists
-    its devices; if sounddevice was imported earlier by someone else, PortAudio is
-    restarted once (sounddevice's documented way to refresh the device list).
+    its devices. If sounddevice was imported before that (by someone else), PortAudio
+    is restarted once, here, before any stream of ours is open (sounddevice's
+    documented way to refresh the device list).
 
     Raises:
         AudioDeviceError: the PortAudio library is missing.
     """
     with _pa_lock:
-        if sys.platform.startswith("linux"):
+        linux = sys.platform.startswith("linux")
+        late = "sounddevice" in sys.modules and not _alsa_pulse.installed
+        if linux:
             _alsa_pulse.install()
         try:
             import sounddevice as sd
         except OSError as exc:
             raise AudioDeviceError(INSTALL_HINT) from exc
-        if sys.platform.startswith("linux") and not _has_belcoach_pcms(sd):
+        if linux and late and not _has_belcoach_pcms(sd):
             refresh_portaudio(sd)
         module: ModuleType = sd
         return module
+
+
+def pcms_listed() -> bool:
+    """Whether PortAudio lists belcoach's PulseAudio PCMs (Linux).
+
+    They are missing when no PulseAudio/PipeWire server ran when PortAudio started,
+    or the ALSA pulse plugin is not installed.
+    """
+    return _has_belcoach_pcms(portaudio())
 
 
 def refresh_portaudio(sd: ModuleType) -> None:

@@ -193,6 +193,11 @@ class AlsaPulseConfig:
         self._lock = threading.Lock()
 
     @property
+    def installed(self) -> bool:
+        """True once `install` has run."""
+        return self._dir is not None
+
+    @property
     def path(self) -> Path | None:
         """The file, once installed."""
         return None if self._dir is None else self._dir / "belcoach-pulse.conf"

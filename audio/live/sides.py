@@ -280,7 +280,8 @@ class SideSet:
     def _retry(self, side: _Side, now: float) -> None:
         side.next_retry = now + self.options.retry_seconds
         nothing_open = all(s.capture is None for s in self._sides.values())
-        if nothing_open and (side.device is None or side.device.pulse_source is None):
+        stale = side.device is None or side.device.pulse_source is None or not devs.pcms_listed()
+        if nothing_open and stale:
             # PortAudio only sees devices plugged in after it started once it restarts,
             # which would close every stream: safe only while none is open.
             try:

@@ -247,10 +247,12 @@ def test_stalled_reader_counts_and_reports_overruns(pulse: PulseServer) -> None:
         if block.t >= 3.0:
             stop.set()
 
+    stats = source.stats()
     for side in ("agent", "customer"):
         overruns = [e for e in of_type(events, "status", side) if isinstance(e, EngineStatus)]
-        assert [e.code for e in overruns] == ["overrun"]
+        # One report (at most one per 5 s per side), more only if the loss came in bursts.
+        assert overruns and {e.code for e in overruns} == {"overrun"}
         assert overruns[0].level == "warning" and overruns[0].details["dropped"] > 0
-        assert 0.5 < overruns[0].details["lost_seconds"] < 1.5
+        assert 0.5 < stats[side]["lost_seconds"] < 1.5
         levels = [e for e in of_type(events, "level", side) if isinstance(e, LevelUpdate)]
-        assert levels[0].dropped == 0 and levels[-1].dropped == overruns[0].details["dropped"]
+        assert levels[0].dropped == 0 and levels[-1].dropped == stats[side]["dropped_blocks"]
