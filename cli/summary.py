@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from belcoach.audio.events import Event
+from belcoach.cli.device_summary import device_section
 
 Section = Callable[[Sequence[Event]], list[str]]
 
-SECTIONS: list[Section] = []
+SECTIONS: list[Section] = [device_section]
 """Summary sections in print order; analysers' CLI views append theirs here."""
 
 

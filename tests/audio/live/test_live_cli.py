@@ -82,3 +82,24 @@ def test_live_command_runs_a_short_call_to_jsonl(
     err = capsys.readouterr().err
     assert "agent: agent.monitor" in err and "0 dropped" in err
     assert threading.active_count() < 20  # the source's threads ended with the call
+
+
+def test_summary_names_device_trouble() -> None:
+    from belcoach.audio.events import EngineStatus
+    from belcoach.cli.device_summary import device_section
+
+    events = [
+        EngineStatus(0.0, "customer", level="error", code="device_missing"),
+        EngineStatus(2.0, "customer", code="device_back", details={"gap_seconds": None}),
+        EngineStatus(5.0, "agent", level="warning", code="device_lost"),
+        EngineStatus(9.5, "agent", code="device_back", details={"gap_seconds": 4.5}),
+        EngineStatus(12.0, "agent", level="warning", code="overrun",
+                     details={"dropped": 3, "lost_seconds": 0.06}),
+    ]  # fmt: skip
+    assert device_section(events) == [
+        "Audio devices:",
+        "  agent microphone: lost 1x, 4.5 s silent",
+        "  agent microphone: 3 audio blocks dropped (0.1 s)",
+        "  call audio: connected 2.0 s into the call",
+    ]
+    assert device_section([]) == []
