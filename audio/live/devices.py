@@ -322,6 +322,8 @@ def platform_summary() -> str:
     if sys.platform.startswith("linux"):
         if pulse.pactl_path() is None:
             return "Linux without pactl: only ALSA devices (install pulseaudio-utils)"
+        if not pulse.server_running():
+            return "Linux: no PulseAudio/PipeWire server answers; only ALSA devices"
         return "Linux: PulseAudio/PipeWire sources via the ALSA pulse plugin"
     if sys.platform.startswith("win"):
         return "Windows: WASAPI (the call audio is an output's [Loopback] device)"
