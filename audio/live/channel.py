@@ -74,30 +74,38 @@ class LiveChannel:
     _rate: float = 0.0
     _resampler: soxr.ResampleStream | None = None
     _callback_frames: int = 1
+    _fresh: bool = True
 
     def connect(self, rate: float, callback_frames: int) -> None:
-        """A (re)opened stream at ``rate`` starts counting from zero."""
+        """Read a (re)opened stream at ``rate``; alignment starts at its next chunk."""
         self._rate = rate
         self._callback_frames = max(1, callback_frames)
-        self._resampler = None
-        if rate != SAMPLE_RATE:
-            self._resampler = soxr.ResampleStream(
-                rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ"
-            )
+        self._fresh = True
         self.aligner.restart()
+
+    def _start_at(self, position: int) -> None:
+        """Start (again) at device frame ``position``: new resampler, new alignment."""
+        self._fresh = False
+        self._resampler = None
+        if self._rate != SAMPLE_RATE:
+            self._resampler = soxr.ResampleStream(
+                self._rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ"
+            )
+        self.aligner.restart(position * SAMPLE_RATE / self._rate)
 
     def feed(self, chunk: CaptureChunk) -> None:
         """Take one drained chunk of the device this channel records."""
         if chunk.overflows or chunk.lost:
             self.dropped += chunk.overflows + math.ceil(chunk.lost / self._callback_frames)
             self.lost_seconds += chunk.lost / self._rate
-        if chunk.lost:
-            if chunk.lost > MAX_ZERO_FILL * self._rate / SAMPLE_RATE:
-                self.connect(self._rate, self._callback_frames)
-            else:
-                # Silence in place of the overwritten frames keeps sample positions and
-                # capture times in step.
-                self._push(np.zeros(chunk.lost, dtype=np.float32))
+        if self._fresh or chunk.lost > MAX_ZERO_FILL * self._rate / SAMPLE_RATE:
+            # A stream this channel has not read before (or lost track of): its
+            # samples count from ``chunk.start``, not from zero.
+            self._start_at(chunk.start)
+        elif chunk.lost:
+            # Silence in place of the overwritten frames keeps sample positions and
+            # capture times in step.
+            self._push(np.zeros(chunk.lost, dtype=np.float32))
         if len(chunk.frames):
             frames = chunk.frames
             mono = frames[:, self.column] if self.column is not None else frames.mean(axis=1)

@@ -230,11 +230,15 @@ class ChannelAligner:
         self.jumps = 0
         self.missing = 0
 
-    def restart(self) -> None:
-        """Forget the stream: the device was reopened and counts from zero again."""
+    def restart(self, position: float = 0.0) -> None:
+        """Forget the stream: the next sample pushed is stream sample ``position``.
+
+        Used when a device is (re)opened (it counts from zero again), when a channel
+        joins a stream another channel already reads, and after a long overrun.
+        """
         self._clock = DeviceClock()
         self._buf = np.zeros(0, dtype=np.float32)
-        self._buf_start = 0
+        self._buf_start = round(position)
         self._pos = None
 
     def observe(self, position: float, arrived: float) -> None:

@@ -94,6 +94,11 @@ class _Side:
     overrun_t: float = -1e9  # audio time of the last overrun status
 
 
+def _same(a: DeviceInfo | None, b: DeviceInfo | None) -> bool:
+    """One physical device (listings taken at different times differ in other fields)."""
+    return a is not None and b is not None and (a.name, a.host_api) == (b.name, b.host_api)
+
+
 class SideSet:
     """Both sides' device connections; used only on the engine thread.
 
@@ -181,7 +186,7 @@ class SideSet:
     def _share_stereo_device(self) -> None:
         """Both sides on one device: one stream, left = agent and right = customer."""
         a, c = self._sides[Channel.AGENT], self._sides[Channel.CUSTOMER]
-        if a.device is None or c.device is None or a.device != c.device:
+        if a.device is None or c.device is None or not _same(a.device, c.device):
             return
         if a.channel.column is None and c.channel.column is None and a.device.channels >= 2:
             a.channel.column, c.channel.column = 0, 1
@@ -190,13 +195,13 @@ class SideSet:
         """Open (or share) the side's device; False if it cannot be opened now."""
         assert side.device is not None
         other = next(s for s in self._sides.values() if s is not side)
-        if other.capture is not None and other.device == side.device:
+        if other.capture is not None and _same(other.device, side.device):
             side.capture = other.capture
         else:
             columns = [
                 s.channel.column
                 for s in self._sides.values()
-                if s.device == side.device and s.channel.column is not None
+                if _same(s.device, side.device) and s.channel.column is not None
             ]
             channels = max(columns) + 1 if columns else 1
             pcm = PCM_NAMES[0] if side.channel.role == Channel.AGENT else PCM_NAMES[1]
@@ -210,9 +215,8 @@ class SideSet:
                 return False
             side.capture = capture
         cap = side.capture
-        for s in self._sides.values():
-            if s.capture is cap:
-                s.channel.connect(cap.rate, round(cap.rate * CALLBACK_SECONDS))
+        # Only this side starts reading; a side already reading a shared stream goes on.
+        side.channel.connect(cap.rate, round(cap.rate * CALLBACK_SECONDS))
         return True
 
     def service(self, t: float) -> None:
