@@ -292,8 +292,7 @@ class SideSet:
                 devs.refresh_portaudio(devs.portaudio())
             except AudioDeviceError:
                 return
-            side.missing = True
-        if side.device is None or side.missing:
+        if side.device is None or side.missing or (nothing_open and stale):
             known = self._list_devices()
             device, _ = self._resolve(side.channel.role, side.spec, known)
             if device is None:
