@@ -98,6 +98,11 @@ def run_call(
     bus = EventBus()
     for subscriber in subscribers:
         bus.subscribe(subscriber)
+    # Live sources report device status and levels themselves (AudioSource only
+    # yields audio); they publish on this call's bus, from the engine thread.
+    bind_publish = getattr(source, "bind_publish", None)
+    if callable(bind_publish):
+        bind_publish(bus.publish)
     config = EngineConfig(language=transcriber.options.language, model=model_name, paced=paced)
     engine = CallEngine(
         source, transcriber, bus, config, vad_session=SileroSession(), analysers=analysers

@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     from belcoach.cli import (
         analyze_cmd,
         demo_cmd,
+        devices_cmd,
         doctor_cmd,
+        live_cmd,
         models_cmd,
         qt_check_cmd,
         rules_cmd,
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     settings_cmd.register(sub)
     doctor_cmd.register(sub)
     qt_check_cmd.register(sub)
+    devices_cmd.register(sub)
+    live_cmd.register(sub)
     return parser
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from belcoach.audio.events import Event
+from belcoach.cli.device_summary import device_section
 from belcoach.cli.emotion_summary import emotion_summary
 from belcoach.cli.phrase_summary import phrase_section
 from belcoach.cli.speech_summary import speech_summary
 
 Section = Callable[[Sequence[Event]], list[str]]
 
-SECTIONS: list[Section] = [speech_summary, phrase_section, emotion_summary]
+SECTIONS: list[Section] = [device_section, speech_summary, phrase_section, emotion_summary]
 """Summary sections in print order; analysers' CLI views append theirs here."""
 
 

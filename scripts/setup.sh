@@ -10,10 +10,13 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [[ "${1:-}" == "--test" ]] && want_tests=1
 
-# System packages. libportaudio2: live audio; espeak-ng: the demo and test
-# calls; libsndfile1: soundfile's fallback; python3-venv: Debian's Python
-# ships venv separately.
-apt_pkgs=(libportaudio2 libsndfile1 espeak-ng)
+# System packages. libportaudio2: live audio; libasound2-plugins: the ALSA
+# "pulse" plugin through which PortAudio records PulseAudio/PipeWire sources
+# (microphone and the call's .monitor); pulseaudio-utils: pactl, which lists
+# those sources and reports when one is unplugged; espeak-ng: the demo and test
+# calls; libsndfile1: soundfile's fallback; python3-venv: Debian's Python ships
+# venv separately.
+apt_pkgs=(libportaudio2 libasound2-plugins pulseaudio-utils libsndfile1 espeak-ng)
 # The Qt libraries PySide6's wheels expect from the system (X11/xcb platform,
 # fonts, EGL); without them the overlay cannot open a window.
 apt_pkgs+=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
