@@ -97,6 +97,28 @@ def demo_source_factory(*, speed: float = 1.0) -> SourceFactory:
     return open_demo
 
 
+def live_source_factory() -> SourceFactory:
+    """Open the agent's microphone and the call audio chosen in the settings.
+
+    The device names are read when each call starts, so a change in the
+    settings dialog applies to the next call. A missing device never raises:
+    the source reports ``device_missing`` and the overlay says what to pick.
+    """
+
+    def open_devices(publish: Subscriber) -> AudioSource:
+        from belcoach.audio.live import open_live
+        from belcoach.core.settings import load_settings
+
+        audio = load_settings().values.audio
+        return open_live(
+            agent_device=audio.agent_device or None,
+            customer_device=audio.customer_device or None,
+            publish=publish,
+        )
+
+    return open_devices
+
+
 def session_config(settings: ResolvedSettings, *, language: str | None = None) -> SessionConfig:
     """The call's configuration from the settings in force (the engine never reads settings)."""
     directory = str(settings.get("model.directory") or "")
@@ -330,8 +352,8 @@ def run_app(
 
     Args:
         options: how this run behaves.
-        source_factory: the call's audio; defaults to the demo call until live
-            capture is wired in.
+        source_factory: the call's audio; defaults to live devices, or the demo
+            call when ``options.demo`` is set.
         subscribers: also receive every event (``belcoach demo`` without a
             display prints them).
     """
@@ -344,7 +366,12 @@ def run_app(
     qt_app.setWindowIcon(make_icon())
     QGuiApplication.setDesktopFileName("belcoach")
     log_path = log_to_file(paths.log_dir())
-    factory = source_factory or demo_source_factory(speed=options.speed)
+    if source_factory is not None:
+        factory = source_factory
+    elif options.demo:
+        factory = demo_source_factory(speed=options.speed)
+    else:
+        factory = live_source_factory()
     app = DesktopApp(qt_app, options, factory, subscribers=subscribers)
     hook = ExceptionHook(log_path, _show_error(app.translator))
     hook.install()

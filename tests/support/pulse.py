@@ -9,12 +9,14 @@ paplay) find it through ``PULSE_SERVER``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -224,3 +226,35 @@ class Recorder:
         ends = np.cumsum([len(c) / 4 for _, c in self._chunks])
         epoch = min(t - end / 16_000 for (t, _), end in zip(self._chunks, ends, strict=True))
         return epoch, samples
+
+
+@contextlib.contextmanager
+def private_pulse(
+    root: Path, sinks: tuple[str, ...] = ("agent", "customer")
+) -> Iterator[PulseServer]:
+    """Run a private server with ``sinks`` while the block runs; PULSE_SERVER points at it.
+
+    Skips the test (pytest) when pulseaudio/paplay are not installed; fails it
+    when they are installed but the server won't start.
+    """
+    import pytest
+
+    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
+        pytest.skip("pulseaudio/paplay are not installed (scripts/setup.sh --test installs them)")
+    server = PulseServer(root)
+    try:
+        server.start()
+    except PulseUnavailableError as exc:
+        pytest.fail(str(exc))
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = f"unix:{server.socket}"
+    try:
+        for sink in sinks:
+            server.add_sink(sink)
+        yield server
+    finally:
+        server.stop()
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved
