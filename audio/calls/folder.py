@@ -273,7 +273,7 @@ def repair_audio(path: Path) -> float:
     try:
         with sf.SoundFile(path) as handle:
             if 0 <= handle.frames < 2**40:
-                return handle.frames / handle.samplerate
+                return float(handle.frames) / float(handle.samplerate)
     except (sf.LibsndfileError, RuntimeError):
         pass
     audio = _decode_tolerant(path)

@@ -20,6 +20,7 @@ millisecond) and at the end.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -208,7 +209,5 @@ def ended_reason(events: list[Event]) -> str | None:
 
 
 def _remove_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

@@ -250,7 +250,8 @@ def _duration(events: Sequence[Event]) -> float:
 def _final_stats(events: Sequence[Event]) -> ConversationStats | None:
     stats = [e for e in events if isinstance(e, ConversationStats)]
     finals = [s for s in stats if s.final]
-    return (finals or stats or [None])[-1]
+    chosen = finals or stats
+    return chosen[-1] if chosen else None
 
 
 def merged_spans(regions: Iterable[SpeechRegion], channel: Channel) -> list[tuple[float, float]]:
