@@ -57,6 +57,22 @@ class Tip:
         return self.text.get(language) or self.text.get("en") or self.text.get("nl", "")
 
 
+SEED_TITLES = {
+    "000_a1d49fd2dc71d7a4.txt": "Customer Management — gevoelsmanagement in 3 stappen",
+    "001_6d1257f8c8d59bde.txt": "Effectief omgaan met klanten (R. P. S. Balagtas, 2019)",
+    "002_48629d6a7852847e.txt": "Bullsh*t Bingo (Maurits, 2017)",
+    "003_8af8a92ab02c6103.txt": "Utvärdering och personliga erfarenheter kopplat till kundrelationer (2012)",
+    "004_004b37c4f7ebb99a.txt": "Hoeveel houdt u van uw klant? (K. van Spronsen)",
+}
+"""Readable titles of the seed texts, for citations a coach can look up."""
+
+
+def seed_title(seed: str) -> str:
+    """``"Title" (file)`` for a seed file name; the bare name for an unknown one."""
+    title = SEED_TITLES.get(seed)
+    return f"{title} [{seed[:3]}]" if title else seed
+
+
 def load_tips(text: str | None = None) -> tuple[Tip, ...]:
     """Parse the packaged tips file (or ``text``, for tests).
 

@@ -105,6 +105,7 @@ class RatePoint:
         unit: ``syll/s`` (articulation rate, from the analyser) or ``wpm``.
         verdict: ``slow``, ``ok`` or ``fast``.
         words_per_min: words per minute, when known.
+        start: where the stretch the figure covers begins (``t`` minus the window).
     """
 
     t: float
@@ -114,6 +115,7 @@ class RatePoint:
     unit: str
     verdict: str
     words_per_min: float | None = None
+    start: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +461,7 @@ def _rate_points(events: Sequence[Event]) -> list[RatePoint]:
                 "syll/s",
                 e.verdict,
                 e.words_per_min,
+                max(0.0, e.t - e.window),
             )
             for e in sorted(rates, key=lambda e: e.t)
         ]
@@ -471,7 +474,9 @@ def _rate_points(events: Sequence[Event]) -> list[RatePoint]:
         rate = sum(syllables(w.text) for w in line.words) / span
         verdict = "fast" if rate > high else "slow" if rate < low else "ok"
         points.append(
-            RatePoint(line.end, rate, low, high, "syll/s", verdict, 60.0 * len(line.words) / span)
+            RatePoint(
+                line.end, rate, low, high, "syll/s", verdict, 60.0 * len(line.words) / span, line.t
+            )
         )
     return points
 
