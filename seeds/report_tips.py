@@ -61,7 +61,9 @@ SEED_TITLES = {
     "000_a1d49fd2dc71d7a4.txt": "Customer Management — gevoelsmanagement in 3 stappen",
     "001_6d1257f8c8d59bde.txt": "Effectief omgaan met klanten (R. P. S. Balagtas, 2019)",
     "002_48629d6a7852847e.txt": "Bullsh*t Bingo (Maurits, 2017)",
-    "003_8af8a92ab02c6103.txt": "Utvärdering och personliga erfarenheter kopplat till kundrelationer (2012)",
+    "003_8af8a92ab02c6103.txt": (
+        "Utvärdering och personliga erfarenheter kopplat till kundrelationer (2012)"
+    ),
     "004_004b37c4f7ebb99a.txt": "Hoeveel houdt u van uw klant? (K. van Spronsen)",
 }
 """Readable titles of the seed texts, for citations a coach can look up."""

@@ -129,7 +129,8 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
             Card(
                 L["talk_listen"],
                 f"{s.talk_ratio:.0%} / {1 - s.talk_ratio:.0%}",
-                f"{L['agent']} {s.agent_talk_s or 0:.0f} s · {L['customer']} {s.customer_talk_s or 0:.0f} s",
+                f"{L['agent']} {s.agent_talk_s or 0:.0f} s · "
+                f"{L['customer']} {s.customer_talk_s or 0:.0f} s",
                 "attention" if s.talk_ratio > TALK_RATIO_HIGH else "",
                 _basis(s, "talk", L),
             )

@@ -16,6 +16,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: the report never needs a screen
 
+import itertools
+
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -32,7 +34,7 @@ RATE_GAP_S = 6.0
 def clock(t: float, _pos: object = None) -> str:
     """Seconds as ``m:ss`` (or ``h:mm:ss`` past an hour)."""
     t = max(0.0, float(t))
-    hours, rest = divmod(int(round(t)), 3600)
+    hours, rest = divmod(round(t), 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
@@ -155,7 +157,7 @@ def _rate(ax: Axes, timeline: Timeline, labels: Mapping[str, str]) -> None:
         xs.append(p.t)
         ys.append(p.value)
     spacing = (
-        statistics.median(b.t - a.t for a, b in zip(pts, pts[1:], strict=False))
+        statistics.median(b.t - a.t for a, b in itertools.pairwise(pts))
         if len(pts) > 1
         else RATE_GAP_S
     )
