@@ -24,7 +24,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every command registered."""
-    from belcoach.cli import analyze_cmd, models_cmd
+    from belcoach.cli import analyze_cmd, calls_cmd, models_cmd, replay_cmd, report_cmd
 
     parser = argparse.ArgumentParser(
         prog="belcoach",
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     analyze_cmd.register(sub)
     models_cmd.register(sub)
+    calls_cmd.register(sub)
+    report_cmd.register(sub)
+    replay_cmd.register(sub)
     return parser
 
 

@@ -379,7 +379,7 @@ def recover(folder: CallFolder, meta: CallMeta | None = None) -> CallSummary:
     return summary
 
 
-def resolve_call(spec: str, *, storage_dir: str = "") -> Path:
+def resolve_call(spec: str, *, root: Path) -> Path:
     """Turn a CALL argument into a call folder or an events file.
 
     ``spec`` is a call folder, an ``events.jsonl`` file, or a call id (or a
@@ -391,7 +391,6 @@ def resolve_call(spec: str, *, storage_dir: str = "") -> Path:
     path = Path(spec).expanduser()
     if path.is_dir() or path.is_file():
         return path
-    root = library_root(storage_dir)
     if root.is_dir():
         matches = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith(spec))
         if len(matches) == 1:
