@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
+from belcoach.cli import batch_cmd
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
 
@@ -28,7 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "or two mono files. Nothing leaves this PC."
         ),
     )
-    p.add_argument("call", nargs="?", type=Path, help="stereo call file (WAV/FLAC/OGG/MP3)")
+    p.add_argument(
+        "call",
+        nargs="*",
+        type=Path,
+        help="stereo call file (WAV/FLAC/OGG/MP3); several files or folders: batch",
+    )
     p.add_argument("--demo", action="store_true", help="analyse the embedded demo call")
     p.add_argument("--agent", type=Path, help="mono file with the agent's side")
     p.add_argument("--customer", type=Path, help="mono file with the customer's side")
@@ -46,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default: 1)")
     p.add_argument("--threads", type=int, default=2, help="Whisper CPU threads (default: 2)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch_cmd.add_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -76,6 +83,9 @@ def _stamp(t: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
+    if batch_cmd.wants_batch(args):
+        return batch_cmd.run(args)
+    args.call = args.call[0] if args.call else None
     from belcoach.audio.languages import check_language
     from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call
 

@@ -22,8 +22,12 @@ from belcoach.core.errors import ConfigError
 
 def add_library_option(p: argparse.ArgumentParser) -> None:
     """``--library DIR``: which library (default: ``recording.storage_dir`` or the data dir)."""
-    p.add_argument("--library", type=Path, metavar="DIR",
-                   help="call library folder (default: the recording.storage_dir setting)")
+    p.add_argument(
+        "--library",
+        type=Path,
+        metavar="DIR",
+        help="call library folder (default: the recording.storage_dir setting)",
+    )
 
 
 def library_dir(args: argparse.Namespace) -> Path:
@@ -44,8 +48,11 @@ def retention_days() -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``calls`` command and its subcommands."""
-    p = sub.add_parser("calls", help="the call library: list, import, prune, delete",
-                       description="The coach's call library (recorded and imported calls).")
+    p = sub.add_parser(
+        "calls",
+        help="the call library: list, import, prune, delete",
+        description="The coach's call library (recorded and imported calls).",
+    )
     calls = p.add_subparsers(dest="calls_command", metavar="ACTION")
 
     ls = calls.add_parser("list", help="list the calls, newest first")
@@ -63,15 +70,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--language", default="nl", help="language of the call (default: nl)")
     imp.add_argument("--model", default="base", help="model name or directory (default: base)")
     imp.add_argument("--model-dir", type=Path, help="IT-supplied model directory")
-    imp.add_argument("--realtime", action="store_true",
-                     help="pace the audio like a live call (as the app records one)")
+    imp.add_argument(
+        "--realtime",
+        action="store_true",
+        help="pace the audio like a live call (as the app records one)",
+    )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(func=run_import)
 
     prune = calls.add_parser("prune", help="delete calls older than the retention period")
     add_library_option(prune)
-    prune.add_argument("--days", type=int,
-                       help="retention in days (default: the recording.retention_days setting)")
+    prune.add_argument(
+        "--days", type=int, help="retention in days (default: the recording.retention_days setting)"
+    )
     prune.set_defaults(func=run_prune)
 
     rm = calls.add_parser("delete", help="delete one call")
@@ -91,22 +102,33 @@ def run_list(args: argparse.Namespace) -> int:
     library = open_library(args)
     entries = library.calls()
     if args.json:
-        json.dump([{"id": e.id, "folder": str(e.folder), "status": e.status, **e.headline}
-                   for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            [
+                {"id": e.id, "folder": str(e.folder), "status": e.status, **e.headline}
+                for e in entries
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         print()
         return 0
     if not entries:
         print(f"no calls in {library.root}")
         return 0
-    print(f"{'id':<23} {'started (UTC)':<20} {'length':>7} {'status':<11} {'agent':<10} "
-          f"{'talk':>5} {'over':>4} {'phr':>3}  source")
+    print(
+        f"{'id':<23} {'started (UTC)':<20} {'length':>7} {'status':<11} {'agent':<10} "
+        f"{'talk':>5} {'over':>4} {'phr':>3}  source"
+    )
     for e in entries:
         h = e.headline
         talk = f"{h['talk_ratio']:.0%}" if h.get("talk_ratio") is not None else "-"
         length = f"{e.duration:.0f} s" if e.duration is not None else "-"
-        print(f"{e.id:<23} {e.started_at[:19]:<20} {length:>7} {e.status:<11} "
-              f"{e.agent[:10]:<10} {talk:>5} {h.get('overtalk_by_agent', '-')!s:>4} "
-              f"{h.get('phrases_to_avoid', '-')!s:>3}  {e.source}")
+        print(
+            f"{e.id:<23} {e.started_at[:19]:<20} {length:>7} {e.status:<11} "
+            f"{e.agent[:10]:<10} {talk:>5} {h.get('overtalk_by_agent', '-')!s:>4} "
+            f"{h.get('phrases_to_avoid', '-')!s:>3}  {e.source}"
+        )
     return 0
 
 
@@ -118,18 +140,23 @@ def run_import(args: argparse.Namespace) -> int:
 
     if args.call is None and not (args.agent or args.customer):
         raise ConfigError("give a call file, or --agent A --customer C")
-    files = CallFiles(args.call, args.agent, args.customer,
-                      0 if args.agent_channel == "left" else 1)
+    files = CallFiles(
+        args.call, args.agent, args.customer, 0 if args.agent_channel == "left" else 1
+    )
     language = check_language(args.language)
     source = files.open()  # a bad file fails before the model loads
     library = open_library(args)
-    transcriber = load_transcriber(ModelChoice(name=args.model, admin_dir=args.model_dir),
-                                   language)
+    transcriber = load_transcriber(ModelChoice(name=args.model, admin_dir=args.model_dir), language)
     total = source.duration or 0.0
-    bar = tqdm(total=round(total, 1), unit="s", desc=source.description, file=sys.stderr,
-               disable=args.quiet,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s "
-                          "[{elapsed}<{remaining}]")
+    bar = tqdm(
+        total=round(total, 1),
+        unit="s",
+        desc=source.description,
+        file=sys.stderr,
+        disable=args.quiet,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s "
+        "[{elapsed}<{remaining}]",
+    )
     stop = threading.Event()
 
     def progress(t: float) -> None:
@@ -138,9 +165,16 @@ def run_import(args: argparse.Namespace) -> int:
             bar.update(step)
 
     try:
-        summary = import_call(library, files, transcriber, agent_name=args.agent_name,
-                              model_name=args.model, realtime=args.realtime, stop=stop,
-                              on_progress=progress)
+        summary = import_call(
+            library,
+            files,
+            transcriber,
+            agent_name=args.agent_name,
+            model_name=args.model,
+            realtime=args.realtime,
+            stop=stop,
+            on_progress=progress,
+        )
     except (KeyboardInterrupt, ImportCancelled):
         bar.close()
         print("belcoach: import cancelled; nothing was added", file=sys.stderr)

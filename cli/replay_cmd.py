@@ -14,8 +14,11 @@ from belcoach.cli.calls_cmd import add_library_option, library_dir, retention_da
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``replay`` command."""
-    p = sub.add_parser("replay", help="replay a call with its timeline, transcript and notes",
-                       description="Open the coach's replay window.")
+    p = sub.add_parser(
+        "replay",
+        help="replay a call with its timeline, transcript and notes",
+        description="Open the coach's replay window.",
+    )
     p.add_argument("call", nargs="?", help="call folder, call id, or events.jsonl")
     p.add_argument("--mute", action="store_true", help="play without sound")
     add_library_option(p)

@@ -15,15 +15,19 @@ from belcoach.cli.calls_cmd import add_library_option, library_dir
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``report`` command."""
     p = sub.add_parser(
-        "report", help="write a call's report as HTML and/or PDF",
+        "report",
+        help="write a call's report as HTML and/or PDF",
         description="Write a coach's report of one call: headline figures, plots, the "
-                    "transcript with marks, notes and the tips from the seeds that apply.",
+        "transcript with marks, notes and the tips from the seeds that apply.",
     )
     p.add_argument("call", help="call folder, call id, or events.jsonl")
     p.add_argument("--html", type=Path, metavar="FILE", help="write the report as HTML here")
     p.add_argument("--pdf", type=Path, metavar="FILE", help="write the report as PDF here")
-    p.add_argument("--language", choices=("nl", "en", "sv"),
-                   help="report language (default: the call's language)")
+    p.add_argument(
+        "--language",
+        choices=("nl", "en", "sv"),
+        help="report language (default: the call's language)",
+    )
     add_library_option(p)
     p.set_defaults(func=run)
 

@@ -43,8 +43,22 @@ def main() -> None:
         window.close()
         pdf = Path(tmp) / "report.pdf"
         write_report(load_call(folder), pdf=pdf, html=docs / "report-demo.html")
-        subprocess.run(["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "1", "-singlefile",
-                        str(pdf), str(docs / "report")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "110",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(docs / "report"),
+            ],
+            check=True,
+        )
     print(docs / "replay.png", docs / "report.png")
 
 

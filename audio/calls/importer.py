@@ -48,8 +48,13 @@ class CallFiles:
 
     def open(self, *, realtime: bool = False) -> AudioSource:
         """Check the file(s) and return a source (fails before any model work)."""
-        return open_call(self.path, agent=self.agent, customer=self.customer,
-                         agent_channel=self.agent_channel, realtime=realtime)
+        return open_call(
+            self.path,
+            agent=self.agent,
+            customer=self.customer,
+            agent_channel=self.agent_channel,
+            realtime=realtime,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +102,24 @@ def record_call(
     """
     stop = stop or threading.Event()
     language = transcriber.options.language
-    recorder = library.start_call(origin=options.origin, agent=options.agent_name,
-                                  language=language, source=source.description,
-                                  model=options.model_name)
+    recorder = library.start_call(
+        origin=options.origin,
+        agent=options.agent_name,
+        language=language,
+        source=source.description,
+        model=options.model_name,
+    )
     try:
-        run_call(recorder.wrap(source), transcriber, model_name=options.model_name,
-                 paced=options.paced, subscribers=[recorder], stop=stop,
-                 on_progress=on_progress, analysers=analysers)
+        run_call(
+            recorder.wrap(source),
+            transcriber,
+            model_name=options.model_name,
+            paced=options.paced,
+            subscribers=[recorder],
+            stop=stop,
+            on_progress=on_progress,
+            analysers=analysers,
+        )
     except AudioFileError as exc:
         log.warning("%s: %s", recorder.folder.path, exc)
         return recorder.finish(status="partial", error=str(exc))
@@ -139,7 +155,7 @@ def import_call(
         ImportCancelled: ``stop`` was set.
     """
     source = files.open(realtime=realtime)
-    options = RecordOptions(origin="import", agent_name=agent_name, model_name=model_name,
-                            paced=realtime)
-    return record_call(library, source, transcriber, options, stop=stop,
-                       on_progress=on_progress)
+    options = RecordOptions(
+        origin="import", agent_name=agent_name, model_name=model_name, paced=realtime
+    )
+    return record_call(library, source, transcriber, options, stop=stop, on_progress=on_progress)

@@ -104,7 +104,8 @@ def load_call(path: Path, *, audio_seconds: float | None = None) -> LoadedCall:
 def _meta(
     folder: CallFolder | None, events: tuple[Event, ...], events_path: Path
 ) -> tuple[CallMeta, str, tuple[str, ...]]:
-    status, problems = "complete", ()
+    status = "complete"
+    problems: tuple[str, ...] = ()
     if folder is not None:
         meta = folder.read_meta()
         stored = folder.read_summary()

@@ -58,8 +58,9 @@ class CallPlayer:
         clock: monotonic seconds; injectable so tests need no sleeping.
     """
 
-    def __init__(self, audio: np.ndarray, *, output: str = "auto",
-                 clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self, audio: np.ndarray, *, output: str = "auto", clock: Clock = time.monotonic
+    ) -> None:
         if audio.dtype == np.int16:
             audio = audio.astype(np.float32) / 32768.0
         self._audio = np.ascontiguousarray(audio, dtype=np.float32)
@@ -188,7 +189,10 @@ class CallPlayer:
             import sounddevice as sd
 
             self._stream = sd.OutputStream(
-                samplerate=SAMPLE_RATE, channels=2, dtype="float32", blocksize=BLOCK,
+                samplerate=SAMPLE_RATE,
+                channels=2,
+                dtype="float32",
+                blocksize=BLOCK,
                 callback=self._callback,
             )
             self._stream.start()
@@ -220,9 +224,11 @@ class CallPlayer:
             with self._lock:
                 playing, gen = self._playing, self._generation
                 if gen != generation:
-                    stretcher = TimeStretcher(self._audio,
-                                              position=round(self._anchor_pos * SAMPLE_RATE),
-                                              speed=self._speed)
+                    stretcher = TimeStretcher(
+                        self._audio,
+                        position=round(self._anchor_pos * SAMPLE_RATE),
+                        speed=self._speed,
+                    )
                     generation = gen
             if not playing or stretcher is None or stretcher.finished:
                 self._wake.wait(0.5)

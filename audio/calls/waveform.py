@@ -31,10 +31,7 @@ def envelopes(audio: np.ndarray, *, buckets: int = 6000) -> tuple[Envelope, Enve
         audio: np.ndarray [shape=(n, 2), int16 or float32, 16 kHz].
         buckets: how many points per channel (about the screen's width in pixels x 3).
     """
-    if audio.dtype == np.int16:
-        scale = 1.0 / 32768.0
-    else:
-        scale = 1.0
+    scale = 1.0 / 32768.0 if audio.dtype == np.int16 else 1.0
     n = len(audio)
     size = max(1, int(np.ceil(n / max(1, buckets))))
     m = n // size

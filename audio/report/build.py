@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from belcoach.audio.calls.loaded import LoadedCall
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES
@@ -59,7 +60,7 @@ def render_html(call: LoadedCall, *, language: str | None = None) -> str:
     context: dict[str, Any] = {
         "lang": lang,
         "L": L,
-        "css": jinja2.utils.markupsafe.Markup(_resource("report.css")),
+        "css": markupsafe.Markup(_resource("report.css")),
         "title": call.title,
         "meta": _meta_rows(summary, L),
         "problems": summary.problems,

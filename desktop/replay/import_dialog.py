@@ -54,8 +54,14 @@ class ImportDialog(QDialog):
 
     imported = Signal(Path)
 
-    def __init__(self, library: CallLibrary, *, language: str = "nl", model: str = "base",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: CallLibrary,
+        *,
+        language: str = "nl",
+        model: str = "base",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import a recorded call")
         self.library = library
@@ -123,10 +129,12 @@ class ImportDialog(QDialog):
     def files(self) -> CallFiles:
         """The chosen file(s)."""
         if self.stereo.isChecked():
-            return CallFiles(path=Path(self.call_edit.text()),
-                             agent_channel=self.channel.currentIndex())
-        return CallFiles(agent=Path(self.agent_edit.text()),
-                         customer=Path(self.customer_edit.text()))
+            return CallFiles(
+                path=Path(self.call_edit.text()), agent_channel=self.channel.currentIndex()
+            )
+        return CallFiles(
+            agent=Path(self.agent_edit.text()), customer=Path(self.customer_edit.text())
+        )
 
     def start(self) -> None:
         """Check the files, then analyse them on a worker thread."""
@@ -140,19 +148,25 @@ class ImportDialog(QDialog):
         self.status.setText(f"Loading the model, then analysing {source.description}…")
         total = source.duration or 0.0
         self._stop.clear()
-        self._thread = threading.Thread(target=self._work, args=(files, total),
-                                        name="call-import", daemon=True)
+        self._thread = threading.Thread(
+            target=self._work, args=(files, total), name="call-import", daemon=True
+        )
         self._thread.start()
 
     def _work(self, files: CallFiles, total: float) -> None:
         from belcoach.audio.pipeline import ModelChoice, load_transcriber
 
         try:
-            transcriber = load_transcriber(ModelChoice(name=self.model),
-                                           self.language.currentText())
+            transcriber = load_transcriber(
+                ModelChoice(name=self.model), self.language.currentText()
+            )
             summary = import_call(
-                self.library, files, transcriber, agent_name=self.agent_name.text(),
-                model_name=self.model, stop=self._stop,
+                self.library,
+                files,
+                transcriber,
+                agent_name=self.agent_name.text(),
+                model_name=self.model,
+                stop=self._stop,
                 on_progress=lambda t: self.relay.progress.emit(t, total),
             )
         except ImportCancelled:

@@ -65,7 +65,9 @@ class LibraryPanel(QWidget):
         for row, e in enumerate(self.entries):
             h = e.headline
             try:
-                started = datetime.fromisoformat(e.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+                started = (
+                    datetime.fromisoformat(e.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+                )
             except ValueError:
                 started = e.started_at
             talk = h.get("talk_ratio")

@@ -72,8 +72,10 @@ class NotesPanel(QWidget):
         self.add_button.setEnabled(enabled)
         self.delete_button.setEnabled(enabled)
         self.add_button.setToolTip(
-            "Attach a note to the current moment (N)" if enabled
-            else "Notes are kept with calls in the library; this is a bare events file")
+            "Attach a note to the current moment (N)"
+            if enabled
+            else "Notes are kept with calls in the library; this is a bare events file"
+        )
         self._refresh()
 
     def add_note(self, t: float, text: str) -> Note | None:
@@ -106,8 +108,7 @@ class NotesPanel(QWidget):
 
     def _ask(self) -> None:
         t = self.position()
-        text, ok = QInputDialog.getMultiLineText(self, "Add a note",
-                                                 f"Note at {clock(t)}:")
+        text, ok = QInputDialog.getMultiLineText(self, "Add a note", f"Note at {clock(t)}:")
         if ok:
             self.add_note(t, text)
 

@@ -25,8 +25,11 @@ ROWS = ("speech_agent", "speech_customer", "overtalk", "pause", "phrase", "emoti
 """Lane rows from top to bottom (speech has one row per side)."""
 
 ROW_TITLES = {
-    "speech_agent": "Agent speech", "speech_customer": "Customer speech",
-    "overtalk": "Over-talk", "pause": "Pauses · dead air", "phrase": "Phrases",
+    "speech_agent": "Agent speech",
+    "speech_customer": "Customer speech",
+    "overtalk": "Over-talk",
+    "pause": "Pauses · dead air",
+    "phrase": "Phrases",
     "emotion": "Customer feeling",
 }
 ROW_HEIGHT = 0.64
@@ -81,8 +84,13 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        specs = [("agent", "Agent", 1.0), ("customer", "Customer", 1.0), ("lanes", "", 2.4),
-                 ("rate", "Rate", 1.2), ("emotion", "Feeling", 1.0)]
+        specs = [
+            ("agent", "Agent", 1.0),
+            ("customer", "Customer", 1.0),
+            ("lanes", "", 2.4),
+            ("rate", "Rate", 1.2),
+            ("emotion", "Feeling", 1.0),
+        ]
         first: pg.PlotItem | None = None
         for i, (key, title, stretch) in enumerate(specs):
             plot = self.addPlot(row=i, col=0)
@@ -107,8 +115,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
             else:
                 plot.setXLink(first)
             self.ci.layout.setRowStretchFactor(i, int(stretch * 10))
-            head = pg.InfiniteLine(pos=0, angle=90, movable=False,
-                                   pen=pg.mkPen(TONES["playhead"], width=1.5))
+            head = pg.InfiniteLine(
+                pos=0, angle=90, movable=False, pen=pg.mkPen(TONES["playhead"], width=1.5)
+            )
             head.setZValue(50)
             plot.addItem(head, ignoreBounds=True)
             self._heads.append(head)
@@ -136,14 +145,16 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
                     plot.removeItem(item)
         self._duration = max(timeline.duration, 1.0)
         if waves:
-            for key, env, tone in (("agent", waves[0], "agent"), ("customer", waves[1], "customer")):
+            for key, env, tone in (
+                ("agent", waves[0], "agent"),
+                ("customer", waves[1], "customer"),
+            ):
                 self._wave(self._plots[key], env, tone)
         self._lanes(timeline)
         self._rate(timeline)
         self._emotion(timeline)
         for plot in self._plots.values():
-            plot.setLimits(xMin=-0.02 * self._duration, xMax=self._duration * 1.02,
-                           minXRange=2.0)
+            plot.setLimits(xMin=-0.02 * self._duration, xMax=self._duration * 1.02, minXRange=2.0)
         self._plots["agent"].setXRange(0, self._duration, padding=0.01)
 
     def _wave(self, plot: pg.PlotItem, env: Envelope, tone: str) -> None:
@@ -168,18 +179,26 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
         for (row, colour), items in groups.items():
             height = ROW_HEIGHT if row != "phrase" else ROW_HEIGHT + 0.15
             bars = pg.BarGraphItem(
-                x0=np.array([d.x0 for d in items]), x1=np.array([d.x1 for d in items]),
-                y=np.full(len(items), row_y(row)), height=height,
-                brush=pg.mkBrush(colour), pen=pg.mkPen(None),
+                x0=np.array([d.x0 for d in items]),
+                x1=np.array([d.x1 for d in items]),
+                y=np.full(len(items), row_y(row)),
+                height=height,
+                brush=pg.mkBrush(colour),
+                pen=pg.mkPen(None),
             )
             plot.addItem(bars)
         phrases = [d for d in self.drawn if d.row == "phrase"]
         if phrases:
-            plot.addItem(pg.ScatterPlotItem(
-                x=[d.x0 for d in phrases], y=[row_y("phrase") + 0.5] * len(phrases),
-                symbol="t", size=9, pen=pg.mkPen(None),
-                brush=[pg.mkBrush(tone_colour(d.mark.tone)) for d in phrases],
-            ))
+            plot.addItem(
+                pg.ScatterPlotItem(
+                    x=[d.x0 for d in phrases],
+                    y=[row_y("phrase") + 0.5] * len(phrases),
+                    symbol="t",
+                    size=9,
+                    pen=pg.mkPen(None),
+                    brush=[pg.mkBrush(tone_colour(d.mark.tone)) for d in phrases],
+                )
+            )
 
     def _rate(self, timeline: Timeline) -> None:
         plot = self._plots["rate"]
@@ -197,12 +216,20 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
         for p in pts:
             start = p.start if p.start is not None else p.t
             colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
-            plot.addItem(pg.PlotDataItem([start, p.t], [p.value, p.value],
-                                         pen=pg.mkPen(colour, width=3)))
-        plot.addItem(pg.ScatterPlotItem(
-            x=[p.t for p in pts], y=[p.value for p in pts], size=6, pen=pg.mkPen(None),
-            brush=[pg.mkBrush(TONES["fast"] if p.verdict == "fast" else TONES["rate"])
-                   for p in pts]))
+            plot.addItem(
+                pg.PlotDataItem([start, p.t], [p.value, p.value], pen=pg.mkPen(colour, width=3))
+            )
+        plot.addItem(
+            pg.ScatterPlotItem(
+                x=[p.t for p in pts],
+                y=[p.value for p in pts],
+                size=6,
+                pen=pg.mkPen(None),
+                brush=[
+                    pg.mkBrush(TONES["fast"] if p.verdict == "fast" else TONES["rate"]) for p in pts
+                ],
+            )
+        )
         top = max(max(p.value for p in pts), max(p.high for p in pts)) * 1.15
         plot.setYRange(0, top, padding=0)
 
@@ -214,17 +241,26 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
         xs = [p.t for p in pts] + [self._duration]
         ys = [p.valence for p in pts]
         plot.addItem(pg.PlotDataItem(xs, ys, stepMode="center", pen=pg.mkPen("#4a5568", width=1.2)))
-        plot.addItem(pg.ScatterPlotItem(
-            x=[p.t for p in pts], y=ys, size=8, pen=pg.mkPen("w", width=0.5),
-            brush=[pg.mkBrush(EMOTION_TONES.get(p.label, "#718096")) for p in pts]))
+        plot.addItem(
+            pg.ScatterPlotItem(
+                x=[p.t for p in pts],
+                y=ys,
+                size=8,
+                pen=pg.mkPen("w", width=0.5),
+                brush=[pg.mkBrush(EMOTION_TONES.get(p.label, "#718096")) for p in pts],
+            )
+        )
         seen: set[str] = set()
         for p in pts:
             if p.label in seen:
                 continue
             seen.add(p.label)
             near_end = p.t > 0.85 * self._duration
-            text = pg.TextItem(p.label, color=EMOTION_TONES.get(p.label, "#718096"),
-                               anchor=(1 if near_end else 0, 1.1))
+            text = pg.TextItem(
+                p.label,
+                color=EMOTION_TONES.get(p.label, "#718096"),
+                anchor=(1 if near_end else 0, 1.1),
+            )
             text.setPos(p.t, p.valence)
             plot.addItem(text)
 
@@ -235,9 +271,14 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
             plot.removeItem(item)
         self._note_items = []
         for note in notes:
-            line = pg.InfiniteLine(pos=note.t, angle=90, movable=False,
-                                   pen=pg.mkPen(TONES["note"], width=1.5, style=Qt.PenStyle.DashLine),
-                                   label="✎", labelOpts={"position": 0.97, "color": TONES["note"]})
+            line = pg.InfiniteLine(
+                pos=note.t,
+                angle=90,
+                movable=False,
+                pen=pg.mkPen(TONES["note"], width=1.5, style=Qt.PenStyle.DashLine),
+                label="✎",
+                labelOpts={"position": 0.97, "color": TONES["note"]},
+            )
             line.setToolTip(note.text)
             plot.addItem(line, ignoreBounds=True)
             self._note_items.append(line)
@@ -293,7 +334,7 @@ def _clock_strings(values: Sequence[float], scale: float, spacing: float) -> lis
     """Axis labels as m:ss."""
     out = []
     for v in values:
-        total = max(0, int(round(v)))
+        total = max(0, round(v))
         minutes, seconds = divmod(total, 60)
         out.append(f"{minutes}:{seconds:02d}")
     return out

@@ -21,7 +21,7 @@ _MARK_BG = {"avoid": "#feebc8", "good": "#c6f6d5"}
 
 def clock(t: float) -> str:
     """Seconds as m:ss."""
-    total = max(0, int(round(t)))
+    total = max(0, round(t))
     minutes, seconds = divmod(total, 60)
     return f"{minutes}:{seconds:02d}"
 
@@ -61,8 +61,14 @@ class TranscriptView(QTextBrowser):
             words = []
             for w in line.words:
                 text = html.escape(w.text)
-                tone = next((tone for a, b, tone, ch in phrase
-                             if ch == side and w.start >= a - 0.02 and w.end <= b + 0.02), "")
+                tone = next(
+                    (
+                        tone
+                        for a, b, tone, ch in phrase
+                        if ch == side and w.start >= a - 0.02 and w.end <= b + 0.02
+                    ),
+                    "",
+                )
                 if tone:
                     text = f"<span style='background:{_MARK_BG.get(tone, '#feebc8')}'>{text}</span>"
                 words.append(text)
@@ -72,16 +78,22 @@ class TranscriptView(QTextBrowser):
             if side == "agent" and any(line.t < p.t <= line.end + 0.6 for p in fast):
                 flags.append(("fast", TONES["fast"]))
             if side == "customer":
-                label = next((p.label for p in timeline.emotion
-                              if line.t < p.t <= line.end + 0.3
-                              and p.label in NEGATIVE_EMOTIONS), None)
+                label = next(
+                    (
+                        p.label
+                        for p in timeline.emotion
+                        if line.t < p.t <= line.end + 0.3 and p.label in NEGATIVE_EMOTIONS
+                    ),
+                    None,
+                )
                 if label:
                     flags.append((label, "#718096"))
             flag_html = "".join(
                 f" <span style='color:white;background:{c};font-size:small'>&nbsp;{f}&nbsp;</span>"
-                for f, c in flags)
+                for f, c in flags
+            )
             unfinished = "" if line.final else " <i style='color:#a0aec0'>(unfinished)</i>"
-            colour = TONES[side] if side in TONES else "#1a202c"
+            colour = TONES.get(side, "#1a202c")
             parts.append(
                 f"<tr><td width='40' valign='top'><a href='t:{line.t:.3f}' "
                 f"style='color:#718096;text-decoration:none'>{clock(line.t)}</a></td>"

@@ -49,8 +49,13 @@ from belcoach.desktop.replay.transcript import TranscriptView, clock
 log = logging.getLogger(__name__)
 
 JUMP_KINDS = (
-    ("overtalk", "Over-talk"), ("phrase", "Phrase"), ("pause", "Pause"),
-    ("dead_air", "Dead air"), ("emotion", "Feeling"), ("speech", "Speech"), ("note", "Note"),
+    ("overtalk", "Over-talk"),
+    ("phrase", "Phrase"),
+    ("pause", "Pause"),
+    ("dead_air", "Dead air"),
+    ("emotion", "Feeling"),
+    ("speech", "Speech"),
+    ("note", "Note"),
 )
 
 
@@ -68,8 +73,14 @@ class ReplayWindow(QMainWindow):
         player_output: ``auto`` (sound if there is a device) or ``none``.
     """
 
-    def __init__(self, call: Path | None = None, *, library: CallLibrary | None = None,
-                 player_output: str = "auto", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        call: Path | None = None,
+        *,
+        library: CallLibrary | None = None,
+        player_output: str = "auto",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("belcoach · replay")
         self.resize(1440, 860)
@@ -87,8 +98,9 @@ class ReplayWindow(QMainWindow):
         self.notes.position = self.position
         self.headline = QLabel()
         self.headline.setTextFormat(Qt.TextFormat.RichText)
-        self.headline.setStyleSheet("QLabel { padding: 6px 10px; background: #f7fafc; "
-                                    "border-bottom: 1px solid #e2e8f0; }")
+        self.headline.setStyleSheet(
+            "QLabel { padding: 6px 10px; background: #f7fafc; border-bottom: 1px solid #e2e8f0; }"
+        )
         self.headline.setWordWrap(True)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.transcript)
@@ -207,8 +219,10 @@ class ReplayWindow(QMainWindow):
         if self.player is not None:
             self.player.close()
         self.call = call
-        self.player = CallPlayer(audio if audio is not None else _silence(call.timeline.duration),
-                                 output=self._player_output if audio is not None else "none")
+        self.player = CallPlayer(
+            audio if audio is not None else _silence(call.timeline.duration),
+            output=self._player_output if audio is not None else "none",
+        )
         self.player.set_speed(float(self.speed.currentData()))
         self.timeline.set_call(call.timeline, envelopes(audio) if audio is not None else None)
         self.timeline.set_notes(list(call.notes))
@@ -257,8 +271,11 @@ class ReplayWindow(QMainWindow):
         t = self.position()
         if kind == "note":
             times = [n.t for n in self.notes.notes]
-            after = [x for x in times if x > t + 0.05] if direction > 0 else [
-                x for x in times if x < t - 0.05]
+            after = (
+                [x for x in times if x > t + 0.05]
+                if direction > 0
+                else [x for x in times if x < t - 0.05]
+            )
             if not after:
                 return None
             target = after[0] if direction > 0 else after[-1]
@@ -288,8 +305,9 @@ class ReplayWindow(QMainWindow):
         if self.call is None:
             return
         default = f"{self.call.summary.meta.id}-report.html"
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report", default,
-                                              "HTML (*.html);;PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the report", default, "HTML (*.html);;PDF (*.pdf)"
+        )
         if path:
             self.write_report(Path(path))
 
@@ -348,7 +366,7 @@ class ReplayWindow(QMainWindow):
             self.library_panel.refresh()
         self.open_call(folder)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: object) -> None:
         """Stop playback when the window closes."""
         self._timer.stop()
         if self.player is not None:
@@ -368,8 +386,10 @@ def _headline(call: LoadedCall) -> str:
         bits.append(f"Talk/listen <b>{s.talk_ratio:.0%} / {1 - s.talk_ratio:.0%}</b>")
     if s.agent_rate is not None:
         fast = f", {s.fast_share:.0%} fast" if s.fast_share else ""
-        bits.append(f"Rate <b>{s.agent_rate:.1f} {s.rate_unit}</b> "
-                    f"(norm {s.rate_low:.1f}–{s.rate_high:.1f}{fast})")
+        bits.append(
+            f"Rate <b>{s.agent_rate:.1f} {s.rate_unit}</b> "
+            f"(norm {s.rate_low:.1f}–{s.rate_high:.1f}{fast})"
+        )
     if s.sentences:
         bits.append(f"Pauses after <b>{s.sentences_with_pause}/{s.sentences}</b> sentences")
     bits.append(f"Over-talk by agent <b>{s.overtalk_by_agent}</b>")
@@ -382,6 +402,7 @@ def _headline(call: LoadedCall) -> str:
     if s.emotion_path:
         first, last = s.emotion_path[0].label, s.emotion_path[-1].label
         bits.append(f"Feeling <b>{first if first == last else f'{first} → {last}'}</b>")
-    status = "" if s.status == "complete" else (
-        f" <span style='color:#c05621'><b>{s.status}</b></span>")
+    status = (
+        "" if s.status == "complete" else (f" <span style='color:#c05621'><b>{s.status}</b></span>")
+    )
     return "&nbsp;&nbsp;·&nbsp;&nbsp;".join(bits) + status

@@ -355,8 +355,15 @@ def make_demo_call_folder(root: Path, *, notes: bool = True) -> Path:
     from belcoach.audio.calls.folder import CallFolder, CallMeta, Note
     from belcoach.audio.calls.summary import summarize
 
-    meta = CallMeta("20261123-101500-demo01", "2026-11-23T10:15:00+00:00", origin="import",
-                    agent="Sanne", language="nl", source="demo_call_nl.flac", model="base")
+    meta = CallMeta(
+        "20261123-101500-demo01",
+        "2026-11-23T10:15:00+00:00",
+        origin="import",
+        agent="Sanne",
+        language="nl",
+        source="demo_call_nl.flac",
+        model="base",
+    )
     folder = CallFolder(root / meta.id)
     folder.path.mkdir(parents=True, exist_ok=True)
     folder.write_meta(meta)
@@ -364,9 +371,16 @@ def make_demo_call_folder(root: Path, *, notes: bool = True) -> Path:
     shutil.copy(demo_call_path(), folder.audio)
     folder.write_summary(summarize(demo_events(), meta=meta).to_json())
     if notes:
-        folder.write_notes([
-            Note(24.4, "Hier praat Sanne door de klant heen: laat hem eerst uitpraten.", "coach"),
-            Note(50.0, "Goed hersteld na 'ik weet het niet': biedt aan het uit te zoeken.",
-                 "coach"),
-        ])
+        folder.write_notes(
+            [
+                Note(
+                    24.4, "Hier praat Sanne door de klant heen: laat hem eerst uitpraten.", "coach"
+                ),
+                Note(
+                    50.0,
+                    "Goed hersteld na 'ik weet het niet': biedt aan het uit te zoeken.",
+                    "coach",
+                ),
+            ]
+        )
     return folder.path
