@@ -12,10 +12,13 @@ want_tests=0
 
 # System packages. libportaudio2: live audio; espeak-ng: the demo and test
 # calls; libsndfile1: soundfile's fallback; python3-venv: Debian's Python
-# ships venv separately.
-apt_pkgs=(libportaudio2 libsndfile1 espeak-ng)
+# ships venv separately. Pango, HarfBuzz and a font: the report's PDF
+# (WeasyPrint); libxcb-cursor0/libegl1: Qt's windows.
+apt_pkgs=(libportaudio2 libsndfile1 espeak-ng libpango-1.0-0 libpangoft2-1.0-0
+          libharfbuzz-subset0 fonts-dejavu-core libxcb-cursor0 libegl1)
 if ((want_tests)); then
-  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb pulseaudio)
+  # poppler-utils: the report tests look at the PDF (pdfinfo, pdftoppm)
+  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb pulseaudio poppler-utils)
 fi
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   apt_pkgs+=(python3-venv)

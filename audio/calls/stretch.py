@@ -43,6 +43,7 @@ class TimeStretcher:
         self.position = float(max(0, min(position, len(audio))))  # source sample, nominal
         self._prev: int | None = None
         self._tail = np.zeros((FRAME - HOP, audio.shape[1]), np.float32)
+        self._pending = np.zeros((0, audio.shape[1]), np.float32)
 
     @property
     def finished(self) -> bool:
@@ -62,13 +63,15 @@ class TimeStretcher:
             out[: len(chunk)] = chunk
             self.position = float(min(len(self._audio), start + frames))
             return out, self.position
-        pieces = []
-        produced = 0
+        pieces = [self._pending]
+        produced = len(self._pending)
         while produced < frames:
             pieces.append(self._hop())
             produced += HOP
-        out = np.concatenate(pieces)[:frames]
-        return out, self.position
+        joined = np.concatenate(pieces)
+        self._pending = joined[frames:]  # kept for the next read, so nothing is skipped
+        # the source position of the last sample handed out, not of the one rendered last
+        return joined[:frames], self.position - len(self._pending) * self.speed
 
     def _hop(self) -> np.ndarray:
         """One output hop of WSOLA."""

@@ -66,7 +66,7 @@ class CallSummary:
         agent_talk_s / customer_talk_s: seconds each side spoke.
         talk_ratio: the agent's share of the talking, 0..1.
         agent_rate: median agent tempo in ``rate_unit``; ``rate_low``/``rate_high``
-            the normal band; ``fast_share`` the share of samples judged fast.
+            the normal band; ``fast_share`` the share of measured agent speech judged fast.
         agent_wpm: median words per minute of the agent.
         sentences / sentences_with_pause: agent sentences, and how many were
             followed by a pause.
@@ -325,7 +325,11 @@ def _rate(
         return None, "", None, None, None, None
     basis["rate"] = "analyser" if any(isinstance(e, SpeechRate) for e in events) else "word times"
     value = statistics.median(p.value for p in points)
-    fast = sum(1 for p in points if p.verdict == "fast") / len(points)
+    # time-weighted: one long fast stretch counts for what it lasted
+    weights = [max(0.1, p.t - p.start) if p.start is not None else 1.0 for p in points]
+    fast = sum(w for p, w in zip(points, weights, strict=True) if p.verdict == "fast") / sum(
+        weights
+    )
     wpms = [p.words_per_min for p in points if p.words_per_min]
     wpm = statistics.median(wpms) if wpms else None
     last = points[-1]
