@@ -22,8 +22,18 @@ A, C = Channel.AGENT, Channel.CUSTOMER
 def test_every_event_type_round_trips_through_json() -> None:
     events = demo_events()
     assert {type(e).__name__ for e in events} >= {
-        "CallStarted", "SpeechRegion", "Transcript", "SpeechRate", "Pause", "DeadAir",
-        "OverTalk", "ConversationStats", "PhraseHit", "EmotionEstimate", "CallEnded"}
+        "CallStarted",
+        "SpeechRegion",
+        "Transcript",
+        "SpeechRate",
+        "Pause",
+        "DeadAir",
+        "OverTalk",
+        "ConversationStats",
+        "PhraseHit",
+        "EmotionEstimate",
+        "CallEnded",
+    }
     for event in events:
         back = event_from_json(json.loads(event_line(event)))
         assert type(back) is type(event)
@@ -32,8 +42,13 @@ def test_every_event_type_round_trips_through_json() -> None:
 
 def test_torn_last_line_and_damaged_lines_are_skipped_not_fatal() -> None:
     good = [event_line(e) + "\n" for e in demo_events()[:5]]
-    lines = [*good[:2], "{not json\n", '{"type":"from_the_future","t":1}\n', *good[2:],
-             good[0][:17]]  # the last line cut off mid-write
+    lines = [
+        *good[:2],
+        "{not json\n",
+        '{"type":"from_the_future","t":1}\n',
+        *good[2:],
+        good[0][:17],
+    ]  # the last line cut off mid-write
     log = parse_lines(lines)
     assert len(log.events) == 5
     assert log.skipped == 2
@@ -56,15 +71,21 @@ def test_demo_summary_uses_the_analysers_events() -> None:
     assert [(m.start, m.channel) for m in s.overtalk] == [(pytest.approx(24.36, abs=0.01), "agent")]
     assert s.overtalk_by_agent == 1
     assert [p.rule_id for p in s.phrases_to_avoid] == [
-        "nl.welkom-bij", "nl.wat-vervelend-voor-u", "nl.wacht", "nl.ik-weet-het-niet",
-        "nl.fijne-dag-verder"]
+        "nl.welkom-bij",
+        "nl.wat-vervelend-voor-u",
+        "nl.wacht",
+        "nl.ik-weet-het-niet",
+        "nl.fijne-dag-verder",
+    ]
     assert s.phrases_to_avoid[3].suggestions[0].startswith("Ben je bereid om een minuut")
     assert s.emotion_path[0].label == "gefrustreerd"
     assert s.emotion_path[-1].label == "tevreden"
     assert any(m.label == "boos" for m in s.emotion_path)
     assert [(round(m.start, 1), round(m.end - m.start, 1)) for m in s.dead_air] == [(58.6, 2.5)]
     assert s.fast_share and s.fast_share > 0
-    assert s.longest_monologue is not None and s.longest_monologue.start == pytest.approx(61.07, abs=0.01)
+    assert s.longest_monologue is not None and s.longest_monologue.start == pytest.approx(
+        61.07, abs=0.01
+    )
 
 
 def test_summary_json_round_trip() -> None:
@@ -81,10 +102,14 @@ def _regions(*spans: tuple[Channel, float, float]) -> list[SpeechRegion]:
 def test_without_analysers_figures_come_from_speech_regions() -> None:
     events = [
         CallStarted(0.0, None, language="nl"),
-        *_regions((A, 1.0, 5.0), (C, 4.7, 9.0),      # 0.3 s overlap: a backchannel
-                  (A, 8.0, 12.0),                    # the agent cuts in for 1.0 s
-                  (C, 20.0, 22.0),                   # 8 s of silence before it: dead air
-                  (A, 22.5, 30.0), (A, 30.5, 40.0)),  # one 17.5 s monologue
+        *_regions(
+            (A, 1.0, 5.0),
+            (C, 4.7, 9.0),  # 0.3 s overlap: a backchannel
+            (A, 8.0, 12.0),  # the agent cuts in for 1.0 s
+            (C, 20.0, 22.0),  # 8 s of silence before it: dead air
+            (A, 22.5, 30.0),
+            (A, 30.5, 40.0),
+        ),  # one 17.5 s monologue
         CallEnded(41.0, None),
     ]
     s = summarize(events, meta=META)
@@ -103,10 +128,13 @@ def _line(ch: Channel, words: list[tuple[str, float, float]]) -> Line:
 
 def test_sentence_pauses_count_only_inside_the_agents_turn() -> None:
     agent = [
-        _line(A, [("Goedemiddag.", 0.0, 0.8), ("Hoe", 1.4, 1.6), ("gaat", 1.6, 1.8),
-                  ("het?", 1.8, 2.0)]),                                   # paused (0.6 s)
-        _line(A, [("Prima.", 5.0, 5.5), ("Dan", 5.6, 5.8), ("gaan", 5.8, 6.0),
-                  ("we.", 6.0, 6.3)]),                                    # 0.1 s: no pause
+        _line(
+            A,
+            [("Goedemiddag.", 0.0, 0.8), ("Hoe", 1.4, 1.6), ("gaat", 1.6, 1.8), ("het?", 1.8, 2.0)],
+        ),  # paused (0.6 s)
+        _line(
+            A, [("Prima.", 5.0, 5.5), ("Dan", 5.6, 5.8), ("gaan", 5.8, 6.0), ("we.", 6.0, 6.3)]
+        ),  # 0.1 s: no pause
     ]
     customer = [(2.5, 4.5)]  # "het?" ends the agent's turn: not a place to pause
     assert count_sentence_pauses(agent, customer) == (2, 1)
@@ -116,8 +144,11 @@ def test_word_time_rate_flags_the_fast_turn() -> None:
     words = "ja dat zie ik hier staan de meterstand is geschat omdat wij geen stand".split()
     fast = tuple(Word(w, 10 + i * 0.2, 10 + i * 0.2 + 0.18, 1.0) for i, w in enumerate(words))
     calm = tuple(Word(w, 30 + i * 0.3, 30 + i * 0.3 + 0.27, 1.0) for i, w in enumerate(words))
-    events = [Transcript(10.0, A, words=fast, final=True, utterance=1),
-              Transcript(30.0, A, words=calm, final=True, utterance=2), CallEnded(40.0, None)]
+    events = [
+        Transcript(10.0, A, words=fast, final=True, utterance=1),
+        Transcript(30.0, A, words=calm, final=True, utterance=2),
+        CallEnded(40.0, None),
+    ]
     rate = build_timeline(events).rate
     assert [p.verdict for p in rate] == ["fast", "ok"]
     assert syllables("meterstand") == 3 and syllables("ij") == 1 and syllables("—") == 0

@@ -65,8 +65,12 @@ def test_a_recorded_call_has_audio_events_summary_and_an_index_row(
     assert folder.read_summary()["status"] == "complete"
     assert not folder.lock_path.exists()
     (entry,) = library.calls()
-    assert (entry.id, entry.status, entry.agent, entry.duration) == (folder.id, "complete",
-                                                                     "Sanne", 3.0)
+    assert (entry.id, entry.status, entry.agent, entry.duration) == (
+        folder.id,
+        "complete",
+        "Sanne",
+        3.0,
+    )
     assert summary is not None and summary.duration == pytest.approx(3.0)
 
 
@@ -94,16 +98,27 @@ def test_a_folder_left_without_summary_is_recovered_as_interrupted(
     folder.path.mkdir(parents=True)
     folder.write_meta(CallMeta(folder.id, "2026-11-20T09:00:00+00:00", agent="Piet"))
     # a FLAC whose writer died before closing it (no length in its header) ...
-    subprocess.run([sys.executable, "-c", (
-        "import os, numpy as np, soundfile as sf\n"
-        f"f = sf.SoundFile({str(folder.audio)!r}, 'w', samplerate=16000, channels=2,"
-        " format='FLAC')\n"
-        "f.write(np.random.default_rng(1).uniform(-0.5, 0.5, (40000, 2)).astype('float32'))\n"
-        "os._exit(0)\n")], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import os, numpy as np, soundfile as sf\n"
+                f"f = sf.SoundFile({str(folder.audio)!r}, 'w', samplerate=16000, channels=2,"
+                " format='FLAC')\n"
+                "f.write(np.random.default_rng(1).uniform(-0.5, 0.5, (40000, 2)).astype('float32'))\n"
+                "os._exit(0)\n"
+            ),
+        ],
+        check=True,
+    )
     data = folder.audio.read_bytes()
     folder.audio.write_bytes(data[:-300])  # ... and a torn last frame
-    folder.events.write_text(json.dumps({"type": "call_started", "t": 0, "channel": None})
-                             + "\n" + '{"type":"speech","t":0.1,"chan')
+    folder.events.write_text(
+        json.dumps({"type": "call_started", "t": 0, "channel": None})
+        + "\n"
+        + '{"type":"speech","t":0.1,"chan'
+    )
     library = CallLibrary.open(root)
     (entry,) = library.calls()
     assert entry.status == "interrupted"

@@ -42,8 +42,13 @@ def test_the_tips_that_apply_follow_the_call() -> None:
     demo = summarize(demo_events(), meta=CallMeta("c", "2026-11-23T10:00:00+00:00"))
     ids = [a.tip.id for a in applicable_tips(demo, language="en")]
     assert ids[:2] == ["slow-down", "dont-talk-over"]
-    assert {"no-stock-phrases", "what-to-say-instead", "keep-promises",
-            "sense-acknowledge-lead", "announce-the-hold"} <= set(ids)
+    assert {
+        "no-stock-phrases",
+        "what-to-say-instead",
+        "keep-promises",
+        "sense-acknowledge-lead",
+        "announce-the-hold",
+    } <= set(ids)
     assert "positive-language" not in ids  # the customer ended satisfied
     quiet = summarize([], meta=CallMeta("q", "2026-11-23T10:00:00+00:00"))
     assert applicable_tips(quiet) == []
@@ -54,12 +59,12 @@ def test_report_html_holds_the_evidence(tmp_path: Path) -> None:
     html = render_html(call, language="nl")
     assert "Gespreksrapport" in html and "@page" in html and "break-before: page" in html
     assert "data:image/png;base64," in html
-    assert "65% / 35%" in html                         # talk / listen
-    assert "“Ik weet het niet.”" in html               # the phrase said ...
+    assert "65% / 35%" in html  # talk / listen
+    assert "“Ik weet het niet.”" in html  # the phrase said ...
     assert "Ben je bereid om een minuut te wachten" in html  # ... and what to say instead
-    assert "Hier praat Sanne door de klant heen" in html     # the coach's note
-    assert "Praat niet over klanten." in html          # a seed tip, quoted
-    assert "Effectief omgaan met klanten" in html      # ... with its source
+    assert "Hier praat Sanne door de klant heen" in html  # the coach's note
+    assert "Praat niet over klanten." in html  # a seed tip, quoted
+    assert "Effectief omgaan met klanten" in html  # ... with its source
     assert re.search(r"<mark class=\"avoid\">Wacht, wacht,</mark>", html)
     assert "0:24" in html and "gefrustreerd" in html and "tevreden" in html
     english = render_html(call, language="en")
@@ -89,8 +94,12 @@ def test_report_of_a_call_without_analysers_still_reads(tmp_path: Path) -> None:
 
     from belcoach.audio.jsonl import event_line
 
-    events = [CallStarted(0.0, None, language="sv"), SpeechRegion(1.0, Channel.AGENT, end=4.0),
-              SpeechRegion(3.0, Channel.CUSTOMER, end=6.0), CallEnded(8.0, None)]
+    events = [
+        CallStarted(0.0, None, language="sv"),
+        SpeechRegion(1.0, Channel.AGENT, end=4.0),
+        SpeechRegion(3.0, Channel.CUSTOMER, end=6.0),
+        CallEnded(8.0, None),
+    ]
     path = tmp_path / "e.jsonl"
     path.write_text("".join(event_line(e) + "\n" for e in events))
     write_report(load_call(path), html=tmp_path / "r.html")
