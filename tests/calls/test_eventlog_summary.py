@@ -141,7 +141,22 @@ def test_sentence_pauses_count_only_inside_the_agents_turn() -> None:
 
 
 def test_word_time_rate_flags_the_fast_turn() -> None:
-    words = "ja dat zie ik hier staan de meterstand is geschat omdat wij geen stand".split()
+    words = [
+        "ja",
+        "dat",
+        "zie",
+        "ik",
+        "hier",
+        "staan",
+        "de",
+        "meterstand",
+        "is",
+        "geschat",
+        "omdat",
+        "wij",
+        "geen",
+        "stand",
+    ]
     fast = tuple(Word(w, 10 + i * 0.2, 10 + i * 0.2 + 0.18, 1.0) for i, w in enumerate(words))
     calm = tuple(Word(w, 30 + i * 0.3, 30 + i * 0.3 + 0.27, 1.0) for i, w in enumerate(words))
     events = [

@@ -106,7 +106,8 @@ def test_a_folder_left_without_summary_is_recovered_as_interrupted(
                 "import os, numpy as np, soundfile as sf\n"
                 f"f = sf.SoundFile({str(folder.audio)!r}, 'w', samplerate=16000, channels=2,"
                 " format='FLAC')\n"
-                "f.write(np.random.default_rng(1).uniform(-0.5, 0.5, (40000, 2)).astype('float32'))\n"
+                "y = np.random.default_rng(1).uniform(-0.5, 0.5, (40000, 2))\n"
+                "f.write(y.astype('float32'))\n"
                 "os._exit(0)\n"
             ),
         ],

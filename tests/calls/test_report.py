@@ -91,7 +91,6 @@ def test_report_from_a_bare_events_file_and_the_cli(
 
 def test_report_of_a_call_without_analysers_still_reads(tmp_path: Path) -> None:
     from belcoach.audio.events import CallEnded, CallStarted, Channel, SpeechRegion
-
     from belcoach.audio.jsonl import event_line
 
     events = [
