@@ -286,7 +286,9 @@ class CallLibrary:
         )
         folder = CallFolder(self.root / meta.id)
         try:
-            recorder = CallRecorder(folder, meta, on_finished=self._finished)
+            recorder = CallRecorder(
+                folder, meta, on_finished=self._finished, on_abandoned=self._abandoned
+            )
         except OSError as exc:
             raise AppError(f"{folder.path}: cannot record here ({exc.strerror or exc})") from exc
         with self._tx() as db:
@@ -297,14 +299,9 @@ class CallLibrary:
         with self._tx() as db:
             self._upsert(db, summary.meta, summary.status, summary)
 
-    def refresh(self, call_id: str) -> None:
-        """Re-read one folder's summary into the index (after notes or a re-summary)."""
-        folder = CallFolder(self.root / call_id)
-        stored = folder.read_summary()
-        if stored is not None:
-            summary = CallSummary.from_json(stored)
-            with self._tx() as db:
-                self._upsert(db, summary.meta, summary.status, summary)
+    def _abandoned(self, folder: CallFolder) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM calls WHERE id = ?", (folder.id,))
 
     # -- retention -----------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from belcoach.audio.blocks import AudioBlock, AudioSource
 from belcoach.audio.calls.eventlog import read_events
 from belcoach.audio.calls.folder import SAMPLE_RATE, CallFolder, CallMeta
 from belcoach.audio.calls.summary import CallSummary, summarize
-from belcoach.audio.events import CallEnded, Event
+from belcoach.audio.events import Event
 from belcoach.audio.jsonl import event_line
 from belcoach.core.errors import AppError
 
@@ -73,6 +73,7 @@ class CallRecorder:
         meta: the call's metadata, written to ``call.json`` at once.
         on_finished: called with the summary once it is on disk (the library
             updates its index there).
+        on_abandoned: called with the folder after `abandon` deleted it.
         sync_seconds: audio seconds between fsyncs of audio and journal.
     """
 
@@ -82,11 +83,13 @@ class CallRecorder:
         meta: CallMeta,
         *,
         on_finished: Finished | None = None,
+        on_abandoned: Callable[[CallFolder], None] | None = None,
         sync_seconds: float = 5.0,
     ) -> None:
         self.folder = folder
         self.meta = meta
         self._on_finished = on_finished
+        self._on_abandoned = on_abandoned
         self._sync_every = max(1, round(sync_seconds * SAMPLE_RATE))
         folder.path.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(folder.lock_path))
@@ -198,14 +201,8 @@ class CallRecorder:
         self._audio.close()
         self._lock.release()
         shutil.rmtree(self.folder.path, ignore_errors=True)
-
-
-def ended_reason(events: list[Event]) -> str | None:
-    """The ``call_ended`` reason in a journal, or None when the call never ended."""
-    for event in reversed(events):
-        if isinstance(event, CallEnded):
-            return event.reason
-    return None
+        if self._on_abandoned is not None:
+            self._on_abandoned(self.folder)
 
 
 def _remove_quietly(path: Path) -> None:

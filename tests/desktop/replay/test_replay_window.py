@@ -175,3 +175,19 @@ def test_a_bare_events_file_opens_without_audio_or_notes(qtbot, folder) -> None:
     assert window.call.folder is None
     assert not window.notes.add_button.isEnabled()
     assert window.call.timeline.of_kind("overtalk")
+
+
+def test_retention_runs_at_start_and_on_its_timer(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from belcoach.desktop.replay.retention import RetentionTimer
+
+    root = tmp_path / "library"
+    old = make_demo_call_folder(root)  # started 2026-11-23
+    library = CallLibrary.open(root)
+    timer = RetentionTimer(library, 0, interval_ms=50)  # 0 days: keep nothing after the call
+    assert not old.exists()
+    fresh = make_demo_call_folder(root)
+    library.sync()
+    with qtbot.waitSignal(timer.pruned, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [[fresh.name]]
+    timer.timer.stop()
