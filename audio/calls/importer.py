@@ -18,6 +18,7 @@ from pathlib import Path
 
 from belcoach.audio.analysers import Analyser
 from belcoach.audio.blocks import AudioSource
+from belcoach.audio.bus import Subscriber
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.pipeline import run_call
@@ -90,8 +91,11 @@ def record_call(
     stop: threading.Event | None = None,
     on_progress: Progress | None = None,
     analysers: Sequence[Analyser] | None = None,
+    subscribers: Sequence[Subscriber] = (),
 ) -> CallSummary:
     """Run ``source`` through the engine, recording audio, events and summary into ``library``.
+
+    ``subscribers`` get every event too (the live app's Qt bridge, a printer).
 
     Returns:
         The call's summary (``status`` is ``partial`` when the audio was damaged
@@ -115,7 +119,7 @@ def record_call(
             transcriber,
             model_name=options.model_name,
             paced=options.paced,
-            subscribers=[recorder],
+            subscribers=[recorder, *subscribers],
             stop=stop,
             on_progress=on_progress,
             analysers=analysers,

@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -250,7 +250,7 @@ class CallLibrary:
                 with self._tx() as db:
                     self._upsert(db, meta, summary.status, summary)
             return
-        if _is_locked(folder):
+        if is_recording(folder):
             if indexed_status != "recording":
                 with self._tx() as db:
                     self._upsert(db, meta, "recording", None)
@@ -331,15 +331,15 @@ class CallLibrary:
     def delete(self, call_id: str) -> None:
         """Delete one call's folder and its index row."""
         folder = CallFolder(self.root / call_id)
-        if folder.path.exists() and _is_locked(folder):
+        if folder.path.exists() and is_recording(folder):
             raise AppError(f"{folder.path}: is being recorded; not deleted")
         with self._tx() as db:
             db.execute("DELETE FROM calls WHERE id = ?", (call_id,))
         shutil.rmtree(folder.path, ignore_errors=True)
 
 
-def _is_locked(folder: CallFolder) -> bool:
-    """True while some process holds the folder's recording lock."""
+def is_recording(folder: CallFolder) -> bool:
+    """True while some process holds the folder's recording lock (a live recorder)."""
     if not folder.lock_path.exists():
         return False
     lock = FileLock(str(folder.lock_path))
@@ -357,8 +357,8 @@ def recover(folder: CallFolder, meta: CallMeta | None = None) -> CallSummary:
     The summary is written to the folder so recovery happens once.
     """
     meta = meta or folder.read_meta()
-    seconds = None
     problems = ["the app stopped during the call; recording ends where it stopped"]
+    seconds = None
     if folder.audio.exists():
         try:
             seconds = repair_audio(folder.audio)
@@ -366,9 +366,7 @@ def recover(folder: CallFolder, meta: CallMeta | None = None) -> CallSummary:
             problems.append(str(exc))
     events = read_events(folder.events).events if folder.events.exists() else ()
     summary = summarize(events, meta=meta, status="interrupted", audio_seconds=seconds)
-    summary = summary.with_problem(problems[0])
-    for extra in problems[1:]:
-        summary = summary.with_problem(extra)
+    summary = replace(summary, problems=tuple(problems))
     folder.write_summary(summary.to_json())
     with contextlib.suppress(OSError):
         folder.lock_path.unlink()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from belcoach.audio.calls.eventlog import read_events
 from belcoach.audio.calls.folder import CallFolder, CallMeta, Note
+from belcoach.audio.calls.library import is_recording
 from belcoach.audio.calls.summary import CallSummary, summarize_timeline
 from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import CallStarted, Event
@@ -112,10 +113,8 @@ def _meta(
         if stored is not None:
             status = str(stored.get("status", status))
             problems = tuple(str(p) for p in stored.get("problems", ()))
-        elif not folder.lock_path.exists():
-            status = "interrupted"
         else:
-            status = "recording"
+            status = "recording" if is_recording(folder) else "interrupted"
         return meta, status, problems
     started = next((e for e in events if isinstance(e, CallStarted)), None)
     mtime = datetime.fromtimestamp(events_path.stat().st_mtime, UTC)

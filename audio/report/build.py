@@ -34,6 +34,14 @@ from belcoach.seeds.report_tips import seed_title
 log = logging.getLogger(__name__)
 
 
+SEVERITY = {"boos": 0, "verongelijkt": 1, "gefrustreerd": 2, "angstig": 3}
+"""Which negative feeling is the low point of a call (seed 000 labels, worst first)."""
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """One headline figure: label, value, a line of context and whether it needs attention."""
@@ -199,7 +207,10 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
             if first == last
             else (f"{emotion_name(first, lang)} → {emotion_name(last, lang)}")
         )
-        worst = [m for m in s.emotion_path if m.label in NEGATIVE_EMOTIONS]
+        worst = sorted(
+            (m for m in s.emotion_path if m.label in NEGATIVE_EMOTIONS),
+            key=lambda m: (SEVERITY.get(m.label, 9), m.start),
+        )
         sub = (
             f"{L['low_point']}: {emotion_name(worst[0].label, lang)} {L['at']} "
             f"{clock(worst[0].start)}"
@@ -215,7 +226,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
     cards.append(
         Card(
             L["dead_air"],
-            f"{len(dead)}× · {s.dead_air_total:.0f} s",
+            f"{len(dead)}× · {_seconds(s.dead_air_total)}",
             ", ".join(clock(m.start) for m in dead[:4]),
             "attention" if dead else "",
             _basis(s, "dead_air", L),

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from belcoach.audio.calls.folder import read_audio
+from belcoach.audio.calls.folder import CallFolder, read_audio
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.loaded import LoadedCall, load_call
 from belcoach.audio.calls.player import SPEEDS, CallPlayer
@@ -212,10 +212,13 @@ class ReplayWindow(QMainWindow):
             QMessageBox.warning(self, "Open call", str(exc))
 
     def _open(self, path: Path) -> None:
-        probe = load_call(path)
-        audio = read_audio(probe.audio) if probe.audio is not None else None
+        folder = path if path.is_dir() else path.parent
+        audio_path = CallFolder(folder).audio
+        audio = read_audio(audio_path) if audio_path.is_file() else None
         seconds = len(audio) / 16_000 if audio is not None and len(audio) else None
-        call = load_call(path, audio_seconds=seconds) if seconds else probe
+        call = load_call(path, audio_seconds=seconds)
+        if call.audio is None:
+            audio = None  # a bare events file next to someone else's audio
         if self.player is not None:
             self.player.close()
         self.call = call
