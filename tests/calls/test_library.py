@@ -187,3 +187,25 @@ def test_recover_is_idempotent(tmp_path: Path) -> None:
     assert first.status == "interrupted"
     assert first.overtalk_by_agent == 1  # the journal's events are all still there
     assert CallLibrary.open(tmp_path).calls()[0].status == "interrupted"
+
+
+def test_calls_command_lists_prunes_and_deletes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from belcoach.cli.main import main
+
+    root = tmp_path / "lib"
+    path = make_demo_call_folder(root)
+    assert main(["calls", "list", "--library", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert path.name in out and "complete" in out and "65%" in out
+    assert main(["calls", "list", "--library", str(root), "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["overtalk_by_agent"] == 1 and row["status"] == "complete"
+    assert main(["calls", "delete", "nope", "--library", str(root)]) == 2
+    assert "no call 'nope'" in capsys.readouterr().err
+    assert main(["calls", "prune", "--days", "0", "--library", str(root)]) == 0
+    assert "deleted 1 call" in capsys.readouterr().out
+    assert not path.exists()
+    assert main(["replay", "nothing-like-this", "--library", str(root)]) == 2
+    assert "no such call folder" in capsys.readouterr().err

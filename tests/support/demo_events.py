@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -355,9 +356,10 @@ def make_demo_call_folder(root: Path, *, notes: bool = True) -> Path:
     from belcoach.audio.calls.folder import CallFolder, CallMeta, Note
     from belcoach.audio.calls.summary import summarize
 
+    # started "now", so no retention period deletes it under a test's feet
     meta = CallMeta(
         "20261123-101500-demo01",
-        "2026-11-23T10:15:00+00:00",
+        datetime.now(UTC).replace(microsecond=0).isoformat(),
         origin="import",
         agent="Sanne",
         language="nl",

@@ -181,7 +181,7 @@ def test_retention_runs_at_start_and_on_its_timer(qtbot, tmp_path) -> None:  # t
     from belcoach.desktop.replay.retention import RetentionTimer
 
     root = tmp_path / "library"
-    old = make_demo_call_folder(root)  # started 2026-11-23
+    old = make_demo_call_folder(root)
     library = CallLibrary.open(root)
     timer = RetentionTimer(library, 0, interval_ms=50)  # 0 days: keep nothing after the call
     assert not old.exists()
