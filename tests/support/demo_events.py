@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from belcoach.audio.events import (
