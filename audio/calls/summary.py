@@ -13,16 +13,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from belcoach.audio.calls.derived import SENTENCE_PAUSE_S, merged_spans
 from belcoach.audio.calls.folder import CallMeta
-from belcoach.audio.calls.timeline import (
-    NEGATIVE_EMOTIONS,
-    SENTENCE_PAUSE_S,
-    Line,
-    Mark,
-    Timeline,
-    build_timeline,
-    merged_spans,
-)
+from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS, Line, Mark
+from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import Channel, Event, SpeechRate, SpeechRegion
 
 FigureValue = float | int | str | None

@@ -4,17 +4,29 @@ The replay window draws this, the report plots it and `summary` counts it, so
 all three show the same thing. Where the analysers that publish over-talk,
 dead air and conversation figures did not run (an older journal, or a call
 analysed before they existed), those marks are derived from the VAD's speech
-regions with the published thresholds below and flagged ``derived``; when
+regions (``derived``, with the published thresholds) and flagged so; when
 the analysers ran, their events are used as they are, even when they found
 nothing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from belcoach.audio.calls.derived import (
+    derived_dead_air,
+    derived_overtalk,
+    overtalk_label,
+    word_rate_points,
+)
+from belcoach.audio.calls.marks import (
+    LANES,
+    EmotionPoint,
+    Line,
+    Mark,
+    RatePoint,
+)
 from belcoach.audio.events import (
     CallEnded,
     CallStarted,
@@ -29,131 +41,7 @@ from belcoach.audio.events import (
     SpeechRate,
     SpeechRegion,
     Transcript,
-    Word,
 )
-
-OVERTALK_MIN_S = 0.5
-"""Overlaps shorter than this are backchannels, not interruptions (Schegloff 2000; MEASURED.md)."""
-
-DEAD_AIR_MIN_S = 5.0
-"""Silence on both sides counted as dead air (CCAI Insights counts > 5 s; MEASURED.md)."""
-
-SENTENCE_PAUSE_S = 0.35
-"""A gap after a sentence at least this long counts as a pause (200-350 ms in dialogue)."""
-
-RATE_NORM = (3.5, 5.5)
-"""Syllables/s band used only without the speech-rate analyser (rate from word times,
-pauses inside an utterance included): the Dutch mean speaking rate is 4.23 syll/s
-(Verhoeven, De Pauw & Kloots 2004); "fast" is 30 % above it, twice the just-noticeable
-tempo difference, so a coach is not shown noise."""
-
-MIN_RATE_SPAN_S = 2.0
-"""Utterances shorter than this give no rate: a few words say nothing about tempo."""
-
-_NUCLEUS = re.compile(r"(?:ij|[aeiouyåäöéèëêïüáóúà])+", re.IGNORECASE)
-
-NEGATIVE_EMOTIONS = frozenset({"boos", "gefrustreerd", "angstig", "verongelijkt"})
-"""The seed 000 feelings a coach wants to see acknowledged (aanvoelen, erkennen, leiden)."""
-
-LANES = ("speech", "overtalk", "pause", "phrase", "emotion")
-"""Lane order from top to bottom in the replay window and the report."""
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """Something that happened over a stretch of the call, on one lane.
-
-    Attributes:
-        lane: one of `LANES`.
-        kind: what to jump between: ``speech``, ``overtalk``, ``pause``,
-            ``dead_air``, ``phrase`` or ``emotion``.
-        start: audio-clock start, seconds.
-        end: audio-clock end, seconds (>= start).
-        channel: the side it belongs to (the interrupter for over-talk), or None.
-        label: a short text for a tooltip or a table.
-        detail: more text (what to say instead, the hint, ...).
-        tone: how to colour it: ``agent``, ``customer``, ``avoid``, ``good``,
-            ``after_sentence``, an emotion label, ...
-        derived: True when computed from speech regions rather than an analyser.
-    """
-
-    lane: str
-    kind: str
-    start: float
-    end: float
-    channel: Channel | None = None
-    label: str = ""
-    detail: str = ""
-    tone: str = ""
-    derived: bool = False
-
-    @property
-    def duration(self) -> float:
-        """Length in seconds."""
-        return self.end - self.start
-
-
-@dataclass(frozen=True, slots=True)
-class RatePoint:
-    """The agent's tempo at one moment.
-
-    Attributes:
-        t: end of the window it covers.
-        value: the plotted rate, in ``unit``.
-        low: lower edge of the normal band, same unit.
-        high: upper edge.
-        unit: ``syll/s`` (articulation rate, from the analyser) or ``wpm``.
-        verdict: ``slow``, ``ok`` or ``fast``.
-        words_per_min: words per minute, when known.
-        start: where the stretch the figure covers begins (``t`` minus the window).
-    """
-
-    t: float
-    value: float
-    low: float
-    high: float
-    unit: str
-    verdict: str
-    words_per_min: float | None = None
-    start: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EmotionPoint:
-    """The customer's estimated feeling at one moment (an estimate, never a fact)."""
-
-    t: float
-    label: str
-    confidence: float
-    valence: float
-    step: str = ""
-    hint: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One utterance of the transcript.
-
-    Attributes:
-        t: first word's start.
-        end: last word's end.
-        channel: who spoke.
-        words: the words with their times.
-        final: False for words never committed (the call was cut off mid-utterance).
-        phrase_spans: (start, end) times of words that matched a coaching rule.
-    """
-
-    t: float
-    end: float
-    channel: Channel
-    words: tuple[Word, ...]
-    final: bool = True
-    phrase_spans: tuple[tuple[float, float], ...] = ()
-
-    @property
-    def text(self) -> str:
-        """The words joined with spaces."""
-        return " ".join(w.text for w in self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,70 +144,6 @@ def _final_stats(events: Sequence[Event]) -> ConversationStats | None:
     return chosen[-1] if chosen else None
 
 
-def merged_spans(regions: Iterable[SpeechRegion], channel: Channel) -> list[tuple[float, float]]:
-    """One channel's speech as sorted, non-overlapping (start, end) spans."""
-    spans: list[tuple[float, float]] = []
-    for r in sorted((r for r in regions if r.channel == channel), key=lambda r: r.t):
-        if spans and r.t <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], r.end))
-        else:
-            spans.append((r.t, r.end))
-    return spans
-
-
-def derived_overtalk(regions: Sequence[SpeechRegion]) -> list[Mark]:
-    """Over-talk from overlapping speech regions; the later starter interrupted."""
-    agent = merged_spans(regions, Channel.AGENT)
-    customer = merged_spans(regions, Channel.CUSTOMER)
-    marks = []
-    for a0, a1 in agent:
-        for c0, c1 in customer:
-            start, stop = max(a0, c0), min(a1, c1)
-            if stop - start >= OVERTALK_MIN_S:
-                who = Channel.AGENT if a0 > c0 else Channel.CUSTOMER
-                marks.append(
-                    Mark(
-                        "overtalk",
-                        "overtalk",
-                        start,
-                        stop,
-                        who,
-                        label=_overtalk_label(who, stop - start),
-                        tone=str(who),
-                        derived=True,
-                    )
-                )
-    return marks
-
-
-def _overtalk_label(who: Channel | str | None, seconds: float) -> str:
-    side = "agent" if str(who) == "agent" else "customer"
-    return f"{side} interrupted ({seconds:.1f} s overlap)"
-
-
-def derived_dead_air(regions: Sequence[SpeechRegion]) -> list[Mark]:
-    """Stretches of at least `DEAD_AIR_MIN_S` where neither side spoke, inside the call."""
-    spans = sorted(merged_spans(regions, Channel.AGENT) + merged_spans(regions, Channel.CUSTOMER))
-    marks = []
-    reach = None
-    for start, stop in spans:
-        if reach is not None and start - reach >= DEAD_AIR_MIN_S:
-            marks.append(
-                Mark(
-                    "pause",
-                    "dead_air",
-                    reach,
-                    start,
-                    None,
-                    label=f"dead air {start - reach:.1f} s",
-                    tone="dead_air",
-                    derived=True,
-                )
-            )
-        reach = stop if reach is None else max(reach, stop)
-    return marks
-
-
 def _overtalk_marks(events: Sequence[Event], end: float) -> list[Mark]:
     by_start: dict[tuple[float, str], OverTalk] = {}
     for e in events:
@@ -341,7 +165,7 @@ def _overtalk_marks(events: Sequence[Event], end: float) -> list[Mark]:
                 start,
                 max(start, stop),
                 who,
-                label=_overtalk_label(who, max(e.overlap_s, stop - start)),
+                label=overtalk_label(who, max(e.overlap_s, stop - start)),
                 tone=str(who),
             )
         )
@@ -465,29 +289,7 @@ def _rate_points(events: Sequence[Event]) -> list[RatePoint]:
             )
             for e in sorted(rates, key=lambda e: e.t)
         ]
-    low, high = RATE_NORM
-    points = []
-    for line in _final_lines(events):
-        span = line.end - line.t
-        if line.channel != Channel.AGENT or span < MIN_RATE_SPAN_S:
-            continue
-        rate = sum(syllables(w.text) for w in line.words) / span
-        verdict = "fast" if rate > high else "slow" if rate < low else "ok"
-        points.append(
-            RatePoint(
-                line.end, rate, low, high, "syll/s", verdict, 60.0 * len(line.words) / span, line.t
-            )
-        )
-    return points
-
-
-def syllables(word: str) -> int:
-    """Rough syllable count of a written word: its vowel groups (Dutch ``ij`` is a vowel).
-
-    Good to about 10 % on Dutch and Swedish text, enough for a tempo that is only
-    used when the speech-rate analyser did not run.
-    """
-    return max(1, len(_NUCLEUS.findall(word))) if any(c.isalpha() for c in word) else 0
+    return word_rate_points(_final_lines(events))
 
 
 def _final_lines(events: Sequence[Event]) -> list[Line]:

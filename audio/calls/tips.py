@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS
 from belcoach.audio.calls.summary import CallSummary
-from belcoach.audio.calls.timeline import NEGATIVE_EMOTIONS
 from belcoach.seeds.report_tips import Tip, load_tips
 
 FAST_SHARE = 0.1

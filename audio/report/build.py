@@ -21,9 +21,9 @@ import jinja2
 import markupsafe
 
 from belcoach.audio.calls.loaded import LoadedCall
+from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS, Line
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES
 from belcoach.audio.calls.summary import CallSummary
-from belcoach.audio.calls.timeline import NEGATIVE_EMOTIONS, Line
 from belcoach.audio.calls.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH, applicable_tips
 from belcoach.audio.report.figures import clock, overview_png
 from belcoach.audio.report.labels import emotion_name, labels, report_language

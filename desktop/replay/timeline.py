@@ -17,8 +17,9 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 
 from belcoach.audio.calls.folder import Note
+from belcoach.audio.calls.marks import Mark
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES, tone_colour
-from belcoach.audio.calls.timeline import Mark, Timeline
+from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.calls.waveform import Envelope
 
 ROWS = ("speech_agent", "speech_customer", "overtalk", "pause", "phrase", "emotion")

@@ -13,8 +13,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat, QTextTable
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
+from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS, Line
 from belcoach.audio.calls.palette import TONES
-from belcoach.audio.calls.timeline import NEGATIVE_EMOTIONS, Line, Timeline
+from belcoach.audio.calls.timeline import Timeline
 
 _MARK_BG = {"avoid": "#feebc8", "good": "#c6f6d5"}
 

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from belcoach.audio.calls.folder import CallFolder, read_audio
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.loaded import LoadedCall, load_call
+from belcoach.audio.calls.marks import Mark
 from belcoach.audio.calls.player import SPEEDS, CallPlayer
-from belcoach.audio.calls.timeline import Mark
 from belcoach.audio.calls.waveform import envelopes
 from belcoach.core.errors import AppError
 from belcoach.desktop.replay.library_panel import LibraryPanel

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from belcoach.audio.calls.derived import syllables
 from belcoach.audio.calls.eventlog import event_from_json, parse_lines, read_events
 from belcoach.audio.calls.folder import CallMeta
+from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.summary import CallSummary, count_sentence_pauses, summarize
-from belcoach.audio.calls.timeline import Line, build_timeline, syllables
+from belcoach.audio.calls.timeline import build_timeline
 from belcoach.audio.events import CallEnded, CallStarted, Channel, SpeechRegion, Transcript, Word
 from belcoach.audio.jsonl import event_line
 from support.demo_events import demo_events
