@@ -20,6 +20,7 @@ import json
 import logging
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -95,6 +96,9 @@ class CallLibrary:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._db_path = self.root / INDEX_FILE
+        # one connection, used from the engine thread (a recording ends) and the GUI
+        # thread (the call list): the lock keeps their statements and transactions apart
+        self._lock = threading.RLock()
         self._db = self._connect()
 
     @classmethod
@@ -153,13 +157,14 @@ class CallLibrary:
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def _upsert(
         self, db: sqlite3.Connection, meta: CallMeta, status: str, summary: CallSummary | None
@@ -188,10 +193,11 @@ class CallLibrary:
 
     def calls(self) -> list[CallEntry]:
         """Every call, newest first."""
-        rows = self._db.execute(
-            "SELECT id, started_at, origin, agent, language, source, status, duration, headline"
-            " FROM calls ORDER BY started_at DESC, id DESC"
-        ).fetchall()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, started_at, origin, agent, language, source, status, duration,"
+                " headline FROM calls ORDER BY started_at DESC, id DESC"
+            ).fetchall()
         return [
             CallEntry(
                 r[0],
@@ -231,7 +237,8 @@ class CallLibrary:
     def sync(self) -> None:
         """Make the index match the folders; recover calls that were cut off."""
         on_disk = {f.id: f for f in self.folders()}
-        indexed = {r[0]: r[1] for r in self._db.execute("SELECT id, status FROM calls")}
+        with self._lock:
+            indexed = {r[0]: r[1] for r in self._db.execute("SELECT id, status FROM calls")}
         for call_id in set(indexed) - set(on_disk):
             with self._tx() as db:
                 db.execute("DELETE FROM calls WHERE id = ?", (call_id,))
