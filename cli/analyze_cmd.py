@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
+from belcoach.cli import batch_cmd
 from belcoach.cli.common import load_cli_settings, refuse_if_locked
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
@@ -40,7 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "or two mono files. Nothing leaves this PC."
         ),
     )
-    p.add_argument("call", nargs="?", type=Path, help="stereo call file (WAV/FLAC/OGG/MP3)")
+    p.add_argument(
+        "call",
+        nargs="*",
+        type=Path,
+        help="stereo call file (WAV/FLAC/OGG/MP3); several files or folders: batch",
+    )
     p.add_argument("--demo", action="store_true", help="analyse the embedded demo call")
     p.add_argument("--agent", type=Path, help="mono file with the agent's side")
     p.add_argument("--customer", type=Path, help="mono file with the customer's side")
@@ -62,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--beam-size", type=int, help="Whisper beam size (default: model.beam_size)")
     p.add_argument("--threads", type=int, help="Whisper CPU threads (default: model.cpu_threads)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch_cmd.add_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -129,6 +136,9 @@ def _stamp(t: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
+    if batch_cmd.wants_batch(args):
+        return batch_cmd.run(args)
+    args.call = args.call[0] if args.call else None
     from belcoach.audio.languages import check_language
     from belcoach.audio.pipeline import load_transcriber, run_call
 

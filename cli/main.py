@@ -28,12 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every command registered."""
     from belcoach.cli import (
         analyze_cmd,
+        calls_cmd,
         demo_cmd,
         devices_cmd,
         doctor_cmd,
         live_cmd,
         models_cmd,
         qt_check_cmd,
+        replay_cmd,
+        report_cmd,
         rules_cmd,
         settings_cmd,
     )
@@ -54,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     qt_check_cmd.register(sub)
     devices_cmd.register(sub)
     live_cmd.register(sub)
+    calls_cmd.register(sub)
+    report_cmd.register(sub)
+    replay_cmd.register(sub)
     return parser
 
 

@@ -15,8 +15,9 @@ want_tests=0
 # (microphone and the call's .monitor); pulseaudio-utils: pactl, which lists
 # those sources and reports when one is unplugged; espeak-ng: the demo and test
 # calls; libsndfile1: soundfile's fallback; python3-venv: Debian's Python ships
-# venv separately.
-apt_pkgs=(libportaudio2 libasound2-plugins pulseaudio-utils libsndfile1 espeak-ng)
+# venv separately. Pango, HarfBuzz: the report's PDF (WeasyPrint).
+apt_pkgs=(libportaudio2 libasound2-plugins pulseaudio-utils libsndfile1 espeak-ng
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 # The Qt libraries PySide6's wheels expect from the system (X11/xcb platform,
 # fonts, EGL); without them the overlay cannot open a window.
 apt_pkgs+=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
@@ -24,7 +25,8 @@ apt_pkgs+=(libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 fonts-dejavu-core)
 if ((want_tests)); then
-  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb xdotool pulseaudio)
+  # poppler-utils: the report tests look at the PDF (pdfinfo, pdftoppm)
+  apt_pkgs+=(fillets-ng-data-nl fillets-ng-data sox xvfb xdotool pulseaudio poppler-utils)
 fi
 if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   apt_pkgs+=(python3-venv)

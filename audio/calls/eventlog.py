@@ -1,0 +1,165 @@
+"""Reading a call's ``events.jsonl`` back into typed events.
+
+The journal is written one flushed line per event, so after a crash the file
+ends with at most one incomplete line. `read_events` keeps every complete
+line and drops a torn last one; a damaged line in the middle (a disk error)
+is skipped and counted, never fatal, because a coach would rather see the
+rest of the call than nothing. Unknown event types (a journal from a newer
+belcoach) are skipped the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from belcoach.audio.events import Channel, Event, Word
+from belcoach.core.errors import AppError
+
+log = logging.getLogger(__name__)
+
+
+def _event_classes() -> dict[str, type[Event]]:
+    """Map every concrete event's ``type`` to its class (subclasses found at call time).
+
+    ``dataclass(slots=True)`` replaces each class with a new one, and the
+    discarded original can linger in ``__subclasses__``; only the class its
+    module exports under its name is the real one.
+    """
+    found: dict[str, type[Event]] = {}
+    todo: list[type[Event]] = [Event]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        module = sys.modules.get(cls.__module__)
+        if cls is not Event and getattr(module, cls.__name__, None) is cls:
+            found[cls.type] = cls
+    return found
+
+
+def event_from_json(obj: dict[str, Any]) -> Event | None:
+    """Rebuild one event from its ``to_json`` form; None for an unknown type.
+
+    Fields this version does not know are ignored and missing ones take their
+    defaults, so journals stay readable across versions.
+
+    Raises:
+        ValueError: a known type with unusable values (wrong channel, no ``t``).
+    """
+    cls = _event_classes().get(str(obj.get("type", "")))
+    if cls is None:
+        return None
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in obj:
+            continue
+        value = obj[f.name]
+        if f.name == "channel":
+            value = None if value is None else Channel(value)
+        elif f.name == "words":
+            value = tuple(
+                Word(
+                    str(w["text"]),
+                    float(w["start"]),
+                    float(w["end"]),
+                    float(w.get("probability", 1.0)),
+                )
+                for w in value
+            )
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    if "t" not in kwargs:
+        raise ValueError("event without 't'")
+    kwargs["t"] = float(kwargs["t"])
+    kwargs.setdefault("channel", None)
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class EventLog:
+    """The events of one call as read from disk.
+
+    Attributes:
+        events: the events in journal (publication) order.
+        skipped: lines that could not be used (damaged or of unknown type).
+        torn_tail: True when the last line was incomplete (the call was cut off).
+    """
+
+    events: tuple[Event, ...] = ()
+    skipped: int = 0
+    torn_tail: bool = False
+    unknown_types: frozenset[str] = field(default_factory=frozenset)
+
+
+def parse_lines(lines: Iterable[str]) -> EventLog:
+    """Parse journal lines; see the module docstring for what is kept."""
+    events: list[Event] = []
+    skipped = 0
+    unknown: set[str] = set()
+    torn = False
+    pending: str | None = None
+    for raw in lines:
+        if pending is not None:
+            skipped += 1  # a damaged line in the middle
+        pending = None
+        if not raw.endswith("\n"):
+            pending = raw  # may be the torn last line; decided when the next one comes
+            continue
+        event = _parse(raw, unknown)
+        if event is None:
+            skipped += 1
+        elif event is not _BLANK:
+            events.append(event)
+    if pending is not None and pending.strip():
+        event = _parse(pending, unknown)
+        if event is None or event is _BLANK:
+            torn = True
+        else:
+            events.append(event)  # a complete object, only the newline is missing
+    return EventLog(tuple(events), skipped, torn, frozenset(unknown))
+
+
+_BLANK = Event(0.0, None)
+
+
+def _parse(line: str, unknown: set[str]) -> Event | None:
+    text = line.strip()
+    if not text:
+        return _BLANK
+    try:
+        obj = json.loads(text)
+        if not isinstance(obj, dict):
+            return None
+        event = event_from_json(obj)
+    except (ValueError, TypeError, KeyError):
+        return None
+    if event is None:
+        unknown.add(str(obj.get("type")))
+    return event
+
+
+def read_events(path: Path) -> EventLog:
+    """Read a journal file.
+
+    Raises:
+        AppError: the file is missing or unreadable (the message names it).
+    """
+    try:
+        with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
+            log_ = parse_lines(_lines(handle))
+    except OSError as exc:
+        raise AppError(f"{path}: cannot read events ({exc.strerror or exc})") from exc
+    if log_.skipped:
+        log.warning("%s: skipped %d unusable line(s)", path, log_.skipped)
+    return log_
+
+
+def _lines(handle: Any) -> Iterator[str]:
+    yield from handle

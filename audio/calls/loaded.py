@@ -1,0 +1,129 @@
+"""Opening one call for the replay window or the report: events, timeline, summary, notes.
+
+A call is a library folder or a bare ``events.jsonl`` (e.g. from ``belcoach
+analyze --events``); both open the same way, a bare journal just has no audio
+and no place to keep notes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from belcoach.audio.calls.eventlog import read_events
+from belcoach.audio.calls.folder import CallFolder, CallMeta, Note
+from belcoach.audio.calls.library import is_recording
+from belcoach.audio.calls.summary import CallSummary, summarize_timeline
+from belcoach.audio.calls.timeline import Timeline, build_timeline
+from belcoach.audio.events import CallStarted, Event
+from belcoach.core.errors import AppError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCall:
+    """Everything about one call that a window or a report shows.
+
+    Attributes:
+        events: the journal's events.
+        timeline: the events arranged for drawing.
+        summary: headline figures (recomputed from the events, so a report
+            always matches the timeline beside it; the stored status is kept).
+        folder: the call folder, or None for a bare events file.
+        notes: the coach's notes, by time.
+        torn_tail: True when the journal ended in a cut-off line.
+    """
+
+    events: tuple[Event, ...]
+    timeline: Timeline
+    summary: CallSummary
+    folder: CallFolder | None
+    notes: tuple[Note, ...]
+    torn_tail: bool = False
+
+    @property
+    def audio(self) -> Path | None:
+        """The call's audio file, when there is one."""
+        if self.folder is not None and self.folder.audio.is_file():
+            return self.folder.audio
+        return None
+
+    @property
+    def title(self) -> str:
+        """A short title for a window or a report."""
+        meta = self.summary.meta
+        when = _local_time(meta.started_at)
+        who = f" · {meta.agent}" if meta.agent else ""
+        return f"{when}{who} · {meta.source or meta.id}"
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def load_call(path: Path, *, audio_seconds: float | None = None) -> LoadedCall:
+    """Open a call folder or an ``events.jsonl``.
+
+    Args:
+        path: the folder or the events file.
+        audio_seconds: the audio's length when the caller already knows it
+            (the replay window reads the audio anyway).
+
+    Raises:
+        AppError: neither a call folder nor a readable events file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        folder: CallFolder | None = CallFolder(path)
+        assert folder is not None
+        if not folder.events.is_file():
+            raise AppError(f"{path}: not a call folder (no events.jsonl)")
+        events_path = folder.events
+    elif path.is_file():
+        folder = CallFolder(path.parent) if CallFolder(path.parent).is_call() else None
+        events_path = path
+    else:
+        raise AppError(f"{path}: no such call folder or events file")
+    journal = read_events(events_path)
+    if not journal.events:
+        raise AppError(f"{events_path}: holds no events")
+    meta, status, problems = _meta(folder, journal.events, events_path)
+    timeline = build_timeline(journal.events, duration=audio_seconds)
+    summary = summarize_timeline(
+        timeline, journal.events, meta=meta, status=status, problems=problems
+    )
+    notes = tuple(folder.read_notes()) if folder is not None else ()
+    return LoadedCall(journal.events, timeline, summary, folder, notes, journal.torn_tail)
+
+
+def _meta(
+    folder: CallFolder | None, events: tuple[Event, ...], events_path: Path
+) -> tuple[CallMeta, str, tuple[str, ...]]:
+    status = "complete"
+    problems: tuple[str, ...] = ()
+    if folder is not None:
+        meta = folder.read_meta()
+        stored = folder.read_summary()
+        if stored is not None:
+            status = str(stored.get("status", status))
+            problems = tuple(str(p) for p in stored.get("problems", ()))
+        else:
+            status = "recording" if is_recording(folder) else "interrupted"
+        return meta, status, problems
+    started = next((e for e in events if isinstance(e, CallStarted)), None)
+    mtime = datetime.fromtimestamp(events_path.stat().st_mtime, UTC)
+    meta = CallMeta(
+        id=events_path.stem,
+        started_at=mtime.isoformat(timespec="seconds"),
+        origin="file",
+        language=started.language if started else "",
+        source=started.source if started else events_path.name,
+        model=started.model if started else "",
+    )
+    return meta, status, problems

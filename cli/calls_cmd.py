@@ -1,0 +1,204 @@
+"""``belcoach calls``: the coach's call library from the command line.
+
+``list`` shows the calls (newest first, interrupted ones included), ``import``
+analyses a recorded call with the same engine and adds it (progress bar,
+Ctrl-C cancels and adds nothing), ``prune`` applies the retention period and
+``delete`` removes one call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+from tqdm import tqdm
+
+from belcoach.audio.calls.library import CallLibrary, library_root
+from belcoach.core.errors import ConfigError
+
+
+def add_library_option(p: argparse.ArgumentParser) -> None:
+    """``--library DIR``: which library (default: ``recording.storage_dir`` or the data dir)."""
+    p.add_argument(
+        "--library",
+        type=Path,
+        metavar="DIR",
+        help="call library folder (default: the recording.storage_dir setting)",
+    )
+
+
+def library_dir(args: argparse.Namespace) -> Path:
+    """The library folder for ``args`` (``--library`` or the settings)."""
+    if getattr(args, "library", None):
+        return Path(args.library)
+    from belcoach.core.settings import load_settings
+
+    return library_root(load_settings().values.recording.storage_dir)
+
+
+def retention_days() -> int:
+    """``recording.retention_days`` from the settings."""
+    from belcoach.core.settings import load_settings
+
+    return int(load_settings().values.recording.retention_days)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``calls`` command and its subcommands."""
+    p = sub.add_parser(
+        "calls",
+        help="the call library: list, import, prune, delete",
+        description="The coach's call library (recorded and imported calls).",
+    )
+    calls = p.add_subparsers(dest="calls_command", metavar="ACTION")
+
+    ls = calls.add_parser("list", help="list the calls, newest first")
+    add_library_option(ls)
+    ls.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ls.set_defaults(func=run_list)
+
+    imp = calls.add_parser("import", help="analyse a recorded call and add it to the library")
+    add_library_option(imp)
+    imp.add_argument("call", nargs="?", type=Path, help="stereo call file (WAV/FLAC/OGG/MP3)")
+    imp.add_argument("--agent", type=Path, help="mono file with the agent's side")
+    imp.add_argument("--customer", type=Path, help="mono file with the customer's side")
+    imp.add_argument("--agent-channel", choices=("left", "right"), default="left")
+    imp.add_argument("--agent-name", default="", help="whose call it is")
+    imp.add_argument("--language", default="nl", help="language of the call (default: nl)")
+    imp.add_argument("--model", default="base", help="model name or directory (default: base)")
+    imp.add_argument("--model-dir", type=Path, help="IT-supplied model directory")
+    imp.add_argument(
+        "--realtime",
+        action="store_true",
+        help="pace the audio like a live call (as the app records one)",
+    )
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.set_defaults(func=run_import)
+
+    prune = calls.add_parser("prune", help="delete calls older than the retention period")
+    add_library_option(prune)
+    prune.add_argument(
+        "--days", type=int, help="retention in days (default: the recording.retention_days setting)"
+    )
+    prune.set_defaults(func=run_prune)
+
+    rm = calls.add_parser("delete", help="delete one call")
+    add_library_option(rm)
+    rm.add_argument("id", help="the call id")
+    rm.set_defaults(func=run_delete)
+    p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+
+
+def open_library(args: argparse.Namespace) -> CallLibrary:
+    """Open (and reconcile) the library ``args`` names; retention is applied too."""
+    return CallLibrary.open(library_dir(args), retention_days=retention_days())
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """``belcoach calls list``."""
+    library = open_library(args)
+    entries = library.calls()
+    if args.json:
+        json.dump(
+            [
+                {"id": e.id, "folder": str(e.folder), "status": e.status, **e.headline}
+                for e in entries
+            ],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return 0
+    if not entries:
+        print(f"no calls in {library.root}")
+        return 0
+    print(
+        f"{'id':<23} {'started (UTC)':<20} {'length':>7} {'status':<11} {'agent':<10} "
+        f"{'talk':>5} {'over':>4} {'phr':>3}  source"
+    )
+    for e in entries:
+        h = e.headline
+        talk = f"{h['talk_ratio']:.0%}" if h.get("talk_ratio") is not None else "-"
+        length = f"{e.duration:.0f} s" if e.duration is not None else "-"
+        print(
+            f"{e.id:<23} {e.started_at[:19]:<20} {length:>7} {e.status:<11} "
+            f"{e.agent[:10]:<10} {talk:>5} {h.get('overtalk_by_agent', '-')!s:>4} "
+            f"{h.get('phrases_to_avoid', '-')!s:>3}  {e.source}"
+        )
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``belcoach calls import``."""
+    from belcoach.audio.calls.importer import CallFiles, ImportCancelled, import_call
+    from belcoach.audio.languages import check_language
+    from belcoach.audio.pipeline import ModelChoice, load_transcriber
+
+    if args.call is None and not (args.agent or args.customer):
+        raise ConfigError("give a call file, or --agent A --customer C")
+    files = CallFiles(
+        args.call, args.agent, args.customer, 0 if args.agent_channel == "left" else 1
+    )
+    language = check_language(args.language)
+    source = files.open()  # a bad file fails before the model loads
+    library = open_library(args)
+    transcriber = load_transcriber(ModelChoice(name=args.model, admin_dir=args.model_dir), language)
+    total = source.duration or 0.0
+    bar = tqdm(
+        total=round(total, 1),
+        unit="s",
+        desc=source.description,
+        file=sys.stderr,
+        disable=args.quiet,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s "
+        "[{elapsed}<{remaining}]",
+    )
+    stop = threading.Event()
+
+    def progress(t: float) -> None:
+        step = round(min(t, total), 1) - bar.n
+        if step > 0:
+            bar.update(step)
+
+    try:
+        summary = import_call(
+            library,
+            files,
+            transcriber,
+            agent_name=args.agent_name,
+            model_name=args.model,
+            realtime=args.realtime,
+            stop=stop,
+            on_progress=progress,
+        )
+    except (KeyboardInterrupt, ImportCancelled):
+        bar.close()
+        print("belcoach: import cancelled; nothing was added", file=sys.stderr)
+        return 130
+    bar.close()
+    for problem in summary.problems:
+        print(f"belcoach: warning: {problem}", file=sys.stderr)
+    print(f"{summary.meta.id}\t{library.root / summary.meta.id}")
+    return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    """``belcoach calls prune``."""
+    library = CallLibrary.open(library_dir(args))
+    days = retention_days() if args.days is None else args.days
+    deleted = library.enforce_retention(days)
+    print(f"deleted {len(deleted)} call(s) older than {days} day(s)")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """``belcoach calls delete``."""
+    library = CallLibrary.open(library_dir(args))
+    library.get(args.id)
+    library.delete(args.id)
+    print(f"deleted {args.id}")
+    return 0
