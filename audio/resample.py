@@ -91,9 +91,7 @@ class ResampledReader:
             markedly fewer is reported as `Damage`.
     """
 
-    def __init__(
-        self, file: sf.SoundFile, *, columns: Sequence[int], expected_frames: int
-    ) -> None:
+    def __init__(self, file: sf.SoundFile, *, columns: Sequence[int], expected_frames: int) -> None:
         self._file = file
         self._rate = int(file.samplerate)
         self._columns = list(columns)
@@ -107,7 +105,10 @@ class ResampledReader:
         self._stream: soxr.ResampleStream | None = None
         if self._rate != SAMPLE_RATE:
             self._stream = soxr.ResampleStream(
-                self._rate, SAMPLE_RATE, len(self._columns), dtype="float32",
+                self._rate,
+                SAMPLE_RATE,
+                len(self._columns),
+                dtype="float32",
                 quality=RESAMPLE_QUALITY,
             )
 
@@ -158,8 +159,9 @@ class ResampledReader:
         if missing <= SHORTFALL_TOLERANCE_S * self._rate:
             return None
         at = self._frames_read / self._rate
-        return Damage(at, f"the file ends before the {self._expected / self._rate:.1f} s "
-                          "its header states")
+        return Damage(
+            at, f"the file ends before the {self._expected / self._rate:.1f} s its header states"
+        )
 
     def _finish(self, damage: Damage | None) -> None:
         """Mark the input used up and flush the resampler's last frames."""
@@ -178,8 +180,9 @@ class ResampledReader:
                 out = self._stream.resample_chunk(np.ascontiguousarray(data), last=last)
             except READ_ERRORS as exc:
                 self._eof = True
-                self._damage = Damage(self._frames_read / self._rate,
-                                      f"resampling failed ({one_line(exc)})")
+                self._damage = Damage(
+                    self._frames_read / self._rate, f"resampling failed ({one_line(exc)})"
+                )
                 return
         if len(out):
             self._pending = np.concatenate([self._pending, out]) if len(self._pending) else out

@@ -257,8 +257,10 @@ def open_call(
         infos = [info]
     else:
         assert agent is not None and customer is not None
-        infos = [_probe(Path(agent), "agent", block_seconds),
-                 _probe(Path(customer), "customer", block_seconds)]
+        infos = [
+            _probe(Path(agent), "agent", block_seconds),
+            _probe(Path(customer), "customer", block_seconds),
+        ]
         for info in infos:
             if info.channels != 1:
                 raise AudioFileError(
@@ -293,8 +295,11 @@ def _check_options(
         raise ConfigError(f"agent_channel must be 0 (left) or 1 (right), not {agent_channel!r}")
     if path is None and agent_channel != 0:
         raise ConfigError("agent_channel applies to a stereo call file, not to --agent/--customer")
-    if not (isinstance(block_seconds, int | float) and math.isfinite(block_seconds)
-            and 0.001 <= block_seconds <= MAX_BLOCK_SECONDS):
+    if not (
+        isinstance(block_seconds, int | float)
+        and math.isfinite(block_seconds)
+        and 0.001 <= block_seconds <= MAX_BLOCK_SECONDS
+    ):
         raise ConfigError(
             f"block_seconds must be between 0.001 and {MAX_BLOCK_SECONDS:g}, not {block_seconds!r}"
         )
@@ -348,9 +353,7 @@ def _probe(path: Path, role: str, block_seconds: float) -> FileInfo:
                 max(1, round(block_seconds * info.sample_rate)), dtype="float32", always_2d=True
             )
         except READ_ERRORS as exc:
-            raise AudioFileError(
-                f"{path}: damaged at 0.0 s: {libsndfile_reason(exc)}"
-            ) from exc
+            raise AudioFileError(f"{path}: damaged at 0.0 s: {libsndfile_reason(exc)}") from exc
         if len(first) == 0:
             raise AudioFileError(f"{path}: contains no audio (0 s)")
     return info
