@@ -46,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default: 1)")
     p.add_argument("--threads", type=int, default=2, help="Whisper CPU threads (default: 2)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace personal numbers (BSN, IBAN, phone, e-mail, postcode) in everything "
+        "written; always on when the setting privacy.redact is",
+    )
     p.set_defaults(func=run)
 
 
@@ -123,13 +129,18 @@ def run(args: argparse.Namespace) -> int:
         if step > 0:
             bar.update(step)
 
+    sink = on_event
+    if args.redact or _redact_setting():
+        from belcoach.audio.redact import redacting
+
+        sink = redacting(on_event)  # the transcript, the summary and --events alike
     try:
         engine = run_call(
             source,
             transcriber,
             model_name=args.model,
             paced=args.realtime,
-            subscribers=[on_event],
+            subscribers=[sink],
             on_progress=on_progress,
         )
     finally:
@@ -151,6 +162,13 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _redact_setting() -> bool:
+    """True when the settings in force (IT policy or the user) ask for redaction."""
+    from belcoach.core.settings import load_settings
+
+    return bool(load_settings().get("privacy.redact"))
 
 
 def _line(event: Transcript) -> str:
