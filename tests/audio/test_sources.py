@@ -96,7 +96,10 @@ def test_info_and_description(tmp_path: Path) -> None:
 
     (info,) = source.info
     assert (info.format, info.subtype, info.sample_rate, info.channels) == (
-        "WAV", "PCM_16", 44_100, 2
+        "WAV",
+        "PCM_16",
+        44_100,
+        2,
     )
     assert info.frames == 88_200 and info.role == "call"
     assert source.description == "call.wav"
@@ -164,8 +167,12 @@ def test_two_mono_files_of_different_rates_and_lengths(tmp_path: Path) -> None:
 
 def test_blocks_join_without_a_click(tmp_path: Path) -> None:
     """Resampling per block would glitch at each boundary; a streaming resampler does not."""
-    sf.write(tmp_path / "tone.wav", np.stack([sine(1000, 2.0, 44_100)] * 2, axis=1), 44_100,
-             subtype="FLOAT")
+    sf.write(
+        tmp_path / "tone.wav",
+        np.stack([sine(1000, 2.0, 44_100)] * 2, axis=1),
+        44_100,
+        subtype="FLOAT",
+    )
     # An odd block length puts the boundaries at fractional input positions.
     blocks, agent, _ = read_all(open_call(tmp_path / "tone.wav", block_seconds=0.0371))
 

@@ -110,7 +110,9 @@ def test_two_processes_assembling_at_once(tmp_path: Path) -> None:
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", script, str(cache)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]
@@ -133,7 +135,9 @@ def test_assembly_waits_for_the_process_holding_the_lock(tmp_path: Path) -> None
     with lock:
         proc = subprocess.Popen(
             [sys.executable, "-c", script, str(cache)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         with pytest.raises(subprocess.TimeoutExpired):
             proc.wait(timeout=2.0)
