@@ -18,6 +18,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from belcoach.audio.analysers import Analyser
+from belcoach.audio.emotion import build_emotion_analyser
+from belcoach.audio.phrase_analyser import PhraseAnalyser, rules_config
+from belcoach.audio.speech_analytics import SpeechAnalytics
+from belcoach.audio.speech_config import speech_config
 
 
 def default_analysers(language: str, settings: Mapping[str, Any] | None = None) -> list[Analyser]:
@@ -32,4 +36,11 @@ def default_analysers(language: str, settings: Mapping[str, Any] | None = None) 
     """
     settings = settings or {}
     analysers: list[Analyser] = []
+    analysers.append(SpeechAnalytics(speech_config(language, settings.get("speech", {}))))
+    rules = rules_config(settings.get("rules", {}))
+    if rules.enabled:
+        analysers.append(PhraseAnalyser(language, rules))
+    emotion = build_emotion_analyser(language, settings.get("emotion", {}))
+    if emotion is not None:
+        analysers.append(emotion)
     return analysers

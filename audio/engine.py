@@ -118,6 +118,13 @@ class CallEngine:
             )
         )
         unsubscribe = self._bus.subscribe(self._feed_analysers)
+        if getattr(self._source, "mono", False):
+            # After subscribing, so the analysers hear it before the first audio.
+            from belcoach.audio.sources import MONO_MESSAGE
+
+            self._bus.publish(
+                EngineStatus(0.0, None, level="warning", code="mono_call", message=MONO_MESSAGE)
+            )
         self._asr.start()
         started = time.perf_counter()
         reason = "end_of_audio"

@@ -144,7 +144,7 @@ class EngineStatus(Event):
     ``device_missing`` (no usable device at start), ``device_lost`` and
     ``device_back`` (a device vanished / returned mid-call; ``channel`` says
     which side), ``cpu_overload``, ``mono_call`` (one channel only: over-talk
-    needs two).
+    needs two), ``rules_invalid`` (a rule file has problems; the other rules work).
     """
 
     type: ClassVar[str] = "status"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from belcoach.audio.analysers import Analyser
 from belcoach.audio.blocks import AudioSource
@@ -80,13 +81,20 @@ def run_call(
     stop: threading.Event | None = None,
     on_progress: Progress | None = None,
     analysers: Sequence[Analyser] | None = None,
+    analysis_settings: Mapping[str, Any] | None = None,
 ) -> CallEngine:
     """Run one call to its end and return the finished engine (for its stats).
 
-    ``analysers`` defaults to ``default_analysers`` for the call's language.
+    ``analysers`` defaults to ``default_analysers`` for the call's language,
+    configured by ``analysis_settings``: the merged ``[analysis]`` table that
+    the caller took from the settings layer (the engine never reads settings
+    files itself, STYLE S3). It is ignored when ``analysers`` are given.
+
+    Raises:
+        ConfigError: ``analysis_settings`` has an unknown key or a wrong type.
     """
     if analysers is None:
-        analysers = default_analysers(transcriber.options.language)
+        analysers = default_analysers(transcriber.options.language, analysis_settings)
     bus = EventBus()
     for subscriber in subscribers:
         bus.subscribe(subscriber)

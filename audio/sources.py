@@ -38,10 +38,12 @@ MIN_RATE, MAX_RATE = 1_000, 768_000
 MAX_BLOCK_SECONDS = 10.0
 """Longer blocks would defeat streaming and make the engine's alerts late."""
 
-_MONO_HINT = (
-    "a call needs two: give a stereo file (left = agent, right = customer) "
-    "or two mono files with --agent and --customer"
+MONO_MESSAGE = (
+    "One channel only: the recording is taken as the agent's side. Speaking rate and "
+    "pauses work; over-talk, dead air and the talk ratio need two channels (a stereo "
+    "file, left = agent, right = customer, or --agent and --customer)."
 )
+"""What the engine says (status ``mono_call``) when a call has one channel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +98,13 @@ class FileCallSource:
     it from the file, so it plays to its end without an error. With two files, the
     call ends where the damaged one does.
 
+    A mono call file is taken as the agent's side with a silent customer
+    (``mono`` is then True and the engine says so with status ``mono_call``).
+
     Attributes:
         description: the file name(s), for a person.
         duration: seconds, from the header(s); the longer file for two files.
+        mono: True when the call has one channel only (the agent's).
         info: one `FileInfo` per input file.
         realtime: whether `blocks` paces itself by the wall clock.
         block_seconds: nominal block length in seconds.
@@ -122,6 +128,7 @@ class FileCallSource:
         else:
             self.description = " + ".join(f"{i.path.name} ({i.role})" for i in self.info)
         self.duration: float | None = max(i.duration for i in self.info)
+        self.mono = len(self.info) == 1 and self.info[0].channels == 1
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
         """Yield the call as 16 kHz blocks until it ends or ``stop`` is set.
@@ -168,7 +175,7 @@ class FileCallSource:
         """Reopen one file for a run and wrap it in a resampling reader."""
         handle = files.enter_context(_open_sound_file(info.path))
         columns: tuple[int, ...] = (0,)
-        if info.role == "call":
+        if info.role == "call" and info.channels == 2:
             columns = (self._agent_channel, 1 - self._agent_channel)
         return ResampledReader(handle, columns=columns, expected_frames=info.frames)
 
@@ -176,7 +183,9 @@ class FileCallSource:
         """Copy ``k`` frames of each side into fresh arrays, padded and clipped."""
         agent = np.zeros(k, dtype=np.float32)
         customer = np.zeros(k, dtype=np.float32)
-        if len(parts) == 1:
+        if len(parts) == 1 and self.mono:
+            agent[:] = parts[0][:k, 0]  # the customer stays silent
+        elif len(parts) == 1:
             agent[:] = parts[0][:k, 0]
             customer[:] = parts[0][:k, 1]
         else:
@@ -224,7 +233,9 @@ def open_call(
     """Check a recorded call and return a source that streams it.
 
     Give either ``path`` (one stereo file, left = agent, right = customer) or both
-    ``agent`` and ``customer`` (two mono files; rates and lengths may differ).
+    ``agent`` and ``customer`` (two mono files; rates and lengths may differ). A
+    mono ``path`` is taken as the agent's side alone (``source.mono``): rate and
+    pauses still work, over-talk needs two channels.
     WAV, FLAC, OGG/Vorbis and MP3 work, at any rate from 1 to 768 kHz.
 
     Args:
@@ -247,8 +258,10 @@ def open_call(
     _check_options(path, agent, customer, agent_channel, block_seconds)
     if path is not None:
         info = _probe(Path(path), "call", block_seconds)
-        if info.channels == 1:
-            raise AudioFileError(f"{info.path}: is mono (1 channel); {_MONO_HINT}")
+        if info.channels == 1 and agent_channel != 0:
+            raise AudioFileError(
+                f"{info.path}: is mono (1 channel), so it has no right channel for the agent"
+            )
         if info.channels > 2:
             raise AudioFileError(
                 f"{info.path}: has {info.channels} channels; expected a stereo call "

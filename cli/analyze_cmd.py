@@ -2,6 +2,12 @@
 
 Prints the transcript (both sides, by time) to stdout, shows a progress bar on
 stderr, and with ``--events`` writes every event as JSON Lines.
+
+Language and model (name, directory, threads, beam size) come from the
+layered settings unless a flag gives them for this run; a flag that
+contradicts a setting IT locked is refused. The settings' ``[analysis]`` table
+goes to the analysers as plain values. Settings problems are printed as
+warnings on stderr, and the run goes on.
 """
 
 from __future__ import annotations
@@ -9,13 +15,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
 from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
+from belcoach.cli.common import load_cli_settings, refuse_if_locked
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
+from belcoach.core.settings import ResolvedSettings
+
+if TYPE_CHECKING:
+    from belcoach.audio.pipeline import ModelChoice
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,12 +51,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="which channel of a stereo file is the agent (default: left)",
     )
     p.add_argument("--events", type=Path, help="write events as JSON Lines here ('-' = stdout)")
-    p.add_argument("--language", default="nl", help="language of the call (default: nl)")
-    p.add_argument("--model", default="base", help="model name or directory (default: base)")
-    p.add_argument("--model-dir", type=Path, help="IT-supplied model directory, searched first")
+    # No defaults here: an unset flag takes the value from the settings
+    # (packaged default < IT policy < user file); a flag wins for this run.
+    p.add_argument("--language", help="language of the call (default: setting call.language)")
+    p.add_argument("--model", help="model name or directory (default: setting model.name)")
+    p.add_argument(
+        "--model-dir", type=Path, help="model directory searched first (default: model.directory)"
+    )
     p.add_argument("--realtime", action="store_true", help="pace the audio like a live call")
-    p.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default: 1)")
-    p.add_argument("--threads", type=int, default=2, help="Whisper CPU threads (default: 2)")
+    p.add_argument("--beam-size", type=int, help="Whisper beam size (default: model.beam_size)")
+    p.add_argument("--threads", type=int, help="Whisper CPU threads (default: model.cpu_threads)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--redact",
@@ -75,6 +91,43 @@ def _source(args: argparse.Namespace):
     )
 
 
+def _choices(args: argparse.Namespace, settings: ResolvedSettings) -> tuple[ModelChoice, str]:
+    """Take the model and language from the flags where given, else from the settings.
+
+    Raises:
+        ConfigError: a flag is out of range or contradicts a setting IT locked.
+    """
+    from belcoach.audio.pipeline import ModelChoice
+
+    flags = (
+        ("call.language", "--language", args.language),
+        ("model.name", "--model", args.model),
+        ("model.directory", "--model-dir", None if args.model_dir is None else str(args.model_dir)),
+        ("model.cpu_threads", "--threads", args.threads),
+        ("model.beam_size", "--beam-size", args.beam_size),
+    )
+    for key, flag, wanted in flags:
+        refuse_if_locked(settings, key, flag, wanted)
+    model = settings.values.model
+    threads = model.cpu_threads if args.threads is None else args.threads
+    beam = model.beam_size if args.beam_size is None else args.beam_size
+    if beam < 1 or threads < 1:
+        raise ConfigError(
+            f"beam size ({beam}) and threads ({threads}) must be at least 1 "
+            "(--beam-size/--threads, settings model.beam_size/model.cpu_threads)"
+        )
+    model_dir = args.model_dir
+    if model_dir is None and model.directory:
+        model_dir = Path(model.directory).expanduser()
+    choice = ModelChoice(
+        name=args.model or model.name,
+        admin_dir=model_dir,
+        cpu_threads=threads,
+        beam_size=beam,
+    )
+    return choice, args.language or settings.values.call.language
+
+
 def _stamp(t: float) -> str:
     minutes, seconds = divmod(t, 60)
     return f"{int(minutes):02d}:{seconds:04.1f}"
@@ -83,18 +136,12 @@ def _stamp(t: float) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
     from belcoach.audio.languages import check_language
-    from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call
+    from belcoach.audio.pipeline import load_transcriber, run_call
 
-    language = check_language(args.language)
+    settings = load_cli_settings()
+    choice, language = _choices(args, settings)
+    language = check_language(language)
     source = _source(args)  # fails fast on a bad file, before the model loads
-    if args.beam_size < 1 or args.threads < 1:
-        raise ConfigError("--beam-size and --threads must be at least 1")
-    choice = ModelChoice(
-        name=args.model,
-        admin_dir=args.model_dir,
-        cpu_threads=args.threads,
-        beam_size=args.beam_size,
-    )
     show_bar = not args.quiet
     transcriber = load_transcriber(choice, language)
 
@@ -130,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
             bar.update(step)
 
     sink = on_event
-    if args.redact or _redact_setting():
+    if args.redact or settings.values.privacy.redact:
         from belcoach.audio.redact import redacting
 
         sink = redacting(on_event)  # the transcript, the summary and --events alike
@@ -138,8 +185,9 @@ def run(args: argparse.Namespace) -> int:
         engine = run_call(
             source,
             transcriber,
-            model_name=args.model,
+            model_name=choice.name,
             paced=args.realtime,
+            analysis_settings=settings.values.analysis,
             subscribers=[sink],
             on_progress=on_progress,
         )
@@ -162,13 +210,6 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def _redact_setting() -> bool:
-    """True when the settings in force (IT policy or the user) ask for redaction."""
-    from belcoach.core.settings import load_settings
-
-    return bool(load_settings().get("privacy.redact"))
 
 
 def _line(event: Transcript) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from belcoach.cli.common import EchoedSettingsFilter
 from belcoach.core.errors import AppError
 
 
@@ -24,7 +26,15 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every command registered."""
-    from belcoach.cli import analyze_cmd, demo_cmd, models_cmd
+    from belcoach.cli import (
+        analyze_cmd,
+        demo_cmd,
+        doctor_cmd,
+        models_cmd,
+        qt_check_cmd,
+        rules_cmd,
+        settings_cmd,
+    )
 
     parser = argparse.ArgumentParser(
         prog="belcoach",
@@ -36,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyze_cmd.register(sub)
     models_cmd.register(sub)
     demo_cmd.register(sub)
+    rules_cmd.register(sub)
+    settings_cmd.register(sub)
+    doctor_cmd.register(sub)
+    qt_check_cmd.register(sub)
     return parser
 
 
@@ -47,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # commands print settings problems once, as warnings
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(EchoedSettingsFilter())
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
@@ -58,3 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("belcoach: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``belcoach settings show | head``): not worth a
+        # traceback; point stdout at devnull so the exit flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from belcoach.audio.events import Event
+from belcoach.cli.emotion_summary import emotion_summary
+from belcoach.cli.phrase_summary import phrase_section
+from belcoach.cli.speech_summary import speech_summary
 
 Section = Callable[[Sequence[Event]], list[str]]
 
-SECTIONS: list[Section] = []
+SECTIONS: list[Section] = [speech_summary, phrase_section, emotion_summary]
 """Summary sections in print order; analysers' CLI views append theirs here."""
 
 

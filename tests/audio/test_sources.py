@@ -290,13 +290,33 @@ def test_zero_frame_file(tmp_path: Path) -> None:
         open_call(tmp_path / "silent.wav")
 
 
-def test_mono_as_the_call_file(tmp_path: Path) -> None:
+def test_mono_call_file_is_the_agent_alone(tmp_path: Path) -> None:
+    """A mono recording still gives rate and pauses: it is the agent, the customer is silent."""
     sf.write(tmp_path / "mono8k.wav", sine(440, 1.0, 8_000), 8_000)
+    source = open_call(tmp_path / "mono8k.wav")
+    blocks, agent, customer = read_all(source)
+
+    assert source.mono is True
+    assert [i.channels for i in source.info] == [1]
+    check_blocks(blocks, 1600)
+    assert abs(len(agent) - SAMPLE_RATE) <= 1600
+    assert dominant_hz(agent) == pytest.approx(440, abs=1)
+    np.testing.assert_array_equal(customer, 0.0)
+
+
+def test_stereo_and_two_file_calls_are_not_mono(tmp_path: Path) -> None:
+    assert open_call(write_stereo(tmp_path / "call.wav", 16_000)).mono is False
+    sf.write(tmp_path / "a.wav", sine(440, 1.0, 16_000), 16_000)
+    sf.write(tmp_path / "c.wav", sine(440, 1.0, 16_000), 16_000)
+    assert open_call(agent=tmp_path / "a.wav", customer=tmp_path / "c.wav").mono is False
+
+
+def test_mono_call_file_has_no_right_channel(tmp_path: Path) -> None:
+    sf.write(tmp_path / "mono.wav", sine(440, 1.0, 16_000), 16_000)
     with pytest.raises(AudioFileError) as caught:
-        open_call(tmp_path / "mono8k.wav")
+        open_call(tmp_path / "mono.wav", agent_channel=1)
     assert str(caught.value) == (
-        f"{tmp_path / 'mono8k.wav'}: is mono (1 channel); a call needs two: give a stereo file "
-        "(left = agent, right = customer) or two mono files with --agent and --customer"
+        f"{tmp_path / 'mono.wav'}: is mono (1 channel), so it has no right channel for the agent"
     )
 
 

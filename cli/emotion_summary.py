@@ -1,0 +1,56 @@
+"""End-of-call summary of the customer's estimated feeling (seed 000's three steps)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from belcoach.audio.events import EmotionEstimate, Event
+
+
+def _stamp(t: float) -> str:
+    minutes, seconds = divmod(t, 60)
+    return f"{int(minutes)}:{int(seconds):02d}"
+
+
+def emotion_summary(events: Sequence[Event]) -> list[str]:
+    """Lines describing the customer's feeling path and the steps, or [] without estimates.
+
+    Every line says "estimated": the labels come from words and voice, not from the
+    customer, and can be wrong.
+    """
+    estimates = sorted((e for e in events if isinstance(e, EmotionEstimate)), key=lambda e: e.t)
+    if not estimates:
+        return []
+    path: list[str] = []
+    previous = None
+    for e in estimates:
+        if e.evidence.get("update") == "acknowledged":
+            continue  # the step moved; the customer said nothing new
+        if e.label != previous:
+            path.append(f"{e.label} ({_stamp(e.t)})")
+            previous = e.label
+    lines = [
+        "Customer's feeling (an estimate from words and voice, not a fact):",
+        "  path: " + " → ".join(path),
+    ]
+    first_erkennen = next((e for e in estimates if e.step == "erkennen"), None)
+    acknowledged = next((e for e in estimates if "acknowledged" in e.evidence), None)
+    if first_erkennen is not None:
+        lines.append(
+            f"  erkennen: a negative feeling ({first_erkennen.label}) looked clear at "
+            f"{_stamp(first_erkennen.t)}"
+        )
+        if acknowledged is not None:
+            ack = acknowledged.evidence["acknowledged"]
+            lines.append(
+                f'  acknowledged by the agent at {_stamp(float(ack["t"]))}: "{ack["said"]}" '
+                "→ leiden"
+            )
+        else:
+            lines.append("  not acknowledged by the agent (seed 000: erkennen before leiden)")
+    last = estimates[-1]
+    lines.append(
+        f"  end of call: {last.label}, estimated with confidence {last.confidence:.2f} "
+        f"(valence {last.valence:+.2f}, arousal {last.arousal:+.2f} vs the caller's start)"
+    )
+    return lines

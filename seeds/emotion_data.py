@@ -1,0 +1,311 @@
+"""Typed loader for the emotion data in ``seeds/emotion/``: lexicons, cues, hints, examples.
+
+The data is pure (TOML and tab-separated text, see ``seeds/emotion/LICENSES.md`` for where
+each file comes from); this module only reads and checks it, so the engine never parses
+files itself. A malformed file raises ``RuleError`` naming the file and the field.
+Results are cached: every call reads the same packaged files.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from belcoach.core.errors import RuleError
+
+LABELS: tuple[str, ...] = (
+    "boos",
+    "gefrustreerd",
+    "angstig",
+    "verongelijkt",
+    "neutraal",
+    "tevreden",
+)
+"""Seed 000's feelings, as language-independent ids (the Dutch words)."""
+
+NEGATIVE_LABELS: frozenset[str] = frozenset({"boos", "gefrustreerd", "angstig", "verongelijkt"})
+"""The feelings that call for acknowledgement (Erkennen) before leading."""
+
+STEPS: tuple[str, ...] = ("aanvoelen", "erkennen", "leiden")
+"""Seed 000's three steps."""
+
+LANGUAGES: tuple[str, ...] = ("nl", "sv", "en")
+"""Languages with cue lists and hints; other languages fall back to English cues."""
+
+_PACKAGE = "belcoach.seeds"
+_FOLDER = "emotion"
+
+LEXICON_FILES: Mapping[str, tuple[tuple[str, float], ...]] = {
+    # (file, divisor that maps the file's scale onto -1..1)
+    "nl": (("lexicon_nl_pattern.tsv", 1.0), ("lexicon_nl_afinn.tsv", 5.0)),
+    "sv": (("lexicon_sv_vader.tsv", 4.0), ("lexicon_sv_afinn.tsv", 5.0)),
+    "en": (("lexicon_en_afinn.tsv", 5.0),),
+}
+"""Lexicons per language, most trusted first (the first that knows a word decides)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word valences from one sentiment lexicon, mapped onto -1..1.
+
+    Attributes:
+        name: the file it came from.
+        language: its language code.
+        entries: lower-cased word or multi-word expression → valence in -1..1.
+    """
+
+    name: str
+    language: str
+    entries: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class CueGroup:
+    """Phrases that signal one feeling.
+
+    Attributes:
+        label: one of ``LABELS``.
+        valence: what the phrases say about how positive the customer is, -1..1.
+        weight: how strongly one phrase signals the label (0..1 or a little more).
+        phrases: the phrases (see ``cues_nl.toml`` for the syntax).
+    """
+
+    label: str
+    valence: float
+    weight: float
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCues:
+    """The project-written cue list of one language.
+
+    Attributes:
+        language: its code.
+        negators: words that negate what follows ("niet", "geen").
+        negation_window: how many words after a negator stay negated.
+        intensifiers: word → multiplier (>1 strengthens, <1 softens).
+        valence_overrides: word → valence that replaces the lexicons' value.
+        groups: cue groups, one or more per label.
+        acknowledge: agent phrases that acknowledge the customer's feeling.
+        stock: agent phrases said to everyone, which do not acknowledge.
+        source: the file name, for evidence and errors.
+    """
+
+    language: str
+    negators: frozenset[str]
+    negation_window: int
+    intensifiers: Mapping[str, float]
+    valence_overrides: Mapping[str, float]
+    groups: tuple[CueGroup, ...]
+    acknowledge: tuple[str, ...]
+    stock: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What to do now for one step and some feelings, in each language.
+
+    Attributes:
+        step: one of ``STEPS``.
+        labels: the feelings it fits, or ``("*",)`` for any.
+        texts: language code → the hint.
+        quote: the seed line it rests on.
+        source: the seed file.
+    """
+
+    step: str
+    labels: tuple[str, ...]
+    texts: Mapping[str, str]
+    quote: str
+    source: str
+
+    def text(self, language: str) -> str:
+        """The hint in ``language``, or in English when it has none."""
+        return self.texts.get(language) or self.texts["en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A project-written example sentence with its feeling (for the embedding layer).
+
+    Attributes:
+        language: its language code.
+        label: one of ``LABELS``.
+        text: the sentence.
+    """
+
+    language: str
+    label: str
+    text: str
+
+
+def _read_text(name: str) -> str:
+    try:
+        return resources.files(_PACKAGE).joinpath(_FOLDER, name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"seeds/{_FOLDER}/{name}: cannot read ({exc})") from exc
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(_read_text(name))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"seeds/{_FOLDER}/{name}: {exc}") from exc
+
+
+def _float_map(raw: Any, where: str) -> dict[str, float]:
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{where} must be a table")
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RuleError(f"{where}.{key} must be a number, not {value!r}")
+        out[str(key).lower()] = float(value)
+    return out
+
+
+def _strings(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        raise RuleError(f"{where} must be a list of non-empty strings")
+    return tuple(s.strip().lower() for s in raw)
+
+
+@functools.cache
+def load_lexicons(language: str) -> tuple[Lexicon, ...]:
+    """Return the sentiment lexicons for ``language``, most trusted first (empty if none).
+
+    Raises:
+        RuleError: a lexicon file is malformed.
+    """
+    out = []
+    for name, scale in LEXICON_FILES.get(language, ()):
+        entries: dict[str, float] = {}
+        for number, line in enumerate(_read_text(name).splitlines(), start=1):
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            try:
+                value = float(parts[1])
+            except (IndexError, ValueError) as exc:
+                raise RuleError(f"seeds/{_FOLDER}/{name}:{number}: not 'word<TAB>number'") from exc
+            entries[parts[0].strip().lower()] = max(-1.0, min(1.0, value / scale))
+        out.append(Lexicon(name=name, language=language, entries=entries))
+    return tuple(out)
+
+
+@functools.cache
+def load_cues(language: str) -> LanguageCues:
+    """Return the cue list for ``language`` (English for a language without one).
+
+    Raises:
+        RuleError: the file is malformed (unknown label, wrong type), naming file and field.
+    """
+    lang = language if language in LANGUAGES else "en"
+    name = f"cues_{lang}.toml"
+    data = _read_toml(name)
+    where = f"seeds/{_FOLDER}/{name}"
+    groups = []
+    for index, raw in enumerate(data.get("cues", [])):
+        at = f"{where}: cues[{index}]"
+        label = raw.get("label")
+        if label not in LABELS:
+            raise RuleError(f"{at}.label must be one of {', '.join(LABELS)}, not {label!r}")
+        numbers = _float_map({k: raw.get(k, 1.0) for k in ("valence", "weight")}, at)
+        groups.append(
+            CueGroup(
+                label=label,
+                valence=numbers["valence"],
+                weight=numbers["weight"],
+                phrases=_strings(raw.get("phrases"), f"{at}.phrases"),
+            )
+        )
+    ack = data.get("acknowledge", {})
+    window = data.get("negation_window", 3)
+    if not isinstance(window, int) or window < 1:
+        raise RuleError(f"{where}: negation_window must be a positive integer")
+    return LanguageCues(
+        language=lang,
+        negators=frozenset(_strings(data.get("negators", []), f"{where}: negators")),
+        negation_window=window,
+        intensifiers=_float_map(data.get("intensifiers", {}), f"{where}: intensifiers"),
+        valence_overrides=_float_map(
+            data.get("valence_overrides", {}), f"{where}: valence_overrides"
+        ),
+        groups=tuple(groups),
+        acknowledge=_strings(ack.get("phrases", []), f"{where}: acknowledge.phrases"),
+        stock=_strings(ack.get("stock", []), f"{where}: acknowledge.stock"),
+        source=name,
+    )
+
+
+@functools.cache
+def load_hints() -> tuple[Hint, ...]:
+    """Return every hint in file order.
+
+    Raises:
+        RuleError: a hint has an unknown step or label, or no English text.
+    """
+    name = "hints.toml"
+    data = _read_toml(name)
+    source = str(data.get("source", ""))
+    out = []
+    for index, raw in enumerate(data.get("hints", [])):
+        at = f"seeds/{_FOLDER}/{name}: hints[{index}]"
+        step = raw.get("step")
+        if step not in STEPS:
+            raise RuleError(f"{at}.step must be one of {', '.join(STEPS)}, not {step!r}")
+        labels = tuple(raw.get("labels", ["*"]))
+        for label in labels:
+            if label != "*" and label not in LABELS:
+                raise RuleError(f"{at}.labels: unknown label {label!r}")
+        texts = {lang: str(raw[lang]) for lang in LANGUAGES if lang in raw}
+        if "en" not in texts:
+            raise RuleError(f"{at}: needs an 'en' text")
+        out.append(
+            Hint(
+                step=step,
+                labels=labels,
+                texts=texts,
+                quote=str(raw.get("quote", "")),
+                source=source,
+            )
+        )
+    return tuple(out)
+
+
+def hint_for(step: str, label: str) -> Hint:
+    """The first hint for ``step`` that fits ``label``.
+
+    Raises:
+        RuleError: no hint covers the step (the packaged file always has a ``*`` hint).
+    """
+    for hint in load_hints():
+        if hint.step == step and ("*" in hint.labels or label in hint.labels):
+            return hint
+    raise RuleError(f"seeds/{_FOLDER}/hints.toml: no hint for step {step!r}")
+
+
+@functools.cache
+def load_examples() -> tuple[Example, ...]:
+    """Return the example sentences for the optional embedding classifier.
+
+    Raises:
+        RuleError: an example has an unknown label.
+    """
+    name = "examples.toml"
+    data = _read_toml(name)
+    out = []
+    for lang in LANGUAGES:
+        table = data.get(lang, {})
+        for label, sentences in table.items():
+            if label not in LABELS:
+                raise RuleError(f"seeds/{_FOLDER}/{name}: {lang}.{label} is not a label")
+            for text in _strings(sentences, f"seeds/{_FOLDER}/{name}: {lang}.{label}"):
+                out.append(Example(language=lang, label=label, text=text))
+    return tuple(out)
