@@ -126,6 +126,33 @@ def recording_key(*, key_file: Path | None = None, use_keyring: bool = True) -> 
     return RecordingKey(key, f"key file {key_file} (no OS keyring: {reason})")
 
 
+def describe_key_storage(*, key_file: Path | None = None) -> tuple[str, str]:
+    """Where the recording key is (or would be) kept, without creating it (for doctor).
+
+    Returns:
+        (where, warning): ``where`` in words; ``warning`` is empty when the OS
+        keyring holds it, else says the key file stands in for it.
+    """
+    key_file = key_file or paths.config_dir() / KEY_FILE_NAME
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+        if not isinstance(backend, fail.Keyring):
+            name = type(backend).__module__.removeprefix("keyring.backends.")
+            return f"OS keyring ({name})", ""
+        reason = "no keyring backend on this system"
+    except Exception as exc:  # a broken backend is a reason, not a crash
+        reason = f"{type(exc).__name__}: {exc}"
+    state = "exists" if key_file.exists() else "made at the first encrypted recording"
+    return (
+        f"key file {key_file} ({state}, mode 0600)",
+        f"no OS keyring ({reason}): the recording key is kept in {key_file}, "
+        "readable only by this user",
+    )
+
+
 def _from_keyring() -> tuple[RecordingKey | None, str]:
     """The key from the OS keyring (created there if missing), or why not."""
     try:
