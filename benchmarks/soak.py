@@ -16,8 +16,10 @@ clipped (over-driven) turns and a telephone-like noise floor on the
 customer's line. It then runs through the same engine, analysers and JSON
 Lines journal writer as a live call, paced by the wall clock.
 
-Every ``--sample`` audio minutes it prints: resident memory (RSS) and its
-growth since the warm-up sample, CPU in cores (the whole process: engine,
+Every ``--sample`` audio minutes it prints: resident memory (RSS, sampled
+twice a second: the lowest and highest of the interval, because each
+Whisper pass allocates and frees ~100-200 MB) and the growth of the lowest
+since the warm-up sample, CPU in cores (the whole process: engine,
 VAD, Whisper), committed-word latency (speech end to words, p50/p95/max),
 the delay of the VAD "speech started" alert after the speech began (p50/max;
 it includes the 0.25 s the VAD needs to call it speech), transcript gaps
@@ -335,7 +337,7 @@ def main() -> None:
         flush=True,
     )
     header = (
-        f"{'min':>6} {'rss MB':>7} {'Δrss':>6} {'cores':>5} {'finals':>6} "
+        f"{'min':>6} {'rss lo':>7} {'hi':>6} {'Δlo':>6} {'cores':>5} {'finals':>6} "
         f"{'lat p50':>7} {'p95':>6} {'max':>6} {'alert p50':>9} {'max':>5} {'gaps':>4} "
         f"{'skip s':>6} {'backlog':>7}"
     )
@@ -347,8 +349,11 @@ def main() -> None:
     baseline: float | None = None
     cpu0, wall0 = os.times(), time.monotonic()
     next_at = sample
+    lo, hi = float("inf"), 0.0
     while not done.is_set():
         done.wait(0.5)
+        now_rss = rss_mb()  # sampled twice a second: Whisper's passes come and go
+        lo, hi = min(lo, now_rss), max(hi, now_rss)
         audio_min = holder["audio"] / 60
         tag = starver.update(audio_min)
         if audio_min < next_at and not done.is_set():
@@ -357,18 +362,26 @@ def main() -> None:
         cpu1, wall1 = os.times(), time.monotonic()
         cores = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / max(1e-6, wall1 - wall0)
         cpu0, wall0 = cpu1, wall1
-        rss = rss_mb()
+        rss, rss_hi, lo, hi = lo, hi, float("inf"), 0.0
         if baseline is None and audio_min >= warmup:
             baseline = rss
         figures = monitor.take()
         backlog = engine._asr.backlog_seconds()
-        row = {"min": audio_min, "rss": rss, "cores": cores, "backlog": backlog, **figures}
+        row = {
+            "min": audio_min,
+            "rss": rss,
+            "rss_hi": rss_hi,
+            "cores": cores,
+            "backlog": backlog,
+            **figures,
+        }
         rows.append(row)
         if audio_min >= warmup:
             samples.append((audio_min, rss))
         grow = f"{rss - baseline:+6.1f}" if baseline is not None else "     -"
         print(
-            f"{audio_min:6.1f} {rss:7.1f} {grow} {cores:5.2f} {figures['finals']:6.0f} "
+            f"{audio_min:6.1f} {rss:7.1f} {rss_hi:6.1f} {grow} {cores:5.2f} "
+            f"{figures['finals']:6.0f} "
             f"{figures['lat_p50']:7.2f} {figures['lat_p95']:6.2f} {figures['lat_max']:6.2f} "
             f"{figures['alert_p50']:9.2f} {figures['alert_max']:5.2f} {figures['gaps']:4.0f} "
             f"{figures['skipped_s']:6.1f} {backlog:7.1f} {tag}",
@@ -393,9 +406,11 @@ def _summary(rows, samples, baseline, engine, args) -> None:
     stats = dict(getattr(engine, "stats", {}) or {})
     print()
     print(
-        f"memory: baseline {baseline if baseline is not None else float('nan'):.1f} MB at "
+        f"memory (RSS floor per sample, i.e. between Whisper passes): baseline "
+        f"{baseline if baseline is not None else float('nan'):.1f} MB at "
         f"{min((m for m, _ in samples), default=float('nan')):.1f} min, most growth after it "
-        f"{growth:+.1f} MB, slope {slope:+.1f} MB/hour, peak RSS {peak:.1f} MB"
+        f"{growth:+.1f} MB, slope {slope:+.1f} MB/hour; highest RSS seen "
+        f"{max((r['rss_hi'] for r in rows), default=float('nan')):.1f} MB, peak {peak:.1f} MB"
     )
     if lat:
         print(
