@@ -41,6 +41,11 @@ class EngineConfig:
             latencies are measured.
         asr_behind_seconds: backlog of untranscribed speech that raises a
             status warning in paced mode.
+        max_transcript_lag: paced mode only: speech whose words would come
+            later than this (seconds after it was said) is skipped, with a
+            ``transcript_gap`` status, so the transcript keeps up with the call
+            instead of falling further and further behind (see ``asr_worker``).
+            None keeps everything however late. Batch mode never skips.
     """
 
     language: str
@@ -48,6 +53,7 @@ class EngineConfig:
     segmenter: SegmenterConfig = field(default_factory=SegmenterConfig)
     paced: bool = False
     asr_behind_seconds: float = 8.0
+    max_transcript_lag: float | None = 15.0
 
 
 class CallEngine:
@@ -84,6 +90,7 @@ class CallEngine:
             transcriber,
             bus.publish,
             latency_of=self._latency_of if config.paced else None,
+            max_lag=config.max_transcript_lag if config.paced else None,
         )
         self._behind_reported = False
         self.audio_seconds = 0.0
@@ -134,6 +141,7 @@ class CallEngine:
                     self._publish_all(analyser.on_frames(block, frames))
                 self.audio_seconds = block.t + block.duration
                 if cfg.paced:
+                    self._asr.shed()
                     self._check_backlog()
                 if on_progress is not None:
                     on_progress(self._progress_point())
@@ -159,6 +167,8 @@ class CallEngine:
                 "asr_busy_seconds": self._asr.busy_seconds,
                 "asr_passes": float(self._asr.passes),
                 "skipped_interims": float(self._asr.skipped_interims),
+                "transcript_gaps": float(len(self._asr.gaps)),
+                "skipped_speech_seconds": self._asr.dropped_seconds,
             }
             if on_progress is not None:
                 on_progress(self.audio_seconds)

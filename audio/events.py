@@ -138,7 +138,9 @@ class EngineStatus(Event):
 
     ``level`` is ``info``, ``warning`` or ``error``; ``code`` is stable for
     programs. Codes in use: ``model_loading``, ``ready``, ``asr_behind``,
-    ``asr_caught_up``, ``asr_failed``, ``overrun`` (audio blocks dropped),
+    ``asr_caught_up``, ``asr_failed``, ``transcript_gap`` (live only: speech
+    skipped to keep up; ``details`` has ``channel``, ``start``, ``end``,
+    ``utterances``, ``speech_seconds``, ``lag``), ``overrun`` (audio blocks dropped),
     ``device_missing`` (no usable device at start), ``device_lost`` and
     ``device_back`` (a device vanished / returned mid-call; ``channel`` says
     which side), ``cpu_overload``, ``mono_call`` (one channel only: over-talk

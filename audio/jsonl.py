@@ -1,15 +1,20 @@
 """Writes events as JSON Lines, one object per line, flushed as they come.
 
 Flushing each line means a crash loses at most the event being written.
+`EncryptedJsonlWriter` does the same into an encrypted file, and
+`read_event_lines` reads either kind back (for replay and the library).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from belcoach.audio.events import Event
+from belcoach.core.errors import AudioFileError
+from belcoach.core.vault import RecordingKey, VaultReader, VaultWriter, is_encrypted
 
 
 def event_line(event: Event) -> str:
@@ -38,3 +43,54 @@ class JsonlWriter:
         """Close the file if this writer opened it."""
         if self._owned:
             self._stream.close()
+
+
+class EncryptedJsonlWriter:
+    """Like `JsonlWriter`, into an encrypted file (``recording.encrypt``); one sealed chunk a line.
+
+    A crash loses at most the line being written: every earlier line is in its
+    own authenticated chunk (see ``belcoach.core.vault``).
+
+    Args:
+        path: the new file, e.g. ``events.jsonl.enc`` (never overwritten).
+        key: the recording key (``belcoach.core.vault.recording_key()``).
+    """
+
+    def __init__(self, path: Path, key: RecordingKey) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = VaultWriter(path, key)
+
+    def __call__(self, event: Event) -> None:
+        """Write one event as one sealed chunk."""
+        self._writer.append_record((event_line(event) + "\n").encode("utf-8"))
+
+    def close(self) -> None:
+        """Mark the file complete."""
+        self._writer.close()
+
+
+def read_event_lines(path: Path, key: RecordingKey | None = None) -> Iterator[dict[str, Any]]:
+    """The events of a journal as dicts, plain or encrypted (``key`` given).
+
+    A last line cut off by a crash is skipped; a bad line before it is an error.
+
+    Raises:
+        AudioFileError: a line before the last is not JSON.
+        VaultError: the encrypted file is damaged or needs another key.
+    """
+    if key is not None and is_encrypted(path):
+        data = VaultReader(path, key).read_all().decode("utf-8", errors="replace")
+    else:
+        data = path.read_text(encoding="utf-8", errors="replace")
+    lines = data.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines):  # the line being written when the app stopped
+                return
+            raise AudioFileError(f"{path}:{number}: not an event (bad JSON)") from None
+        if isinstance(value, dict):
+            yield value

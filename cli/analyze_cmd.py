@@ -69,6 +69,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--threads", type=int, help="Whisper CPU threads (default: model.cpu_threads)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     batch_cmd.add_arguments(p)
+    p.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace personal numbers (BSN, IBAN, phone, e-mail, postcode) in everything "
+        "written; always on when the setting privacy.redact is",
+    )
     p.set_defaults(func=run)
 
 
@@ -180,6 +186,11 @@ def run(args: argparse.Namespace) -> int:
         if step > 0:
             bar.update(step)
 
+    sink = on_event
+    if args.redact or settings.values.privacy.redact:
+        from belcoach.audio.redact import redacting
+
+        sink = redacting(on_event)  # the transcript, the summary and --events alike
     try:
         engine = run_call(
             source,
@@ -187,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             model_name=choice.name,
             paced=args.realtime,
             analysis_settings=settings.values.analysis,
-            subscribers=[on_event],
+            subscribers=[sink],
             on_progress=on_progress,
         )
     finally:

@@ -195,6 +195,19 @@ def analysis(report: Report, settings: ResolvedSettings) -> None:
     report.add("analysis", "analysers", names)
 
 
+def privacy(report: Report, settings: ResolvedSettings) -> None:
+    """Redaction and encryption at rest: what is on, and where the recording key lives."""
+    from belcoach.core.vault import describe_key_storage
+
+    values = settings.values
+    report.add("privacy", "redact", "on" if values.privacy.redact else "off")
+    report.add("privacy", "encrypt recordings", "on" if values.recording.encrypt else "off")
+    where, warning = describe_key_storage()
+    report.add("privacy", "recording key", where)
+    if warning and values.recording.encrypt:
+        report.warnings.append(warning)
+
+
 def gui(report: Report) -> None:
     """Check that Qt can open a window here (in a child process; see ``qt_check_cmd``)."""
     import importlib.util

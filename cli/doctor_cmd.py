@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     checks.devices(report, settings)
     checks.gui(report)
     checks.analysis(report, settings)
+    checks.privacy(report, settings)
     _policy(report, settings)
     _paths(report, settings)
     report.problems[:0] = list(settings.problems)

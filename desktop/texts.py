@@ -105,6 +105,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "quote": ("‘{text}’", "”{text}”", "“{text}”"),
     # --- transcript
     "transcript.latest": ("↓ Nieuwste", "↓ Senaste", "↓ Latest"),
+    "transcript.gap": (
+        "⋯ {start}–{end} overgeslagen (pc te druk)",
+        "⋯ {start}–{end} hoppades över (datorn för upptagen)",
+        "⋯ {start}–{end} skipped (PC too busy)",
+    ),
     "transcript.empty": (
         "Wat er gezegd wordt, verschijnt hier.",
         "Det som sägs visas här.",
@@ -123,6 +128,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Text is running behind; alerts still work.",
     ),
     "status.asr_caught_up": ("Tekst weer bij.", "Texten är ikapp.", "Text caught up."),
+    "status.transcript_gap": (
+        "Tekst overgeslagen om bij te blijven; meldingen werken gewoon.",
+        "Text hoppades över för att hinna ikapp; varningarna fungerar.",
+        "Text skipped to keep up; alerts still work.",
+    ),
     "status.asr_failed": (
         "Spraakherkenning werkt niet: {message}",
         "Taligenkänningen fungerar inte: {message}",

@@ -28,6 +28,8 @@ class Line:
         final: False while the words are a partial guess (shown greyed).
         flagged: indices of words a phrase rule matched.
         revision: bumped on every change, so views can cache layouts.
+        gap_end: for a gap marker (speech the live transcript skipped to keep
+            up, from ``t`` to here), else None.
     """
 
     channel: Channel
@@ -37,6 +39,7 @@ class Line:
     final: bool
     flagged: set[int] = field(default_factory=set)
     revision: int = 0
+    gap_end: float | None = None
 
     @property
     def text(self) -> str:
@@ -55,6 +58,7 @@ class TranscriptModel:
         self.max_lines = max_lines
         self.lines: list[Line] = []
         self._index: dict[tuple[Channel, int], Line] = {}
+        self._gaps = 0
         self.revision = 0
         self.last_change: tuple[float, bool] | None = None
         """(time of the changed line, whether it is the newest line) after each change."""
@@ -88,14 +92,25 @@ class TranscriptModel:
             final=event.final,
             revision=(old.revision + 1) if old else 0,
         )
+        self._insert(line)
+        return True
+
+    def _insert(self, line: Line) -> None:
+        """Put a line in time order and forget the oldest beyond ``max_lines``."""
         position = bisect.bisect_right([x.t for x in self.lines], line.t)
         self.lines.insert(position, line)
-        self._index[key] = line
+        self._index[(line.channel, line.utterance)] = line
         if len(self.lines) > self.max_lines:
             for gone in self.lines[: len(self.lines) - self.max_lines]:
                 self._index.pop((gone.channel, gone.utterance), None)
             del self.lines[: len(self.lines) - self.max_lines]
         self.revision += 1
+
+    def gap(self, channel: Channel, start: float, end: float) -> bool:
+        """Mark speech the live transcript skipped (status ``transcript_gap``) in its place."""
+        self._gaps += 1
+        line = Line(channel, -self._gaps, start, (), True, gap_end=max(start, end))
+        self._insert(line)
         return True
 
     def flag(self, hit: PhraseHit) -> bool:

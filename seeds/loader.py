@@ -263,7 +263,9 @@ class _Loading:
                 merged, file=file, line_of=finder, default_language=language or self.language
             )
         except RuleError as exc:
-            kept = " (the packaged version stays in force)" if rid in self.rules else ""
+            # ``id`` may be any TOML value here (a list is unhashable): only a string names a rule.
+            replaces = isinstance(rid, str) and rid in self.rules
+            kept = " (the packaged version stays in force)" if replaces else ""
             self.problems.append(f"{exc}{kept}")
             return
         seen[rule.id] = finder(None, None) or 0

@@ -8,6 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# Every test fails if anything tries to reach the network (belcoach promises
+# nothing leaves the PC): an autouse fixture, imported here to register it.
+from support.netguard import no_network  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:

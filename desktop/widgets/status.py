@@ -26,7 +26,7 @@ _CLOSES = {
     "asr_caught_up": ("asr_behind",),
     "device_back": ("device_lost",),
 }
-_TRANSIENT = {"overrun", "cpu_overload", "asr_caught_up", "device_back"}
+_TRANSIENT = {"overrun", "cpu_overload", "asr_caught_up", "device_back", "transcript_gap"}
 
 
 @dataclass(slots=True)

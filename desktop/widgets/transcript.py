@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
 
-from belcoach.audio.events import Channel, PhraseHit, Transcript
+from belcoach.audio.events import Channel, EngineStatus, PhraseHit, Transcript
 from belcoach.desktop.transcript_model import Line, TranscriptModel
 from belcoach.desktop.widgets.base import PartContext
 
@@ -76,6 +76,7 @@ class TranscriptView(QAbstractScrollArea):
         self.latest.setVisible(False)
         ctx.bridge.transcript.connect(self._on_transcript)
         ctx.bridge.phrase.connect(self._on_phrase)
+        ctx.bridge.status.connect(self._on_status)
         self.apply_theme()
 
     # ------------------------------------------------------------------ events
@@ -86,6 +87,15 @@ class TranscriptView(QAbstractScrollArea):
 
     def _on_phrase(self, event: PhraseHit) -> None:
         if event.polarity == "avoid" and self.ctx.switches.phrases and self.model.flag(event):
+            self._dirty = True
+
+    def _on_status(self, event: EngineStatus) -> None:
+        if event.code != "transcript_gap" or event.channel is None:
+            return
+        start = event.details.get("start", event.t)
+        end = event.details.get("end", start)
+        if isinstance(start, int | float) and isinstance(end, int | float):
+            self.model.gap(Channel(event.channel), float(start), float(end))
             self._dirty = True
 
     def reset(self) -> None:
@@ -180,6 +190,8 @@ class TranscriptView(QAbstractScrollArea):
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
         theme = self.ctx.theme
+        if line.gap_end is not None:
+            return self._gap_layout(line, width, key)
         layout = QTextLayout(line.text, theme.font(1.0, italic=not line.final))
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -202,6 +214,36 @@ class TranscriptView(QAbstractScrollArea):
                 formats.append(r)
             offset += len(word.text) + 1
         layout.setFormats(formats)
+        layout.beginLayout()
+        height = 0.0
+        while True:
+            text_line = layout.createLine()
+            if not text_line.isValid():
+                break
+            text_line.setLineWidth(width)
+            text_line.setPosition(QPointF(0, height))
+            height += text_line.height()
+        layout.endLayout()
+        self._layouts[id(line)] = (key, layout, height)
+        return layout, height
+
+    def _gap_layout(
+        self, line: Line, width: float, key: tuple[int, float, int]
+    ) -> tuple[QTextLayout, float]:
+        """A faint italic line that says which stretch the transcript skipped."""
+        theme = self.ctx.theme
+        text = self.ctx.tr.text(
+            "transcript.gap", start=_stamp(line.t), end=_stamp(line.gap_end or line.t)
+        )
+        layout = QTextLayout(text, theme.font(0.85, italic=True))
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        fmt = QTextCharFormat()
+        fmt.setForeground(theme.color("faint"))
+        whole = QTextLayout.FormatRange()
+        whole.start, whole.length, whole.format = 0, len(text), fmt
+        layout.setFormats([whole])
         layout.beginLayout()
         height = 0.0
         while True:
