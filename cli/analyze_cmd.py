@@ -142,15 +142,16 @@ def _stamp(t: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
-    if batch_cmd.wants_batch(args):
-        return batch_cmd.run(args)
-    args.call = args.call[0] if args.call else None
     from belcoach.audio.languages import check_language
-    from belcoach.audio.pipeline import load_transcriber, run_call
 
     settings = load_cli_settings()
     choice, language = _choices(args, settings)
     language = check_language(language)
+    if batch_cmd.wants_batch(args):
+        return batch_cmd.run(args, choice, language)
+    args.call = args.call[0] if args.call else None
+    from belcoach.audio.pipeline import load_transcriber, run_call
+
     source = _source(args)  # fails fast on a bad file, before the model loads
     show_bar = not args.quiet
     transcriber = load_transcriber(choice, language)

@@ -13,8 +13,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from belcoach.audio.pipeline import ModelChoice
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,10 +44,9 @@ def wants_batch(args: argparse.Namespace) -> bool:
     return args.jobs is not None or len(calls) > 1 or any(Path(c).is_dir() for c in calls)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run a batch analysis."""
+def run(args: argparse.Namespace, choice: ModelChoice, language: str) -> int:
+    """Run a batch analysis with the model and language ``analyze`` resolved (flags, settings)."""
     from belcoach.audio.calls.batch import BatchConfig, collect, run_batch, write_table
-    from belcoach.audio.languages import check_language
     from belcoach.core.errors import ConfigError
 
     if args.demo or args.agent or args.customer or args.realtime or args.events:
@@ -58,11 +61,11 @@ def run(args: argparse.Namespace) -> int:
     jobs = min(jobs, len(tasks))
     config = BatchConfig(
         out_dir=args.out or Path("belcoach-batch"),
-        language=check_language(args.language),
-        model=args.model,
-        model_dir=args.model_dir,
-        threads=max(1, args.threads // jobs),
-        beam_size=args.beam_size,
+        language=language,
+        model=choice.name,
+        model_dir=choice.admin_dir,
+        threads=max(1, choice.cpu_threads // jobs),
+        beam_size=choice.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
     )
     total = _total_seconds(tasks)

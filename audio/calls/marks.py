@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from belcoach.audio.events import Channel, Word
@@ -70,6 +74,41 @@ class RatePoint:
     verdict: str
     words_per_min: float | None = None
     start: float | None = None
+
+
+RATE_GAP_S = 6.0
+"""No rate line is drawn across a stretch this long without a new figure (no agent speech)."""
+
+
+def rate_is_sliding(points: Sequence[RatePoint]) -> bool:
+    """True when the figures come from a sliding window (about one a second while the agent speaks).
+
+    Then each figure's window overlaps the next ones, so they read as one
+    curve; sparse figures (one per stretch of speech, or per utterance from
+    the words) are drawn over the stretch they measure instead.
+    """
+    if len(points) < 3:
+        return False
+    return statistics.median(b.t - a.t for a, b in itertools.pairwise(points)) <= 2.0
+
+
+def rate_curve(
+    points: Sequence[RatePoint], *, verdict: str | None = None
+) -> tuple[list[float], list[float]]:
+    """The rate as x/y lists, broken (NaN) where the agent did not speak for `RATE_GAP_S`.
+
+    With ``verdict``, only the stretches with that verdict keep their values
+    (to draw the too-fast parts over the curve in another colour).
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    for prev, p in zip([None, *points], points, strict=False):
+        if prev is not None and p.t - prev.t > RATE_GAP_S:
+            xs.append(math.nan)
+            ys.append(math.nan)
+        xs.append(p.t)
+        ys.append(p.value if verdict is None or p.verdict == verdict else math.nan)
+    return xs, ys
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,25 +9,23 @@ feeling over time, on one shared time axis.
 from __future__ import annotations
 
 import io
-import statistics
 from collections.abc import Mapping
 
 import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: the report never needs a screen
 
-import itertools
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from belcoach.audio.calls.marks import rate_curve, rate_is_sliding
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.report.labels import emotion_name
 
 VALENCE_TICKS = (-1.0, 0.0, 1.0)
-RATE_GAP_S = 6.0
 """Rate samples further apart than this are not joined by a line."""
 
 
@@ -137,39 +135,29 @@ def _rate(ax: Axes, timeline: Timeline, labels: Mapping[str, str]) -> None:
         linewidth=0,
         label=labels["norm"],
     )
-    for p in pts:  # each figure drawn over the stretch of speech it measures
-        colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
-        start = p.start if p.start is not None else p.t
-        ax.plot(
-            [start, p.t],
-            [p.value, p.value],
-            color=colour,
-            linewidth=2.2,
-            solid_capstyle="butt",
-            alpha=0.55,
+    if rate_is_sliding(pts):  # overlapping windows: one curve, red where too fast
+        xs, ys = rate_curve(pts)
+        ax.plot(xs, ys, color=TONES["rate"], linewidth=1.4)
+        ax.plot(*rate_curve(pts, verdict="fast"), color=TONES["fast"], linewidth=2.2)
+    else:
+        for p in pts:  # each figure drawn over the stretch of speech it measures
+            colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
+            start = p.start if p.start is not None else p.t
+            ax.plot(
+                [start, p.t],
+                [p.value, p.value],
+                color=colour,
+                linewidth=2.2,
+                solid_capstyle="butt",
+                alpha=0.55,
+            )
+        ax.scatter(
+            ts,
+            [p.value for p in pts],
+            s=7,
+            zorder=3,
+            c=[TONES["fast"] if p.verdict == "fast" else TONES["rate"] for p in pts],
         )
-    xs: list[float] = []
-    ys: list[float] = []
-    for prev, p in zip([None, *pts], pts, strict=False):
-        if prev is not None and p.t - prev.t > RATE_GAP_S:
-            xs.append(float("nan"))  # no line across a stretch without agent speech
-            ys.append(float("nan"))
-        xs.append(p.t)
-        ys.append(p.value)
-    spacing = (
-        statistics.median(b.t - a.t for a, b in itertools.pairwise(pts))
-        if len(pts) > 1
-        else RATE_GAP_S
-    )
-    if spacing <= 2.0:  # a sliding window: a curve reads better than separate bars
-        ax.plot(xs, ys, color=TONES["rate"], linewidth=0.9, alpha=0.8)
-    ax.scatter(
-        ts,
-        [p.value for p in pts],
-        s=7,
-        zorder=3,
-        c=[TONES["fast"] if p.verdict == "fast" else TONES["rate"] for p in pts],
-    )
     top = max(max(p.value for p in pts), max(p.high for p in pts)) * 1.15
     ax.set_ylim(0, top)
     ax.set_ylabel(f"{labels['rate_axis']}\n({pts[-1].unit})", fontsize=7)

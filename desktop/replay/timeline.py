@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 
 from belcoach.audio.calls.folder import Note
-from belcoach.audio.calls.marks import Mark
+from belcoach.audio.calls.marks import Mark, rate_curve, rate_is_sliding
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.calls.waveform import Envelope
@@ -214,23 +214,38 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
         lo = pg.PlotDataItem(xs, lows, stepMode=None, pen=pg.mkPen(None))
         hi = pg.PlotDataItem(xs, highs, pen=pg.mkPen(None))
         plot.addItem(pg.FillBetweenItem(lo, hi, brush=pg.mkBrush(TONES["norm"])))
-        for p in pts:
-            start = p.start if p.start is not None else p.t
-            colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
+        if rate_is_sliding(pts):  # overlapping windows: one curve, red where too fast
+            xs_curve, ys_curve = rate_curve(pts)
             plot.addItem(
-                pg.PlotDataItem([start, p.t], [p.value, p.value], pen=pg.mkPen(colour, width=3))
+                pg.PlotDataItem(
+                    xs_curve, ys_curve, pen=pg.mkPen(TONES["rate"], width=2), connect="finite"
+                )
             )
-        plot.addItem(
-            pg.ScatterPlotItem(
-                x=[p.t for p in pts],
-                y=[p.value for p in pts],
-                size=6,
-                pen=pg.mkPen(None),
-                brush=[
-                    pg.mkBrush(TONES["fast"] if p.verdict == "fast" else TONES["rate"]) for p in pts
-                ],
+            xs_fast, ys_fast = rate_curve(pts, verdict="fast")
+            plot.addItem(
+                pg.PlotDataItem(
+                    xs_fast, ys_fast, pen=pg.mkPen(TONES["fast"], width=3), connect="finite"
+                )
             )
-        )
+        else:
+            for p in pts:  # each figure drawn over the stretch of speech it measures
+                start = p.start if p.start is not None else p.t
+                colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
+                plot.addItem(
+                    pg.PlotDataItem([start, p.t], [p.value, p.value], pen=pg.mkPen(colour, width=3))
+                )
+            plot.addItem(
+                pg.ScatterPlotItem(
+                    x=[p.t for p in pts],
+                    y=[p.value for p in pts],
+                    size=6,
+                    pen=pg.mkPen(None),
+                    brush=[
+                        pg.mkBrush(TONES["fast"] if p.verdict == "fast" else TONES["rate"])
+                        for p in pts
+                    ],
+                )
+            )
         top = max(max(p.value for p in pts), max(p.high for p in pts)) * 1.15
         plot.setYRange(0, top, padding=0)
 
