@@ -54,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or 1
     if jobs < 1:
         raise ConfigError("--jobs must be at least 1")
+    from belcoach.cli.common import load_cli_settings
+
+    redact = bool(getattr(args, "redact", False)) or load_cli_settings().values.privacy.redact
     tasks = collect([Path(c) for c in args.call])
     jobs = min(jobs, len(tasks))
     config = BatchConfig(
@@ -64,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         threads=max(1, args.threads // jobs),
         beam_size=args.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
+        redact=redact,
     )
     total = _total_seconds(tasks)
     bar = tqdm(

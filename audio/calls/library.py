@@ -249,11 +249,7 @@ class CallLibrary:
     def folders(self) -> list[CallFolder]:
         """Every call folder under the root."""
         return sorted(
-            (
-                f
-                for p in self.root.iterdir()
-                if p.is_dir() and (f := self.folder(p.name)).is_call()
-            ),
+            (f for p in self.root.iterdir() if p.is_dir() and (f := self.folder(p.name)).is_call()),
             key=lambda f: f.id,
         )
 
@@ -423,7 +419,9 @@ class CallLibrary:
             db.execute("DELETE FROM calls WHERE id = ?", (call_id,))
         with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        done.append(f"index row in {self._db_path}" if row else f"(no index row in {self._db_path})")
+        done.append(
+            f"index row in {self._db_path}" if row else f"(no index row in {self._db_path})"
+        )
         log.info("forgot call %s", call_id)
         return done
 

@@ -72,7 +72,7 @@ class RecordingPrivacy:
 
     @classmethod
     def from_settings(cls, values: Any) -> RecordingPrivacy:
-        """From resolved settings (``settings.values``): ``privacy.redact``, ``recording.encrypt``."""
+        """From resolved settings: ``privacy.redact`` and ``recording.encrypt``."""
         return cls(redact=bool(values.privacy.redact), encrypt=bool(values.recording.encrypt))
 
     def recording_key(self) -> RecordingKey:
@@ -119,7 +119,7 @@ class SealedAudioWriter:
     def write(self, frames: np.ndarray) -> None:
         """Append frames (np.ndarray [shape=(n, 2)], float32 -1..1 or int16)."""
         if frames.dtype != np.int16:
-            frames = np.clip(np.round(frames * 32767.0), -32768, 32767).astype(np.int16)
+            frames = np.clip(np.round(frames * 32768.0), -32768, 32767).astype(np.int16)
         self._writer.write(np.ascontiguousarray(frames, dtype="<i2").tobytes())
         self._pending += len(frames)
         if self._pending >= self._every:  # full chunks seal themselves; this seals the rest
