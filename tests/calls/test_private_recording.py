@@ -79,9 +79,8 @@ def test_an_encrypted_call_holds_no_plain_text_and_every_reader_decrypts_it(
     folder = record_demo(library).folder
     folder.write_notes([Note(70.0, "klant gaf zijn rekeningnummer door")])
     names = sorted(p.name for p in folder.path.iterdir())
-    assert names == ["audio.pcm.enc", "call.json", "events.jsonl.enc", "notes.json.enc"] + [
-        "summary.json"
-    ]
+    sealed = ["audio.pcm.enc", "call.json", "events.jsonl.enc", "notes.json.enc"]
+    assert names == [*sealed, "summary.json"]
     raw = folder_bytes(folder.path)
     for word in (b"bijbetalen", b"jaarafrekening", b"rekeningnummer", b"NL91", b"Wacht"):
         assert word not in raw, word
