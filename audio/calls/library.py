@@ -23,27 +23,20 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
-from belcoach.audio.calls.folder import CallFolder, CallMeta, new_call_id, repair_audio
-from belcoach.audio.calls.privacy import (
-    CallKeyError,
-    RecordingPrivacy,
-    key_error,
-    reseal,
-    scrub_summary,
-    sealed_seconds,
-)
+from belcoach.audio.calls.folder import CallFolder, CallMeta, new_call_id
+from belcoach.audio.calls.privacy import CallKeyError, RecordingPrivacy
 from belcoach.audio.calls.recorder import CallRecorder
-from belcoach.audio.calls.summary import CallSummary, summarize
+from belcoach.audio.calls.recovery import is_recording, recover
+from belcoach.audio.calls.summary import CallSummary
 from belcoach.core import paths
 from belcoach.core.errors import AppError
-from belcoach.core.vault import VaultError, WrongKeyError
+
+__all__ = ["CallEntry", "CallLibrary", "is_recording", "library_root", "recover", "resolve_call"]
 
 log = logging.getLogger(__name__)
 
@@ -424,57 +417,6 @@ class CallLibrary:
         )
         log.info("forgot call %s", call_id)
         return done
-
-
-def is_recording(folder: CallFolder) -> bool:
-    """True while some process holds the folder's recording lock (a live recorder)."""
-    if not folder.lock_path.exists():
-        return False
-    lock = FileLock(str(folder.lock_path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
-
-
-def recover(folder: CallFolder, meta: CallMeta | None = None) -> CallSummary:
-    """Summarise a call that was cut off: repair its audio, read its journal, mark it.
-
-    The summary is written to the folder so recovery happens once.
-    """
-    meta = meta or folder.read_meta()
-    problems = ["the app stopped during the call; recording ends where it stopped"]
-    seconds = None
-    encrypted = folder.encrypted
-    try:
-        for sealed in (folder.audio_sealed, folder.events_sealed):
-            if sealed.exists():
-                reseal(sealed, folder.key())
-        if folder.audio_sealed.exists():
-            seconds = sealed_seconds(folder.audio_sealed, folder.key())
-    except WrongKeyError as exc:
-        raise key_error(folder.path, exc) from exc
-    except VaultError as exc:
-        if isinstance(exc, CallKeyError):
-            raise
-        problems.append(str(exc))
-    if folder.audio.exists():
-        try:
-            seconds = repair_audio(folder.audio)
-        except AppError as exc:
-            problems.append(str(exc))
-    has_events = folder.events_file.exists()
-    events = folder.read_events().events if has_events else ()
-    summary = summarize(events, meta=meta, status="interrupted", audio_seconds=seconds)
-    summary = replace(summary, problems=tuple(problems))
-    body = summary.to_json()
-    folder.write_summary(scrub_summary(body) if encrypted else body)
-    with contextlib.suppress(OSError):
-        folder.lock_path.unlink()
-    log.info("%s: recovered an interrupted call (%.1f s)", folder.path, summary.duration)
-    return summary
 
 
 def resolve_call(spec: str, *, root: Path) -> Path:
