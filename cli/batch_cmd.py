@@ -54,18 +54,21 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs or 1
     if jobs < 1:
         raise ConfigError("--jobs must be at least 1")
+    from belcoach.cli.analyze_cmd import _choices
     from belcoach.cli.common import load_cli_settings
 
-    redact = bool(getattr(args, "redact", False)) or load_cli_settings().values.privacy.redact
+    settings = load_cli_settings()
+    choice, language = _choices(args, settings)  # unset flags take the settings' values
+    redact = bool(getattr(args, "redact", False)) or settings.values.privacy.redact
     tasks = collect([Path(c) for c in args.call])
     jobs = min(jobs, len(tasks))
     config = BatchConfig(
         out_dir=args.out or Path("belcoach-batch"),
-        language=check_language(args.language),
-        model=args.model,
-        model_dir=args.model_dir,
-        threads=max(1, args.threads // jobs),
-        beam_size=args.beam_size,
+        language=check_language(language),
+        model=choice.name,
+        model_dir=choice.admin_dir,
+        threads=max(1, choice.cpu_threads // jobs),
+        beam_size=choice.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
         redact=redact,
     )
