@@ -41,9 +41,10 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from belcoach.audio.bus import Subscriber
-from belcoach.audio.events import Event, PhraseHit, Transcript, Word
+from belcoach.audio.events import EmotionEstimate, Event, PhraseHit, Transcript, Word
 from belcoach.audio.redact_checks import (
     bsn_valid,
     iban_shaped_nl,
@@ -383,7 +384,16 @@ def redact_words(words: Sequence[Word]) -> tuple[Word, ...]:
 
 
 def redact_event(event: Event) -> Event:
-    """The event with personal numbers redacted from its words (others are returned as is)."""
+    """The event with personal numbers redacted from its words and its evidence.
+
+    Transcripts and phrase hits carry words; an emotion estimate quotes the
+    utterance in its ``evidence``. Other events are returned as they are.
+    """
+    if isinstance(event, EmotionEstimate):
+        evidence = _redact_value(event.evidence)
+        return (
+            event if evidence == event.evidence else dataclasses.replace(event, evidence=evidence)
+        )
     if isinstance(event, Transcript):
         words = redact_words(event.words)
         return event if words == event.words else dataclasses.replace(event, words=words)
@@ -394,6 +404,17 @@ def redact_event(event: Event) -> Event:
             return event
         return dataclasses.replace(event, words=words, said=said)
     return event
+
+
+def _redact_value(value: Any) -> Any:
+    """Strings inside nested dicts and lists, redacted (cue words, quoted text)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_value(v) for v in value)
+    return value
 
 
 def redacting(subscriber: Subscriber) -> Subscriber:

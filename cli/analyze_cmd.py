@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     choice, language = _choices(args, settings)
     language = check_language(language)
     if batch_cmd.wants_batch(args):
-        return batch_cmd.run(args, choice, language)
+        return batch_cmd.run(args, choice, language, settings)
     args.call = args.call[0] if args.call else None
     from belcoach.audio.pipeline import load_transcriber, run_call
 

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 if TYPE_CHECKING:
     from belcoach.audio.pipeline import ModelChoice
+    from belcoach.core.settings import ResolvedSettings
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,7 +45,9 @@ def wants_batch(args: argparse.Namespace) -> bool:
     return args.jobs is not None or len(calls) > 1 or any(Path(c).is_dir() for c in calls)
 
 
-def run(args: argparse.Namespace, choice: ModelChoice, language: str) -> int:
+def run(
+    args: argparse.Namespace, choice: ModelChoice, language: str, settings: ResolvedSettings
+) -> int:
     """Run a batch analysis with the model and language ``analyze`` resolved (flags, settings)."""
     from belcoach.audio.calls.batch import BatchConfig, collect, run_batch, write_table
     from belcoach.core.errors import ConfigError
@@ -57,6 +60,7 @@ def run(args: argparse.Namespace, choice: ModelChoice, language: str) -> int:
     jobs = args.jobs or 1
     if jobs < 1:
         raise ConfigError("--jobs must be at least 1")
+    redact = bool(getattr(args, "redact", False)) or settings.values.privacy.redact
     tasks = collect([Path(c) for c in args.call])
     jobs = min(jobs, len(tasks))
     config = BatchConfig(
@@ -67,6 +71,7 @@ def run(args: argparse.Namespace, choice: ModelChoice, language: str) -> int:
         threads=max(1, choice.cpu_threads // jobs),
         beam_size=choice.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
+        redact=redact,
     )
     total = _total_seconds(tasks)
     bar = tqdm(

@@ -2,8 +2,10 @@
 
 ``list`` shows the calls (newest first, interrupted ones included), ``import``
 analyses a recorded call with the same engine and adds it (progress bar,
-Ctrl-C cancels and adds nothing), ``prune`` applies the retention period and
-``delete`` removes one call.
+Ctrl-C cancels and adds nothing; ``privacy.redact``/``--redact`` and
+``recording.encrypt`` apply as to a live call), ``prune`` applies the
+retention period, ``delete`` removes one call and ``export`` writes a
+decrypted copy (FLAC + events) for handing a call over.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from belcoach.audio.calls.library import CallLibrary, library_root
+from belcoach.audio.calls.privacy import RecordingPrivacy
 from belcoach.core.errors import ConfigError
 
 
@@ -44,6 +47,14 @@ def retention_days() -> int:
     from belcoach.core.settings import load_settings
 
     return int(load_settings().values.recording.retention_days)
+
+
+def recording_privacy(*, redact: bool = False) -> RecordingPrivacy:
+    """``privacy.redact`` and ``recording.encrypt`` from the settings (``redact`` forces it)."""
+    from belcoach.core.settings import load_settings
+
+    privacy = RecordingPrivacy.from_settings(load_settings().values)
+    return RecordingPrivacy(redact=privacy.redact or redact, encrypt=privacy.encrypt)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -76,6 +87,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="pace the audio like a live call (as the app records one)",
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace personal numbers in what is stored (always on when privacy.redact is)",
+    )
     imp.set_defaults(func=run_import)
 
     prune = calls.add_parser("prune", help="delete calls older than the retention period")
@@ -89,12 +105,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_library_option(rm)
     rm.add_argument("id", help="the call id")
     rm.set_defaults(func=run_delete)
+
+    exp = calls.add_parser(
+        "export", help="write a decrypted copy of a call (audio.flac + events.jsonl) to hand over"
+    )
+    add_library_option(exp)
+    exp.add_argument("call", help="call id (or its start) or call folder")
+    exp.add_argument("out", type=Path, help="a new folder for the copy")
+    exp.set_defaults(func=run_export)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
 
 def open_library(args: argparse.Namespace) -> CallLibrary:
     """Open (and reconcile) the library ``args`` names; retention is applied too."""
-    return CallLibrary.open(library_dir(args), retention_days=retention_days())
+    privacy = recording_privacy(redact=bool(getattr(args, "redact", False)))
+    return CallLibrary.open(library_dir(args), retention_days=retention_days(), privacy=privacy)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -201,4 +226,20 @@ def run_delete(args: argparse.Namespace) -> int:
     library.get(args.id)
     library.delete(args.id)
     print(f"deleted {args.id}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``belcoach calls export``."""
+    from belcoach.audio.calls.export import export_call
+    from belcoach.audio.calls.library import resolve_call
+
+    path = resolve_call(args.call, root=library_dir(args))
+    for written in export_call(path, args.out):
+        print(written)
+    print(
+        f"belcoach: warning: {args.out} is a decrypted copy; retention and "
+        "`belcoach forget` do not reach it, delete it when it has been handed over",
+        file=sys.stderr,
+    )
     return 0

@@ -202,6 +202,12 @@ def privacy(report: Report, settings: ResolvedSettings) -> None:
     values = settings.values
     report.add("privacy", "redact", "on" if values.privacy.redact else "off")
     report.add("privacy", "encrypt recordings", "on" if values.recording.encrypt else "off")
+    if values.recording.encrypt:
+        report.add(
+            "privacy",
+            "encrypted at rest",
+            "each call's audio, transcript and notes (call list figures stay readable)",
+        )
     where, warning = describe_key_storage()
     report.add("privacy", "recording key", where)
     if warning and values.recording.encrypt:

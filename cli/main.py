@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_cmd,
         devices_cmd,
         doctor_cmd,
+        forget_cmd,
         live_cmd,
         models_cmd,
         qt_check_cmd,
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     calls_cmd.register(sub)
     report_cmd.register(sub)
     replay_cmd.register(sub)
+    forget_cmd.register(sub)
     return parser
 
 

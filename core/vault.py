@@ -291,6 +291,10 @@ class VaultWriter:
         self.write(data)
         self.flush()
 
+    def fileno(self) -> int:
+        """The file's descriptor (for an fsync by the caller)."""
+        return self._file.fileno()
+
     def close(self) -> None:
         """Seal the rest with the last-chunk marker: the file is complete."""
         if self._closed:

@@ -73,6 +73,8 @@ class BatchConfig:
         threads: Whisper CPU threads per worker.
         beam_size: Whisper beam size.
         agent_channel: 0 (left) or 1 (right).
+        redact: redact personal numbers from the events, summaries and table
+            (``privacy.redact`` or ``--redact``).
     """
 
     out_dir: Path
@@ -82,6 +84,7 @@ class BatchConfig:
     threads: int = 1
     beam_size: int = 1
     agent_channel: int = 0
+    redact: bool = False
 
 
 def collect(inputs: Sequence[Path]) -> list[BatchTask]:
@@ -169,6 +172,15 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
             progress.put((task.index, t - last[0]))
             last[0] = t
 
+    def keep(event: Event) -> None:
+        writer(event)
+        events.append(event)
+
+    sink: Callable[[Event], None] = keep
+    if config.redact:
+        from belcoach.audio.redact import redacting
+
+        sink = redacting(keep)  # the journal and the summary alike
     try:
         transcriber = _transcriber(config)
         engine = run_call(
@@ -176,7 +188,7 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
             transcriber,
             model_name=config.model,
             paced=False,
-            subscribers=[writer, events.append],
+            subscribers=[sink],
             on_progress=on_progress,
         )
         audio = engine.audio_seconds

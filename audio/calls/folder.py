@@ -11,6 +11,11 @@
         notes.json      the coach's notes, written atomically on every change
         .recording.lock held (flock) while a process records into the folder
 
+An encrypted call (``recording.encrypt``) has ``audio.pcm.enc``,
+``events.jsonl.enc`` and ``notes.json.enc`` instead of the audio, journal and
+notes above, and its ``summary.json`` holds figures only (see
+`belcoach.audio.calls.privacy`). `CallFolder` reads either kind the same way.
+
 A folder with ``call.json`` but no ``summary.json`` whose lock nobody holds
 was cut off (crash, kill, power loss): `repair_audio` makes its audio a
 proper file again and the library summarises what the journal holds.
@@ -22,7 +27,7 @@ import json
 import logging
 import os
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,8 +35,16 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from belcoach.audio.calls.eventlog import EventLog, parse_lines, read_events
+from belcoach.audio.calls.privacy import (
+    key_error,
+    read_sealed,
+    read_sealed_audio,
+    write_sealed_atomic,
+)
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, AudioFileError
+from belcoach.core.vault import RecordingKey, VaultError, VaultReader, recording_key
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +53,9 @@ AUDIO_FILE = "audio.flac"
 EVENTS_FILE = "events.jsonl"
 SUMMARY_FILE = "summary.json"
 NOTES_FILE = "notes.json"
+AUDIO_SEALED = "audio.pcm.enc"
+EVENTS_SEALED = "events.jsonl.enc"
+NOTES_SEALED = "notes.json.enc"
 LOCK_FILE = ".recording.lock"
 SAMPLE_RATE = 16_000
 SCHEMA = 1
@@ -63,6 +79,8 @@ class CallMeta:
         language: the call's language code.
         source: the device names or file name(s).
         model: the Whisper model that transcribed it.
+        redacted: personal numbers were redacted from everything stored.
+        encrypted: audio, journal and notes are encrypted at rest.
     """
 
     id: str
@@ -72,11 +90,28 @@ class CallMeta:
     language: str = ""
     source: str = ""
     model: str = ""
+    redacted: bool = False
+    encrypted: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CallMeta:
+        """Rebuild from ``call.json`` or a summary's ``meta`` (unknown keys are ignored)."""
+        known: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            if name in data:
+                value = data[name]
+                known[name] = value is True if name in _FLAGS else str(value)
+        known.setdefault("id", "")
+        known.setdefault("started_at", datetime.now(UTC).isoformat(timespec="seconds"))
+        return cls(**known)
 
     @property
     def started(self) -> datetime:
         """``started_at`` as an aware datetime."""
         return datetime.fromisoformat(self.started_at)
+
+
+_FLAGS = frozenset({"redacted", "encrypted"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +132,17 @@ class Note:
 
 
 class CallFolder:
-    """Paths and readers for one call folder (it need not be complete)."""
+    """Paths and readers for one call folder (it need not be complete).
 
-    def __init__(self, path: Path) -> None:
+    Args:
+        path: the folder.
+        key: the recording key for an encrypted call; None takes this user's
+            key (OS keyring or key file) the first time one is needed.
+    """
+
+    def __init__(self, path: Path, *, key: RecordingKey | None = None) -> None:
         self.path = Path(path)
+        self._key = key
 
     @property
     def id(self) -> str:
@@ -132,6 +174,78 @@ class CallFolder:
         """The lock a recorder holds while writing."""
         return self.path / LOCK_FILE
 
+    @property
+    def audio_sealed(self) -> Path:
+        """The encrypted PCM of an encrypted call."""
+        return self.path / AUDIO_SEALED
+
+    @property
+    def events_sealed(self) -> Path:
+        """The encrypted journal of an encrypted call."""
+        return self.path / EVENTS_SEALED
+
+    @property
+    def encrypted(self) -> bool:
+        """True when the call's content is encrypted at rest."""
+        return self.events_sealed.exists() or self.audio_sealed.exists()
+
+    @property
+    def events_file(self) -> Path:
+        """The journal as stored: encrypted or plain."""
+        return self.events_sealed if self.events_sealed.exists() else self.events
+
+    @property
+    def audio_file(self) -> Path | None:
+        """The audio as stored (encrypted PCM or FLAC), or None when there is none."""
+        for path in (self.audio_sealed, self.audio):
+            if path.is_file():
+                return path
+        return None
+
+    def key(self) -> RecordingKey:
+        """The recording key for this folder's encrypted files.
+
+        Raises:
+            CallKeyError: no key can be had.
+        """
+        if self._key is None:
+            try:
+                self._key = recording_key()
+            except VaultError as exc:
+                raise key_error(self.path, exc) from exc
+        return self._key
+
+    def read_events(self) -> EventLog:
+        """The journal's events, decrypting when the call is encrypted.
+
+        Raises:
+            AppError: unreadable; CallKeyError: encrypted with another key.
+        """
+        if not self.events_sealed.exists():
+            return read_events(self.events)
+        reader = VaultReader(self.events_sealed, self.key())
+        try:
+            text = reader.read_all().decode("utf-8", errors="replace")
+        except VaultError as exc:
+            raise key_error(self.path, exc) from exc
+        journal = parse_lines(text.splitlines(keepends=True))
+        if reader.lost_bytes:
+            journal = EventLog(journal.events, journal.skipped, True, journal.unknown_types)
+        return journal
+
+    def read_audio(self) -> np.ndarray:
+        """The call's audio as int16 [shape=(n, 2), 16 kHz], decrypting when encrypted.
+
+        Raises:
+            AudioFileError: no audio; CallKeyError: encrypted with another key.
+        """
+        if self.audio_sealed.is_file():
+            try:
+                return read_sealed_audio(self.audio_sealed, self.key())
+            except VaultError as exc:
+                raise key_error(self.path, exc) from exc
+        return read_audio(self.audio)
+
     def is_call(self) -> bool:
         """True when the folder holds a call (its ``call.json`` exists)."""
         return (self.path / CALL_FILE).is_file()
@@ -143,10 +257,7 @@ class CallFolder:
             AppError: missing or unreadable, naming the file.
         """
         data = _read_json(self.path / CALL_FILE)
-        known = {k: data[k] for k in CallMeta.__dataclass_fields__ if k in data}
-        known.setdefault("id", self.id)
-        known.setdefault("started_at", datetime.now(UTC).isoformat(timespec="seconds"))
-        return CallMeta(**{k: str(v) for k, v in known.items()})
+        return CallMeta.from_dict({"id": self.id, **data})
 
     def write_meta(self, meta: CallMeta) -> None:
         """Write ``call.json`` atomically."""
@@ -164,9 +275,16 @@ class CallFolder:
 
     def read_notes(self) -> list[Note]:
         """The coach's notes in time order (empty when there are none)."""
-        if not self.notes_path.is_file():
+        sealed = self.path / NOTES_SEALED
+        if sealed.is_file():
+            try:
+                data = _parse_json(read_sealed(sealed, self.key()).decode("utf-8"), sealed)
+            except VaultError as exc:
+                raise key_error(self.path, exc) from exc
+        elif self.notes_path.is_file():
+            data = _read_json(self.notes_path)
+        else:
             return []
-        data = _read_json(self.notes_path)
         notes = []
         for item in data.get("notes", []):
             try:
@@ -183,11 +301,25 @@ class CallFolder:
         return sorted(notes, key=lambda n: n.t)
 
     def write_notes(self, notes: list[Note]) -> None:
-        """Replace the notes atomically (a crash leaves the old list or the new one)."""
+        """Replace the notes atomically (a crash leaves the old list or the new one).
+
+        A call recorded with redaction keeps its notes redacted too, and an
+        encrypted call's notes are encrypted (never written in plain text).
+        """
         ordered = sorted(notes, key=lambda n: n.t)
-        write_atomic(
-            self.notes_path, _dumps({"schema": SCHEMA, "notes": [asdict(n) for n in ordered]})
-        )
+        meta = self.read_meta() if self.is_call() else None
+        if meta is not None and meta.redacted:
+            from belcoach.audio.redact import redact_text
+
+            ordered = [replace(n, text=redact_text(n.text)) for n in ordered]
+        body = _dumps({"schema": SCHEMA, "notes": [asdict(n) for n in ordered]})
+        if self.encrypted or (meta is not None and meta.encrypted):
+            try:
+                write_sealed_atomic(self.path / NOTES_SEALED, body.encode("utf-8"), self.key())
+            except VaultError as exc:
+                raise key_error(self.path, exc) from exc
+            return
+        write_atomic(self.notes_path, body)
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -196,11 +328,19 @@ def _dumps(data: dict[str, Any]) -> str:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise AppError(f"{path}: no such file") from exc
     except OSError as exc:
         raise AppError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:
+        raise AppError(f"{path}: not valid JSON ({exc})") from exc
+    return _parse_json(text, path)
+
+
+def _parse_json(text: str, path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
     except ValueError as exc:
         raise AppError(f"{path}: not valid JSON ({exc})") from exc
     if not isinstance(data, dict):

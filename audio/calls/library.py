@@ -23,19 +23,20 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
-from belcoach.audio.calls.eventlog import read_events
-from belcoach.audio.calls.folder import CallFolder, CallMeta, new_call_id, repair_audio
+from belcoach.audio.calls.folder import CallFolder, CallMeta, new_call_id
+from belcoach.audio.calls.privacy import CallKeyError, RecordingPrivacy
 from belcoach.audio.calls.recorder import CallRecorder
-from belcoach.audio.calls.summary import CallSummary, summarize
+from belcoach.audio.calls.recovery import is_recording, recover
+from belcoach.audio.calls.summary import CallSummary
 from belcoach.core import paths
 from belcoach.core.errors import AppError
+
+__all__ = ["CallEntry", "CallLibrary", "is_recording", "library_root", "recover", "resolve_call"]
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +93,9 @@ class CallEntry:
 class CallLibrary:
     """The coach's call library under ``root``; use `open` to get one."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, privacy: RecordingPrivacy | None = None) -> None:
         self.root = Path(root)
+        self.privacy = privacy or RecordingPrivacy()
         self.root.mkdir(parents=True, exist_ok=True)
         self._db_path = self.root / INDEX_FILE
         # one connection, used from the engine thread (a recording ends) and the GUI
@@ -102,14 +104,23 @@ class CallLibrary:
         self._db = self._connect()
 
     @classmethod
-    def open(cls, root: Path, *, retention_days: int | None = None) -> CallLibrary:
+    def open(
+        cls,
+        root: Path,
+        *,
+        retention_days: int | None = None,
+        privacy: RecordingPrivacy | None = None,
+    ) -> CallLibrary:
         """Open the library, reconcile the index, recover cut-off calls, enforce retention.
 
         Args:
             root: the library folder (see `library_root`).
             retention_days: delete calls older than this; None keeps everything.
+            privacy: how new calls are recorded (redaction, encryption; see
+                `RecordingPrivacy.from_settings`) and the key for encrypted
+                ones; default: neither, this user's key.
         """
-        library = cls(root)
+        library = cls(root, privacy=privacy)
         library.sync()
         if retention_days is not None:
             library.enforce_retention(retention_days)
@@ -142,6 +153,7 @@ class CallLibrary:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA secure_delete=ON")  # a forgotten call's row is overwritten
             row = db.execute("PRAGMA quick_check").fetchone()
             if row is None or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {row}")
@@ -230,9 +242,13 @@ class CallLibrary:
     def folders(self) -> list[CallFolder]:
         """Every call folder under the root."""
         return sorted(
-            (CallFolder(p) for p in self.root.iterdir() if p.is_dir() and CallFolder(p).is_call()),
+            (f for p in self.root.iterdir() if p.is_dir() and (f := self.folder(p.name)).is_call()),
             key=lambda f: f.id,
         )
+
+    def folder(self, call_id: str) -> CallFolder:
+        """The folder of one call (with the library's key for an encrypted one)."""
+        return CallFolder(self.root / call_id, key=self.privacy.key)
 
     def sync(self) -> None:
         """Make the index match the folders; recover calls that were cut off."""
@@ -262,7 +278,14 @@ class CallLibrary:
                 with self._tx() as db:
                     self._upsert(db, meta, "recording", None)
             return
-        summary = recover(folder, meta)
+        try:
+            summary = recover(folder, meta)
+        except CallKeyError as exc:  # listed; summarised once the right key is at hand
+            log.warning("%s", exc)
+            if indexed_status != "interrupted":
+                with self._tx() as db:
+                    self._upsert(db, meta, "interrupted", None)
+            return
         with self._tx() as db:
             self._upsert(db, meta, summary.status, summary)
 
@@ -276,11 +299,17 @@ class CallLibrary:
         language: str = "",
         source: str = "",
         model: str = "",
+        privacy: RecordingPrivacy | None = None,
     ) -> CallRecorder:
         """Create a call folder and a recorder for it, listed as ``recording`` until finished.
 
+        Args:
+            privacy: redaction/encryption for this call; default the library's.
+
         Raises:
-            AppError: the library folder is not writable.
+            AppError: the library folder is not writable; VaultError: the call
+                must be encrypted and there is no recording key (nothing is
+                recorded then, never plain text instead).
         """
         meta = CallMeta(
             new_call_id(),
@@ -291,10 +320,14 @@ class CallLibrary:
             source=source,
             model=model,
         )
-        folder = CallFolder(self.root / meta.id)
+        folder = self.folder(meta.id)
         try:
             recorder = CallRecorder(
-                folder, meta, on_finished=self._finished, on_abandoned=self._abandoned
+                folder,
+                meta,
+                on_finished=self._finished,
+                on_abandoned=self._abandoned,
+                privacy=privacy or self.privacy,
             )
         except OSError as exc:
             raise AppError(f"{folder.path}: cannot record here ({exc.strerror or exc})") from exc
@@ -337,48 +370,53 @@ class CallLibrary:
 
     def delete(self, call_id: str) -> None:
         """Delete one call's folder and its index row."""
-        folder = CallFolder(self.root / call_id)
+        folder = self.folder(call_id)
         if folder.path.exists() and is_recording(folder):
             raise AppError(f"{folder.path}: is being recorded; not deleted")
         with self._tx() as db:
             db.execute("DELETE FROM calls WHERE id = ?", (call_id,))
         shutil.rmtree(folder.path, ignore_errors=True)
 
+    def forget(self, call_id: str) -> list[str]:
+        """Delete every trace of one call the library holds; return what was deleted, in words.
 
-def is_recording(folder: CallFolder) -> bool:
-    """True while some process holds the folder's recording lock (a live recorder)."""
-    if not folder.lock_path.exists():
-        return False
-    lock = FileLock(str(folder.lock_path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
+        The folder (audio, journal, summary, notes, lock), report files saved
+        next to it in the library (``<id>-report.html`` and the like), and its
+        index row; the index is then checkpointed so the row survives neither
+        in the database nor in its write-ahead log (``secure_delete`` zeroes
+        the freed pages).
 
-
-def recover(folder: CallFolder, meta: CallMeta | None = None) -> CallSummary:
-    """Summarise a call that was cut off: repair its audio, read its journal, mark it.
-
-    The summary is written to the folder so recovery happens once.
-    """
-    meta = meta or folder.read_meta()
-    problems = ["the app stopped during the call; recording ends where it stopped"]
-    seconds = None
-    if folder.audio.exists():
-        try:
-            seconds = repair_audio(folder.audio)
-        except AppError as exc:
-            problems.append(str(exc))
-    events = read_events(folder.events).events if folder.events.exists() else ()
-    summary = summarize(events, meta=meta, status="interrupted", audio_seconds=seconds)
-    summary = replace(summary, problems=tuple(problems))
-    folder.write_summary(summary.to_json())
-    with contextlib.suppress(OSError):
-        folder.lock_path.unlink()
-    log.info("%s: recovered an interrupted call (%.1f s)", folder.path, summary.duration)
-    return summary
+        Raises:
+            AppError: the call is being recorded, or there is no such call.
+        """
+        folder = self.folder(call_id)
+        if folder.path.exists() and is_recording(folder):
+            raise AppError(
+                f"{folder.path}: is being recorded right now; end the call first, then forget it"
+            )
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM calls WHERE id = ?", (call_id,)).fetchone()
+        if not folder.path.exists() and row is None:
+            raise AppError(f"{self.root}: no call {call_id!r} in the library")
+        done: list[str] = []
+        if folder.path.exists():
+            files = sorted(p for p in folder.path.rglob("*") if p.is_file())
+            shutil.rmtree(folder.path)
+            names = ", ".join(p.name for p in files) or "empty"
+            done.append(f"folder {folder.path} ({names})")
+        for extra in sorted(self.root.glob(f"{call_id}?*")):
+            if extra.is_file():
+                extra.unlink()
+                done.append(f"file {extra}")
+        with self._tx() as db:
+            db.execute("DELETE FROM calls WHERE id = ?", (call_id,))
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        done.append(
+            f"index row in {self._db_path}" if row else f"(no index row in {self._db_path})"
+        )
+        log.info("forgot call %s", call_id)
+        return done
 
 
 def resolve_call(spec: str, *, root: Path) -> Path:

@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from belcoach.audio.calls.eventlog import read_events
-from belcoach.audio.calls.folder import CallFolder, CallMeta, Note
+from belcoach.audio.calls.folder import EVENTS_SEALED, CallFolder, CallMeta, Note
 from belcoach.audio.calls.library import is_recording
 from belcoach.audio.calls.summary import CallSummary, summarize_timeline
 from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import CallStarted, Event
 from belcoach.core.errors import AppError
+from belcoach.core.vault import RecordingKey
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,8 @@ class LoadedCall:
 
     @property
     def audio(self) -> Path | None:
-        """The call's audio file, when there is one."""
-        if self.folder is not None and self.folder.audio.is_file():
-            return self.folder.audio
-        return None
+        """The call's audio file (FLAC, or encrypted PCM: read it with `CallFolder.read_audio`)."""
+        return self.folder.audio_file if self.folder is not None else None
 
     @property
     def title(self) -> str:
@@ -67,30 +66,39 @@ def _local_time(iso: str) -> str:
         return iso
 
 
-def load_call(path: Path, *, audio_seconds: float | None = None) -> LoadedCall:
-    """Open a call folder or an ``events.jsonl``.
+def load_call(
+    path: Path, *, audio_seconds: float | None = None, key: RecordingKey | None = None
+) -> LoadedCall:
+    """Open a call folder or an ``events.jsonl``; an encrypted call is decrypted in memory.
 
     Args:
         path: the folder or the events file.
         audio_seconds: the audio's length when the caller already knows it
             (the replay window reads the audio anyway).
+        key: the recording key for an encrypted call (default: this user's).
 
     Raises:
-        AppError: neither a call folder nor a readable events file.
+        AppError: neither a call folder nor a readable events file;
+            CallKeyError: encrypted with a key that is not at hand.
     """
     path = Path(path)
     if path.is_dir():
-        folder: CallFolder | None = CallFolder(path)
+        folder: CallFolder | None = CallFolder(path, key=key)
         assert folder is not None
-        if not folder.events.is_file():
+        events_path = folder.events_file
+        if not events_path.is_file():
             raise AppError(f"{path}: not a call folder (no events.jsonl)")
-        events_path = folder.events
+        journal = folder.read_events()
     elif path.is_file():
-        folder = CallFolder(path.parent) if CallFolder(path.parent).is_call() else None
+        parent = CallFolder(path.parent, key=key)
+        folder = parent if parent.is_call() else None
         events_path = path
+        if folder is not None and path.name == EVENTS_SEALED:
+            journal = folder.read_events()
+        else:
+            journal = read_events(events_path)
     else:
         raise AppError(f"{path}: no such call folder or events file")
-    journal = read_events(events_path)
     if not journal.events:
         raise AppError(f"{events_path}: holds no events")
     meta, status, problems = _meta(folder, journal.events, events_path)

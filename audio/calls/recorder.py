@@ -9,6 +9,14 @@ The recorder sits beside the engine, not inside it:
 - The recorder itself is an `EventBus` subscriber that appends each event to
   ``events.jsonl`` and flushes the line.
 
+Privacy (`RecordingPrivacy`): with ``redact`` every event is redacted before
+it reaches the journal, so the summary, the report and the replay transcript
+never see a personal number; with ``encrypt`` the audio goes to
+``audio.pcm.enc`` (raw PCM sealed about once a second) and the journal to
+``events.jsonl.enc`` (one sealed chunk a line) instead, and ``summary.json``
+keeps figures only. Nothing of an encrypted call's content touches the disk in
+plain text, not even in a temporary file.
+
 Crash safety (``kill -9``): libsndfile writes FLAC frames straight to the
 file descriptor (no stdio buffer) and libFLAC holds back at most one frame
 (4096 samples = 0.26 s at 16 kHz), so the page cache, which survives a killed
@@ -25,20 +33,23 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import numpy as np
 import soundfile as sf
 from filelock import FileLock, Timeout
 
 from belcoach.audio.blocks import AudioBlock, AudioSource
-from belcoach.audio.calls.eventlog import read_events
 from belcoach.audio.calls.folder import SAMPLE_RATE, CallFolder, CallMeta
+from belcoach.audio.calls.privacy import RecordingPrivacy, SealedAudioWriter, scrub_summary
 from belcoach.audio.calls.summary import CallSummary, summarize
 from belcoach.audio.events import Event
 from belcoach.audio.jsonl import event_line
+from belcoach.audio.redact import redact_event
 from belcoach.core.errors import AppError
+from belcoach.core.vault import RecordingKey, VaultError, VaultWriter
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +72,83 @@ class RecordingSource:
             yield block
 
 
+class _Journal(Protocol):
+    def write_line(self, line: str) -> None: ...
+    def sync(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class _PlainJournal:
+    """``events.jsonl``: one flushed line per event."""
+
+    def __init__(self, path: Path) -> None:
+        self._file: TextIO = path.open("a", encoding="utf-8")
+
+    def write_line(self, line: str) -> None:
+        self._file.write(line)
+        self._file.flush()
+
+    def sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self.sync()
+        self._file.close()
+
+
+class _SealedJournal:
+    """``events.jsonl.enc``: one sealed chunk per event line."""
+
+    def __init__(self, path: Path, key: RecordingKey) -> None:
+        self._writer = VaultWriter(path, key)
+
+    def write_line(self, line: str) -> None:
+        self._writer.append_record(line.encode("utf-8"))
+
+    def sync(self) -> None:
+        os.fsync(self._writer.fileno())
+
+    def close(self) -> None:
+        self._writer.close()
+        # closed: the descriptor is gone, and the last chunk was written unbuffered
+
+
+class _FlacAudio:
+    """``audio.flac`` through libsndfile."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = sf.SoundFile(
+            path, "w", samplerate=SAMPLE_RATE, channels=2, format="FLAC", subtype="PCM_16"
+        )
+
+    def write(self, stereo: np.ndarray) -> None:
+        self._file.write(stereo)
+
+    def flush(self) -> None:
+        self._file.flush()  # sf_write_sync: fsync of the FLAC's descriptor
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _SealedAudio:
+    """``audio.pcm.enc``: sealed about once a second by `SealedAudioWriter`."""
+
+    def __init__(self, path: Path, key: RecordingKey) -> None:
+        self._writer = SealedAudioWriter(path, key)
+
+    def write(self, stereo: np.ndarray) -> None:
+        self._writer.write(stereo)
+
+    def flush(self) -> None:
+        self._writer.flush()
+        os.fsync(self._writer.fileno())
+
+    def close(self) -> None:
+        self._writer.close()
+
+
 class CallRecorder:
     """Writes one call into its folder while it runs; see the module docstring.
 
@@ -75,6 +163,12 @@ class CallRecorder:
             updates its index there).
         on_abandoned: called with the folder after `abandon` deleted it.
         sync_seconds: audio seconds between fsyncs of audio and journal.
+        privacy: redaction and encryption (default: neither).
+
+    Raises:
+        AppError: another process records into the folder; VaultError: the
+            call must be encrypted and no recording key can be had (nothing
+            is written then).
     """
 
     def __init__(
@@ -85,7 +179,13 @@ class CallRecorder:
         on_finished: Finished | None = None,
         on_abandoned: Callable[[CallFolder], None] | None = None,
         sync_seconds: float = 5.0,
+        privacy: RecordingPrivacy | None = None,
     ) -> None:
+        self.privacy = privacy or RecordingPrivacy()
+        key = self.privacy.recording_key() if self.privacy.encrypt else None
+        if key is not None:
+            folder = CallFolder(folder.path, key=key)
+        meta = replace(meta, redacted=self.privacy.redact, encrypted=self.privacy.encrypt)
         self.folder = folder
         self.meta = meta
         self._on_finished = on_finished
@@ -98,15 +198,14 @@ class CallRecorder:
         except Timeout as exc:
             raise AppError(f"{folder.path}: another process is recording into it") from exc
         folder.write_meta(meta)
-        self._audio = sf.SoundFile(
-            folder.audio,
-            "w",
-            samplerate=SAMPLE_RATE,
-            channels=2,
-            format="FLAC",
-            subtype="PCM_16",
-        )
-        self._journal: TextIO = folder.events.open("a", encoding="utf-8")
+        self._audio: _FlacAudio | _SealedAudio
+        self._journal: _Journal
+        if key is not None:
+            self._audio = _SealedAudio(folder.audio_sealed, key)
+            self._journal = _SealedJournal(folder.events_sealed, key)
+        else:
+            self._audio = _FlacAudio(folder.audio)
+            self._journal = _PlainJournal(folder.events)
         self._frames = 0
         self._since_sync = 0
         self._write_lock = threading.Lock()
@@ -134,9 +233,9 @@ class CallRecorder:
         stereo[:, 1] = block.customer
         try:
             self._audio.write(stereo)
-        except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        except (sf.LibsndfileError, RuntimeError, OSError, VaultError) as exc:
             self._audio_error = str(exc)
-            log.error("%s: audio recording stopped: %s", self.folder.audio, exc)
+            log.error("%s: audio recording stopped: %s", self.folder.path, exc)
             return
         self._frames += len(stereo)
         self._since_sync += len(stereo)
@@ -146,17 +245,18 @@ class CallRecorder:
 
     def __call__(self, event: Event) -> None:
         """Bus subscriber: append the event to ``events.jsonl`` and flush the line."""
+        if self.privacy.redact:
+            event = redact_event(event)
         with self._write_lock:
             if self._closed:
                 return
-            self._journal.write(event_line(event) + "\n")
-            self._journal.flush()
+            self._journal.write_line(event_line(event) + "\n")
 
     def _sync(self) -> None:
         with self._write_lock:
             if not self._closed:
-                os.fsync(self._journal.fileno())
-        self._audio.flush()  # sf_write_sync: fsync of the FLAC's descriptor
+                self._journal.sync()
+        self._audio.flush()
 
     def finish(self, *, status: str = "complete", error: str = "") -> CallSummary:
         """Close the files, write ``summary.json`` and release the folder.
@@ -174,17 +274,16 @@ class CallRecorder:
             raise AppError(f"{self.folder.path}: recording already finished")
         with self._write_lock:
             self._closed = True
-            self._journal.flush()
-            os.fsync(self._journal.fileno())
             self._journal.close()
         self._audio.close()
-        journal = read_events(self.folder.events)
+        journal = self.folder.read_events()
         summary = summarize(
             journal.events, meta=self.meta, status=status, error=error, audio_seconds=self.seconds
         )
         if self._audio_error:
             summary = summary.with_problem(f"audio recording stopped: {self._audio_error}")
-        self.folder.write_summary(summary.to_json())
+        body = summary.to_json()
+        self.folder.write_summary(scrub_summary(body) if self.privacy.encrypt else body)
         self._lock.release()
         _remove_quietly(self.folder.lock_path)
         if self._on_finished is not None:

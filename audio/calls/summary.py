@@ -170,9 +170,7 @@ class CallSummary:
     def from_json(cls, data: dict[str, Any]) -> CallSummary:
         """Rebuild a summary written by `to_json` (unknown keys are ignored)."""
         meta_data = data.get("meta", {})
-        meta = CallMeta(
-            **{k: str(v) for k, v in meta_data.items() if k in CallMeta.__dataclass_fields__}
-        )
+        meta = CallMeta.from_dict(meta_data)
         kwargs: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             if name == "meta" or name not in data:

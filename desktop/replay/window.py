@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from belcoach.audio.calls.folder import CallFolder, read_audio
+from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.loaded import LoadedCall, load_call
 from belcoach.audio.calls.marks import Mark
@@ -212,9 +212,8 @@ class ReplayWindow(QMainWindow):
             QMessageBox.warning(self, "Open call", str(exc))
 
     def _open(self, path: Path) -> None:
-        folder = path if path.is_dir() else path.parent
-        audio_path = CallFolder(folder).audio
-        audio = read_audio(audio_path) if audio_path.is_file() else None
+        folder = CallFolder(path if path.is_dir() else path.parent)
+        audio = folder.read_audio() if folder.audio_file is not None else None  # decrypts
         seconds = len(audio) / 16_000 if audio is not None and len(audio) else None
         call = load_call(path, audio_seconds=seconds)
         if call.audio is None:
