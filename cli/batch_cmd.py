@@ -72,6 +72,7 @@ def run(
         beam_size=choice.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
         redact=redact,
+        analysis=settings.values.analysis,
     )
     total = _total_seconds(tasks)
     bar = tqdm(

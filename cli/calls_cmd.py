@@ -78,8 +78,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--customer", type=Path, help="mono file with the customer's side")
     imp.add_argument("--agent-channel", choices=("left", "right"), default="left")
     imp.add_argument("--agent-name", default="", help="whose call it is")
-    imp.add_argument("--language", default="nl", help="language of the call (default: nl)")
-    imp.add_argument("--model", default="base", help="model name or directory (default: base)")
+    imp.add_argument("--language", help="language of the call (default: setting call.language)")
+    imp.add_argument("--model", help="model name or directory (default: setting model.name)")
     imp.add_argument("--model-dir", type=Path, help="IT-supplied model directory")
     imp.add_argument(
         "--realtime",
@@ -168,10 +168,21 @@ def run_import(args: argparse.Namespace) -> int:
     files = CallFiles(
         args.call, args.agent, args.customer, 0 if args.agent_channel == "left" else 1
     )
-    language = check_language(args.language)
+    from belcoach.core.settings import load_settings
+
+    settings = load_settings()
+    model = settings.values.model
+    language = check_language(args.language or settings.values.call.language)
     source = files.open()  # a bad file fails before the model loads
     library = open_library(args)
-    transcriber = load_transcriber(ModelChoice(name=args.model, admin_dir=args.model_dir), language)
+    model_dir = args.model_dir or (Path(model.directory).expanduser() if model.directory else None)
+    choice = ModelChoice(
+        name=args.model or model.name,
+        admin_dir=model_dir,
+        cpu_threads=model.cpu_threads,
+        beam_size=model.beam_size,
+    )
+    transcriber = load_transcriber(choice, language)
     total = source.duration or 0.0
     bar = tqdm(
         total=round(total, 1),
@@ -195,9 +206,10 @@ def run_import(args: argparse.Namespace) -> int:
             files,
             transcriber,
             agent_name=args.agent_name,
-            model_name=args.model,
+            model_name=choice.name,
             realtime=args.realtime,
             stop=stop,
+            analysis_settings=settings.values.analysis,
             on_progress=progress,
         )
     except (KeyboardInterrupt, ImportCancelled):

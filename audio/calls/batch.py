@@ -75,6 +75,7 @@ class BatchConfig:
         agent_channel: 0 (left) or 1 (right).
         redact: redact personal numbers from the events, summaries and table
             (``privacy.redact`` or ``--redact``).
+        analysis: the merged ``[analysis]`` settings table for the analysers.
     """
 
     out_dir: Path
@@ -85,6 +86,7 @@ class BatchConfig:
     beam_size: int = 1
     agent_channel: int = 0
     redact: bool = False
+    analysis: dict[str, Any] = field(default_factory=dict)
 
 
 def collect(inputs: Sequence[Path]) -> list[BatchTask]:
@@ -188,6 +190,7 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
             transcriber,
             model_name=config.model,
             paced=False,
+            analysis_settings=config.analysis,
             subscribers=[sink],
             on_progress=on_progress,
         )

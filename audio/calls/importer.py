@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from belcoach.audio.analysers import Analyser
 from belcoach.audio.blocks import AudioSource
@@ -91,6 +92,7 @@ def record_call(
     stop: threading.Event | None = None,
     on_progress: Progress | None = None,
     analysers: Sequence[Analyser] | None = None,
+    analysis_settings: Mapping[str, Any] | None = None,
     subscribers: Sequence[Subscriber] = (),
 ) -> CallSummary:
     """Run ``source`` through the engine, recording audio, events and summary into ``library``.
@@ -123,6 +125,7 @@ def record_call(
             stop=stop,
             on_progress=on_progress,
             analysers=analysers,
+            analysis_settings=analysis_settings,
         )
     except AudioFileError as exc:
         log.warning("%s: %s", recorder.folder.path, exc)
@@ -151,8 +154,12 @@ def import_call(
     realtime: bool = False,
     stop: threading.Event | None = None,
     on_progress: Progress | None = None,
+    analysis_settings: Mapping[str, Any] | None = None,
 ) -> CallSummary:
     """Analyse a coach's recorded call with the same engine and add it to the library.
+
+    ``analysis_settings`` is the merged ``[analysis]`` settings table (thresholds,
+    the coach's rule files), so an imported call is analysed as a live one is.
 
     Raises:
         AudioFileError / ConfigError: the file(s) cannot be used (nothing is added).
@@ -162,4 +169,12 @@ def import_call(
     options = RecordOptions(
         origin="import", agent_name=agent_name, model_name=model_name, paced=realtime
     )
-    return record_call(library, source, transcriber, options, stop=stop, on_progress=on_progress)
+    return record_call(
+        library,
+        source,
+        transcriber,
+        options,
+        stop=stop,
+        on_progress=on_progress,
+        analysis_settings=analysis_settings,
+    )
