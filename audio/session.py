@@ -256,15 +256,17 @@ class CallSession:
             log.error("recording could not start, the call goes on without it: %s", exc)
             self._status("warning", STOPPED, str(exc), {"reason": str(exc)})
             return None
-        recording = GuardedRecording(recorder, self._bus.publish)
-        self._bus.subscribe(recording)
         folder = recorder.folder
+        log.info("recording the call into %s", folder.path)
         self._status(
             "info",
             STARTED,
             f"Recording into {folder.path}",
             {"folder": str(folder.path), "call_id": folder.path.name},
         )
+        # Subscribed after that notice, so the journal starts with the call's own events.
+        recording = GuardedRecording(recorder, self._bus.publish)
+        self._bus.subscribe(recording)
         return recording
 
     def _status(

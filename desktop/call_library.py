@@ -14,6 +14,7 @@ this call is not recorded while the coaching goes on.
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -63,7 +64,7 @@ class CallLibraryService:
             return self.library
         try:
             library = open_library(plan)
-        except (AppError, OSError) as exc:
+        except (AppError, OSError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.problem = f"{plan.root}: {reason}" if str(plan.root) not in reason else reason
             log.error("call library not available: %s", self.problem)
