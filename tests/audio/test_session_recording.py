@@ -176,7 +176,7 @@ def test_a_full_disk_mid_call_stops_the_recording_and_the_call_goes_on(tmp_path:
 
 def test_a_failing_call_is_kept_as_partial_with_its_error(tmp_path: Path) -> None:
     library = CallLibrary.open(tmp_path / "calls")
-    session, events = _run(FirstSeconds(8.0, fail_at=3.0), _factory(library))
+    session, _events = _run(FirstSeconds(8.0, fail_at=3.0), _factory(library))
     assert isinstance(session.error, AudioFileError)
     (entry,) = library.calls()
     assert entry.status == "partial"
