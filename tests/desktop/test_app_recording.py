@@ -130,11 +130,7 @@ def test_recording_that_cannot_start_says_so_and_the_coaching_goes_on(
 def test_the_rec_mark_turns_hollow_when_the_recording_stops(feed, overlay) -> None:
     header = overlay.header
     feed(
-        [
-            EngineStatus(
-                0.0, None, code="recording_started", details={"folder": "/calls/20261123-1"}
-            )
-        ]
+        [EngineStatus(0.0, None, code="recording_started", details={"folder": "/calls/20261123-1"})]
     )
     assert header.rec.isVisible() and header.rec.text() == "● REC"
     assert "/calls/20261123-1" in header.rec.toolTip()
@@ -153,7 +149,9 @@ def test_the_rec_mark_turns_hollow_when_the_recording_stops(feed, overlay) -> No
     )
     assert header.rec.isVisible() and header.rec.text() == "○ REC"
     assert "disk full" in header.rec.toolTip()
-    assert overlay.status.current().text == "Recording stopped (/calls: disk full); coaching goes on."
+    assert (
+        overlay.status.current().text == "Recording stopped (/calls: disk full); coaching goes on."
+    )
 
 
 def test_the_replay_window_opens_on_an_empty_library(qtbot, qapp) -> None:
