@@ -186,21 +186,23 @@ class CallSession:
             source = self._open_source()
             if source is None:
                 return
-            self.recording = self._start_recording(source)
-            if self.recording is not None:
-                source = self.recording.wrap(source)
             analysers = default_analysers(self.config.language, self.config.analysis)
             engine_config = EngineConfig(
                 language=self.config.language,
                 model=self.config.model.name,
                 paced=self.config.paced,
             )
+            vad_session = SileroSession()
+            # Last before the engine runs: the recording starts with the call's audio.
+            self.recording = self._start_recording(source)
+            if self.recording is not None:
+                source = self.recording.wrap(source)
             self.engine = CallEngine(
                 source,
                 transcriber,
                 self._bus,
                 engine_config,
-                vad_session=SileroSession(),
+                vad_session=vad_session,
                 analysers=analysers,
             )
             self.engine.run(self._stop)
