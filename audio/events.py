@@ -144,7 +144,10 @@ class EngineStatus(Event):
     ``device_missing`` (no usable device at start), ``device_lost`` and
     ``device_back`` (a device vanished / returned mid-call; ``channel`` says
     which side), ``cpu_overload``, ``mono_call`` (one channel only: over-talk
-    needs two), ``rules_invalid`` (a rule file has problems; the other rules work).
+    needs two), ``rules_invalid`` (a rule file has problems; the other rules work),
+    ``recording_started`` (the call is recorded; ``details``: ``folder``, ``call_id``),
+    ``recording_stopped`` (the recording could not start or stopped on a disk
+    problem; the call goes on; ``details``: ``reason``).
     """
 
     type: ClassVar[str] = "status"

@@ -9,6 +9,10 @@ loads. ``stop`` only asks; the session tells ``on_finished`` when the call is
 really over (the ASR worker first finishes the utterances it already has, so
 nothing said before the stop is lost).
 
+When the config carries a recording factory, the call is also recorded into
+the call library (`belcoach.audio.call_recording`): a recording problem stops
+the recording and says so, never the call.
+
 The session knows nothing about Qt; the Qt bridge subscribes to its events
 and marshals them to the GUI thread.
 """
@@ -23,6 +27,13 @@ from typing import Any
 
 from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import EventBus, Subscriber
+from belcoach.audio.call_recording import (
+    STARTED,
+    STOPPED,
+    GuardedRecording,
+    RecordingFactory,
+    RecordingRequest,
+)
 from belcoach.audio.default_analysers import default_analysers
 from belcoach.audio.engine import CallEngine, EngineConfig
 from belcoach.audio.events import EngineStatus
@@ -54,12 +65,15 @@ class SessionConfig:
         analysis: the ``[analysis]`` settings table for the analysers.
         paced: True when the source delivers audio in real time (live devices
             or a paced demo); then the transcriber never holds the source back.
+        recording: creates the call's recorder once its audio is open; None
+            records nothing (``recording.enabled`` off).
     """
 
     language: str
     model: ModelChoice = field(default_factory=ModelChoice)
     analysis: Mapping[str, Any] = field(default_factory=dict)
     paced: bool = True
+    recording: RecordingFactory | None = None
 
 
 class TranscriberCache:
@@ -136,6 +150,7 @@ class CallSession:
         self._thread = threading.Thread(target=self._run, name="belcoach-call", daemon=True)
         self.error: BaseException | None = None
         self.engine: CallEngine | None = None
+        self.recording: GuardedRecording | None = None
 
     @property
     def running(self) -> bool:
@@ -177,12 +192,17 @@ class CallSession:
                 model=self.config.model.name,
                 paced=self.config.paced,
             )
+            vad_session = SileroSession()
+            # Last before the engine runs: the recording starts with the call's audio.
+            self.recording = self._start_recording(source)
+            if self.recording is not None:
+                source = self.recording.wrap(source)
             self.engine = CallEngine(
                 source,
                 transcriber,
                 self._bus,
                 engine_config,
-                vad_session=SileroSession(),
+                vad_session=vad_session,
                 analysers=analysers,
             )
             self.engine.run(self._stop)
@@ -195,6 +215,8 @@ class CallSession:
             log.exception("call failed")
             self._status("error", "asr_failed", f"{type(exc).__name__}: {exc}")
         finally:
+            if self.recording is not None:
+                self.recording.finish(self.error)
             self._done.set()
             if self._on_finished is not None:
                 try:
@@ -223,5 +245,35 @@ class CallSession:
             self._status("error", "device_missing", str(exc))
             return None
 
-    def _status(self, level: str, code: str, message: str) -> None:
-        self._bus.publish(EngineStatus(0.0, None, level=level, code=code, message=message))
+    def _start_recording(self, source: AudioSource) -> GuardedRecording | None:
+        factory = self.config.recording
+        if factory is None:
+            return None
+        request = RecordingRequest(
+            language=self.config.language, model=self.config.model.name, source=source.description
+        )
+        try:
+            recorder = factory(request)
+        except (AppError, OSError) as exc:
+            log.error("recording could not start, the call goes on without it: %s", exc)
+            self._status("warning", STOPPED, str(exc), {"reason": str(exc)})
+            return None
+        folder = recorder.folder
+        log.info("recording the call into %s", folder.path)
+        self._status(
+            "info",
+            STARTED,
+            f"Recording into {folder.path}",
+            {"folder": str(folder.path), "call_id": folder.path.name},
+        )
+        # Subscribed after that notice, so the journal starts with the call's own events.
+        recording = GuardedRecording(recorder, self._bus.publish)
+        self._bus.subscribe(recording)
+        return recording
+
+    def _status(
+        self, level: str, code: str, message: str, details: dict[str, Any] | None = None
+    ) -> None:
+        self._bus.publish(
+            EngineStatus(0.0, None, level=level, code=code, message=message, details=details or {})
+        )

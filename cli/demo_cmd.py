@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="start the desktop app: overlay and tray icon for live calls",
         description="Start belcoach's overlay and tray icon; start a call from either.",
     )
+    app.add_argument(
+        "--start", action="store_true", help="start a call at once (live devices from the settings)"
+    )
     app.set_defaults(func=run_app_cmd)
 
 
@@ -101,7 +104,7 @@ def run_app_cmd(args: argparse.Namespace) -> int:
 
     if not has_display():
         raise ConfigError("the overlay needs a display (DISPLAY/WAYLAND_DISPLAY is unset)")
-    return run_app(AppOptions())
+    return run_app(AppOptions(autostart=bool(getattr(args, "start", False))))
 
 
 def _run_in_terminal(speed: float) -> int:
@@ -109,11 +112,16 @@ def _run_in_terminal(speed: float) -> int:
     from belcoach.cli.live_print import LivePrinter
     from belcoach.core.settings import load_settings
     from belcoach.desktop.app import demo_source_factory, session_config
+    from belcoach.desktop.recording import RecordingPlan, open_library, recorder_factory
 
     settings = load_settings()
+    plan = RecordingPlan.from_settings(settings)
+    recording = None
+    if plan.enabled:  # the demo is recorded like a live call when recording is on
+        recording = recorder_factory(open_library(plan), plan, origin="demo")
     session = CallSession(
         demo_source_factory(speed=speed),
-        session_config(settings, language="nl"),
+        session_config(settings, language="nl", recording=recording),
         transcribers=TranscriberCache(),
         subscribers=[LivePrinter()],
     )

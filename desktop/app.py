@@ -3,7 +3,13 @@
 Everything the desktop app uses is built here, once, and handed down; there
 are no singletons and no module-level state. The audio source is a factory
 injected here too: live devices for a real call, the embedded demo call for
-``belcoach demo`` (and, until live capture lands, for "start call" as well).
+``belcoach demo``.
+
+With ``recording.enabled`` every call (live, or the demo) is recorded into
+the call library, opened once at start-up (which recovers calls a crash cut
+off) with its retention timer running; `belcoach.desktop.recording` is where
+the library and recorders are made from the settings. The tray's "Replay a
+call…" opens the replay window on that library.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import Subscriber
+from belcoach.audio.call_recording import RecordingFactory
 from belcoach.audio.paced import PacedSource
 from belcoach.audio.pipeline import ModelChoice
 from belcoach.audio.session import (
@@ -42,6 +49,7 @@ from belcoach.audio.session import (
 from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings, load_settings, save_user_settings
 from belcoach.desktop.bridge import EngineBridge
+from belcoach.desktop.call_library import CallLibraryService
 from belcoach.desktop.errors import ExceptionHook, log_to_file, qt_message_handler
 from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS, GlobalHotkeys
 from belcoach.desktop.i18n import Translator
@@ -65,6 +73,7 @@ class AppOptions:
         after: seconds after the call starts to take the screenshot.
         quit_at_end: quit when the call is over.
         language: the call's language (None: from the settings; the demo is nl).
+        replay_output: the replay window's sound: ``auto`` or ``none``.
     """
 
     demo: bool = False
@@ -74,6 +83,7 @@ class AppOptions:
     after: float = 20.0
     quit_at_end: bool = False
     language: str | None = None
+    replay_output: str = "auto"
 
 
 def has_display() -> bool:
@@ -119,8 +129,19 @@ def live_source_factory() -> SourceFactory:
     return open_devices
 
 
-def session_config(settings: ResolvedSettings, *, language: str | None = None) -> SessionConfig:
-    """The call's configuration from the settings in force (the engine never reads settings)."""
+def session_config(
+    settings: ResolvedSettings,
+    *,
+    language: str | None = None,
+    recording: RecordingFactory | None = None,
+) -> SessionConfig:
+    """The call's configuration from the settings in force (the engine never reads settings).
+
+    Args:
+        settings: the settings in force.
+        language: the call's language (None: ``call.language``).
+        recording: records the call into the library (None: not recorded).
+    """
     directory = str(settings.get("model.directory") or "")
     choice = ModelChoice(
         name=str(settings.get("model.name")),
@@ -133,6 +154,7 @@ def session_config(settings: ResolvedSettings, *, language: str | None = None) -
         model=choice,
         analysis=dict(settings.values.analysis),
         paced=True,
+        recording=recording,
     )
 
 
@@ -190,10 +212,13 @@ class DesktopApp:
         )
         self.tray = CallTray(self.bridge, self.translator)
         self.settings_dialog: QWidget | None = None
+        self.calls = CallLibraryService(self.translator, replay_output=options.replay_output)
+        self.calls.start(self.settings)
         self.overlay.settings_requested.connect(self.open_settings)
         self.overlay.visibility_changed.connect(self.tray.set_overlay_visible)
         self.tray.toggle_overlay.connect(self.toggle_overlay)
         self.tray.settings_requested.connect(self.open_settings)
+        self.tray.replay_requested.connect(self.open_replay)
         self.tray.quit_requested.connect(self.quit)
         self.bridge.stopped.connect(self.qt_app.quit)
         self._shortcuts = [
@@ -228,7 +253,13 @@ class DesktopApp:
         language = self.options.language or ("nl" if self.options.demo else None)
         return CallSession(
             self._source_factory,
-            session_config(self.settings, language=language),
+            session_config(
+                self.settings,
+                language=language,
+                recording=self.calls.recording(
+                    self.settings, origin="demo" if self.options.demo else "live"
+                ),
+            ),
             transcribers=self.transcribers,
             subscribers=[subscriber, *self._subscribers],
             on_finished=finished,
@@ -274,6 +305,7 @@ class DesktopApp:
             self.settings_dialog.close()
             self.settings_dialog.deleteLater()
             self.settings_dialog = None
+        self.calls.close()
         self.hotkeys.stop()
         self.tray.icon.hide()
         self.tray.menu.deleteLater()
@@ -297,6 +329,10 @@ class DesktopApp:
         self.settings_dialog.show()
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()
+
+    def open_replay(self) -> None:
+        """Open (or raise) the replay window on the call library, newest call selected."""
+        self.calls.open_replay(self.settings)
 
     def _settings_closed(self, _result: int) -> None:
         if self.settings_dialog is not None:

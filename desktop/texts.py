@@ -164,6 +164,23 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Bara en kanal: att prata i mun kan inte mätas.",
         "One channel only: talking over cannot be measured.",
     ),
+    "status.recording_stopped": (
+        "Opname gestopt ({message}); de coaching gaat door.",
+        "Inspelningen stoppade ({message}); coachningen fortsätter.",
+        "Recording stopped ({message}); coaching goes on.",
+    ),
+    "rec.label": ("● REC", "● REC", "● REC"),
+    "rec.stopped": ("○ REC", "○ REC", "○ REC"),
+    "rec.tooltip": (
+        "Dit gesprek wordt opgenomen voor coaching ({folder}).",
+        "Samtalet spelas in för coachning ({folder}).",
+        "This call is being recorded for coaching ({folder}).",
+    ),
+    "rec.stopped.tooltip": (
+        "De opname is gestopt: {reason}. De coaching gaat door.",
+        "Inspelningen har stoppat: {reason}. Coachningen fortsätter.",
+        "Recording stopped: {reason}. Coaching goes on.",
+    ),
     "status.settings_problem": (
         "Probleem in de instellingen; zie Instellingen.",
         "Problem i inställningarna; se Inställningar.",
@@ -174,10 +191,20 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "tray.show": ("Overlay tonen", "Visa overlay", "Show overlay"),
     "tray.hide": ("Overlay verbergen", "Dölj overlay", "Hide overlay"),
     "tray.replay": ("Gesprek terugkijken…", "Spela upp samtal…", "Replay a call…"),
-    "tray.replay.soon": (
-        "Komt in een volgende versie.",
-        "Kommer i en senare version.",
-        "Comes in a later version.",
+    "tray.replay.tip": (
+        "Opgenomen gesprekken terugkijken, met tijdlijn en transcript.",
+        "Spela upp inspelade samtal, med tidslinje och transkript.",
+        "Replay recorded calls with their timeline and transcript.",
+    ),
+    "tray.recording": (
+        "belcoach: gesprekscoach · dit gesprek wordt opgenomen",
+        "belcoach: samtalscoach · samtalet spelas in",
+        "belcoach: call coach · this call is being recorded",
+    ),
+    "replay.no_library": (
+        "De gesprekkenbibliotheek kan niet worden geopend: {message}",
+        "Samtalsbiblioteket kan inte öppnas: {message}",
+        "The call library cannot be opened: {message}",
     ),
     "tray.settings": ("Instellingen…", "Inställningar…", "Settings…"),
     "tray.quit": ("Afsluiten", "Avsluta", "Quit"),

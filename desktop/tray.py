@@ -1,8 +1,8 @@
 """The system tray icon: start/stop a call, show/hide the overlay, replay, settings, quit.
 
 The icon is drawn at run time (no image files to package) and shows a dot
-while a call runs. Replay is the coach window of a later release: its
-action is there, disabled, with a tooltip saying so.
+while a call runs; its tooltip says when the call is being recorded.
+"Replay a call…" asks the app to open the replay window on the call library.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from belcoach.audio.events import EngineStatus
 from belcoach.desktop.bridge import EngineBridge, SessionState
 from belcoach.desktop.i18n import Translator
 
@@ -53,6 +54,7 @@ class CallTray(QObject):
     """
 
     toggle_overlay = Signal()
+    replay_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
 
@@ -63,13 +65,13 @@ class CallTray(QObject):
         self._bridge = bridge
         self._tr = translator
         self._overlay_visible = True
+        self.recording = False
         self.icon = QSystemTrayIcon(make_icon(), self)
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)
         self.call_action = QAction(self.menu)
         self.overlay_action = QAction(self.menu)
         self.replay_action = QAction(self.menu)
-        self.replay_action.setEnabled(False)
         self.settings_action = QAction(self.menu)
         self.quit_action = QAction(self.menu)
         self.menu.addAction(self.call_action)
@@ -82,10 +84,12 @@ class CallTray(QObject):
         self.icon.setContextMenu(self.menu)
         self.call_action.triggered.connect(bridge.toggle_call)
         self.overlay_action.triggered.connect(self.toggle_overlay)
+        self.replay_action.triggered.connect(self.replay_requested)
         self.settings_action.triggered.connect(self.settings_requested)
         self.quit_action.triggered.connect(self.quit_requested)
         self.icon.activated.connect(self._on_activated)
-        bridge.session_state.connect(lambda _s: self.retranslate())
+        bridge.session_state.connect(self._on_session_state)
+        bridge.status.connect(self._on_status)
         translator.changed.connect(lambda _l: self.retranslate())
         self.retranslate()
 
@@ -109,11 +113,21 @@ class CallTray(QObject):
         self.call_action.setEnabled(self._bridge.can_start or state is SessionState.RUNNING)
         self.overlay_action.setText(tr.text("tray.hide" if self._overlay_visible else "tray.show"))
         self.replay_action.setText(tr.text("tray.replay"))
-        self.replay_action.setToolTip(tr.text("tray.replay.soon"))
+        self.replay_action.setToolTip(tr.text("tray.replay.tip"))
         self.settings_action.setText(tr.text("tray.settings"))
         self.quit_action.setText(tr.text("tray.quit"))
-        self.icon.setToolTip(tr.text("tray.tooltip"))
+        self.icon.setToolTip(tr.text("tray.recording" if self.recording else "tray.tooltip"))
         self.icon.setIcon(make_icon(live=running))
+
+    def _on_session_state(self, state: str) -> None:
+        if state in (SessionState.RUNNING, SessionState.IDLE):
+            self.recording = False
+        self.retranslate()
+
+    def _on_status(self, event: EngineStatus) -> None:
+        if event.code in ("recording_started", "recording_stopped"):
+            self.recording = event.code == "recording_started"
+            self.retranslate()
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:

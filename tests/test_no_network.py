@@ -10,8 +10,12 @@ Two complementary checks:
   (``tests/support/netguard.py``), which fails a test on any Python-level
   attempt to reach a non-local address, even one the code would survive.
 
-The live path (``belcoach app`` with live capture) is not covered here yet:
-it needs devices and is still being written.
+The live path is covered the same two ways at once: a recorded live call
+on a private PulseAudio server (its Unix socket is a file, so it is reachable
+from inside the namespace; only inet connections are network) runs inside
+``unshare -n`` with the socket guard installed in that process too, and must
+report no refused attempt. The in-process live overlay test
+(``tests/desktop/test_live_overlay.py``) runs under the autouse guard as well.
 """
 
 from __future__ import annotations
@@ -121,3 +125,57 @@ def test_analyze_in_process_opens_no_connection(
     assert main(["analyze", "--demo", "--quiet", "--events", str(events)]) == 0
     assert "transcript" in events.read_text()
     assert no_network.attempts == []
+
+
+@pytest.mark.slow
+def test_a_recorded_live_call_works_in_a_namespace_with_no_network(
+    base_model, tmp_path: Path
+) -> None:
+    from belcoach.audio.calls.library import CallLibrary
+    from belcoach.audio.synth import espeak_binary
+    from support.live import make_call
+    from support.pulse import private_pulse
+
+    prefix = _netns()
+    try:
+        espeak_binary()
+    except Exception as exc:
+        pytest.skip(str(exc))
+    call = make_call(tmp_path)
+    library = tmp_path / "library"
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text(
+        "schema_version = 1\n"
+        '[model]\nname = "base"\n'
+        '[audio]\nagent_device = "agent.monitor"\ncustomer_device = "customer.monitor"\n'
+        f'[recording]\nenabled = true\nstorage_dir = "{library}"\n',
+        encoding="utf-8",
+    )
+    driver = Path(__file__).parent / "support" / "record_live_call.py"
+    with private_pulse(tmp_path / "pa") as pulse:
+        env = dict(pulse.env, BELCOACH_CONFIG_DIR=str(config), PYTHONUNBUFFERED="1")
+        proc = subprocess.Popen(
+            [*prefix, sys.executable, str(driver), "--stop-after", "14", "--events", "--guard"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        lines: list[str] = []
+        players = []
+        for line in proc.stdout:  # play the call once the recording has audio
+            lines.append(line.rstrip("\n"))
+            if line.startswith("AT ") and not players:
+                players = [pulse.play("agent", call.agent), pulse.play("customer", call.customer)]
+        proc.wait(timeout=60)
+        for player in players:
+            player.wait(timeout=30)
+    assert proc.returncode == 0, (proc.stderr.read() if proc.stderr else "") + "\n".join(lines[-5:])
+    assert "NET 0" in lines and "DONE ok" in lines
+    events = [json.loads(ln[6:]) for ln in lines if ln.startswith("EVENT ")]
+    finals = {e["channel"] for e in events if e["type"] == "transcript" and e["final"]}
+    assert finals == {"agent", "customer"}
+    (entry,) = CallLibrary.open(library).calls()
+    assert entry.status == "complete" and entry.duration is not None and entry.duration >= 13.5

@@ -89,6 +89,12 @@ class HeaderWidget(OverlayPart):
         row.setSpacing(6)
         self.dot = QLabel("●", self)
         self.state = QLabel(self)
+        # "● REC" while the call is recorded (an agent wants to know), "○ REC" once
+        # the recording stopped on a disk problem; hidden when nothing is recorded.
+        self.rec = QLabel(self)
+        self.rec.setVisible(False)
+        self.recording: str = ""
+        self.recording_detail = ""
         self.timer = QLabel(self)
         self.timer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.call_button = self._button("▶")
@@ -96,6 +102,7 @@ class HeaderWidget(OverlayPart):
         self.hide_button = self._button("–")
         row.addWidget(self.dot)
         row.addWidget(self.state, 1)
+        row.addWidget(self.rec)
         row.addWidget(self.timer)
         row.addSpacing(4)
         for button in (self.call_button, self.settings_button, self.hide_button):
@@ -111,12 +118,12 @@ class HeaderWidget(OverlayPart):
         outer.addLayout(shares)
         self.ratio = RatioBar(ctx, self)
         outer.addWidget(self.ratio)
-        for label in (self.dot, self.state, self.timer, self.you, self.them):
+        for label in (self.dot, self.state, self.rec, self.timer, self.you, self.them):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.call_button.clicked.connect(ctx.bridge.toggle_call)
         self.settings_button.clicked.connect(self.settings_requested)
         self.hide_button.clicked.connect(self.hide_requested)
-        ctx.bridge.session_state.connect(lambda _s: self.mark())
+        ctx.bridge.session_state.connect(self._on_session_state)
         ctx.bridge.status.connect(self._on_status)
         ctx.bridge.stats.connect(self._on_stats)
         ctx.bridge.call_started.connect(self._on_call_started)
@@ -133,7 +140,18 @@ class HeaderWidget(OverlayPart):
 
     # ------------------------------------------------------------------ events
 
+    def _on_session_state(self, state: str) -> None:
+        if state in (SessionState.RUNNING, SessionState.IDLE):
+            self.recording = ""  # a new call, or none: nothing is being recorded yet
+        self.mark()
+
     def _on_status(self, event: EngineStatus) -> None:
+        if event.code == "recording_started":
+            self.recording = "on"
+            self.recording_detail = str(event.details.get("folder", ""))
+        elif event.code == "recording_stopped":
+            self.recording = "stopped"
+            self.recording_detail = str(event.details.get("reason", event.message))
         if event.code == "model_loading":
             self.loading = True
         elif event.code in ("ready", "asr_failed", "device_missing"):
@@ -180,6 +198,7 @@ class HeaderWidget(OverlayPart):
         self.state.setFont(theme.font(1.0, bold=True))
         self.timer.setFont(theme.font(1.25, bold=True))
         self.dot.setFont(theme.font(0.9))
+        self.rec.setFont(theme.font(0.8, bold=True))
         for label in (self.you, self.them):
             label.setFont(theme.font(0.85, bold=True))
         self.you.setStyleSheet(f"color: {theme.agent};")
@@ -236,6 +255,20 @@ class HeaderWidget(OverlayPart):
             )
         self.ratio.ratio = share
         self.ratio.update()
+        self._render_rec()
+
+    def _render_rec(self) -> None:
+        tr, theme = self.ctx.tr, self.ctx.theme
+        self.rec.setVisible(bool(self.recording))
+        if self.recording == "on":
+            self.rec.setText(tr.text("rec.label"))
+            self.rec.setToolTip(tr.text("rec.tooltip", folder=self.recording_detail))
+            self.rec.setStyleSheet(f"color: {theme.alert};")
+        elif self.recording == "stopped":
+            self.rec.setText(tr.text("rec.stopped"))
+            self.rec.setToolTip(tr.text("rec.stopped.tooltip", reason=self.recording_detail))
+            self.rec.setStyleSheet(f"color: {theme.faint};")
+        self.rec.setAccessibleName(self.rec.toolTip())
 
     # ------------------------------------------------------------------ drag
 

@@ -27,6 +27,10 @@ _CLOSES = {
     "device_back": ("device_lost",),
 }
 _TRANSIENT = {"overrun", "cpu_overload", "asr_caught_up", "device_back", "transcript_gap"}
+_QUIET = {"recording_started"}
+"""Codes another part shows (the header's REC mark): no notice here."""
+_PER_SESSION = {"recording_stopped"}
+"""Notices that may come before the call starts and last for the whole session."""
 
 
 @dataclass(slots=True)
@@ -62,6 +66,7 @@ class StatusLineWidget(OverlayPart):
         self.setVisible(False)
         ctx.bridge.status.connect(self._on_status)
         ctx.bridge.call_started.connect(self._on_call_started)
+        ctx.bridge.session_state.connect(self._on_session_state)
         self.apply_theme()
 
     def _key(self, event: EngineStatus) -> str:
@@ -71,7 +76,7 @@ class StatusLineWidget(OverlayPart):
         for closed in _CLOSES.get(event.code, ()):
             self.notices.pop(f"{closed}:{event.channel or ''}", None)
             self.notices.pop(f"{closed}:", None)
-        if event.code == "ready":
+        if event.code == "ready" or event.code in _QUIET:
             self.mark()
             return
         key = self._key(event)
@@ -82,8 +87,15 @@ class StatusLineWidget(OverlayPart):
 
     def _on_call_started(self, _event: CallStarted) -> None:
         # Problems of the last call (a failed device) are not this call's.
-        self.notices = {k: n for k, n in self.notices.items() if n.code == "model_loading"}
+        keep = {"model_loading", *_PER_SESSION}
+        self.notices = {k: n for k, n in self.notices.items() if n.code in keep}
         self.mark()
+
+    def _on_session_state(self, state: str) -> None:
+        # A new session: the last one's recording problem is not this one's.
+        if state == "running":
+            self.notices = {k: n for k, n in self.notices.items() if n.code not in _PER_SESSION}
+            self.mark()
 
     def set_settings_problem(self, present: bool) -> None:
         """Show (or clear) the "problem in the settings" notice."""

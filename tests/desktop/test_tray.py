@@ -1,4 +1,4 @@
-"""The tray menu: start/stop follows the call, replay is there but disabled with a reason."""
+"""The tray menu: start/stop follows the call, replay asks for the replay window."""
 
 from __future__ import annotations
 
@@ -22,8 +22,12 @@ def test_menu_follows_the_call_and_the_language(qtbot, translator) -> None:
     bridge = EngineBridge(IdleSession)
     tray = CallTray(bridge, translator)
     assert tray.call_action.text() == "Start call"
-    assert not tray.replay_action.isEnabled()
-    assert tray.replay_action.toolTip() == "Comes in a later version."
+    assert tray.replay_action.isEnabled()
+    assert (
+        tray.replay_action.toolTip() == "Replay recorded calls with their timeline and transcript."
+    )
+    with qtbot.waitSignal(tray.replay_requested, timeout=1000):
+        tray.replay_action.trigger()
     tray.call_action.trigger()
     assert tray.call_action.text() == "Stop call"
     with qtbot.waitSignal(bridge.session_finished, timeout=2000):

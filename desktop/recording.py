@@ -1,0 +1,119 @@
+"""From the settings to the call library and each call's recorder (no Qt here).
+
+The desktop app records live calls (and the demo) when ``recording.enabled``
+is on. This module is THE one place where the `CallLibrary` and its
+recorders are created from the settings: `RecordingPlan.from_settings` reads
+them, `open_library` opens the library and `recorder_factory` starts a
+recording per call. Options the library or recorder gain later (e.g.
+``privacy.redact``, ``recording.encrypt``) are read into the plan and passed
+on in those two functions only.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from belcoach.audio.call_recording import Recording, RecordingFactory, RecordingRequest
+from belcoach.audio.calls.folder import CallFolder
+from belcoach.audio.calls.library import CallLibrary, is_recording, library_root
+from belcoach.core.settings import ResolvedSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingPlan:
+    """The recording settings in force, as plain values.
+
+    Attributes:
+        enabled: record calls (``recording.enabled``).
+        root: the library folder (``recording.storage_dir`` or the data dir).
+        retention_days: calls older than this are deleted (``recording.retention_days``).
+        redact: ``privacy.redact`` (to pass to the library once it takes it).
+        encrypt: ``recording.encrypt`` (to pass to the library once it takes it).
+        agent: whose calls these are (the login name) for the coach's list.
+    """
+
+    enabled: bool
+    root: Path
+    retention_days: int
+    redact: bool = False
+    encrypt: bool = False
+    agent: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: ResolvedSettings) -> RecordingPlan:
+        """Read the plan from the settings (IT policy included)."""
+        rec = settings.values.recording
+        return cls(
+            enabled=bool(rec.enabled),
+            root=library_root(rec.storage_dir),
+            retention_days=int(rec.retention_days),
+            redact=bool(settings.values.privacy.redact),
+            encrypt=bool(rec.encrypt),
+            agent=_login(),
+        )
+
+
+def open_library(plan: RecordingPlan) -> CallLibrary:
+    """Open the call library: reconcile its index, recover cut-off calls, apply retention.
+
+    Raises:
+        AppError / OSError: the folder cannot be created or read.
+    """
+    # >>> THE place the library is created from the settings: pass new options of
+    # >>> `CallLibrary.open` (plan.redact, plan.encrypt) here.
+    recovered = cut_off_calls(plan.root)
+    library = CallLibrary.open(plan.root, retention_days=plan.retention_days)
+    if recovered:
+        log.warning(
+            "%s: recovered %d call(s) cut off by a crash: %s",
+            plan.root,
+            len(recovered),
+            ", ".join(recovered),
+        )
+    return library
+
+
+def recorder_factory(library: CallLibrary, plan: RecordingPlan, *, origin: str) -> RecordingFactory:
+    """Start a recording in ``library`` for each call (``origin``: ``live`` or ``demo``)."""
+
+    def start(request: RecordingRequest) -> Recording:
+        # >>> THE place a call's recorder is created: pass new options of
+        # >>> `CallLibrary.start_call` (plan.redact, plan.encrypt) here.
+        return library.start_call(
+            origin=origin,
+            agent=plan.agent,
+            language=request.language,
+            source=request.source,
+            model=request.model,
+        )
+
+    return start
+
+
+def cut_off_calls(root: Path) -> list[str]:
+    """Calls in ``root`` cut off by a crash and not recovered yet (what `open_library` recovers)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.iterdir()):
+        folder = CallFolder(path)
+        if (
+            path.is_dir()
+            and folder.is_call()
+            and not folder.summary_path.exists()
+            and not is_recording(folder)
+        ):
+            found.append(folder.id)
+    return found
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return ""

@@ -1,0 +1,174 @@
+"""The desktop app records its calls, shows that it does, and replays them from the tray.
+
+Real Qt widgets offscreen, the real app (`DesktopApp`), the real call library
+and recorder on disk, the demo call as the source. The transcriber says one
+word per utterance: these tests are about recording and the windows, not Whisper.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from belcoach.audio.blocks import AudioBlock
+from belcoach.audio.calls.library import CallLibrary
+from belcoach.audio.events import EngineStatus, Word
+from belcoach.audio.paced import PacedSource
+from belcoach.audio.session import TranscriberCache
+from belcoach.audio.sources import open_call
+from belcoach.demo import demo_call_path
+
+
+class OneWordTranscriber:
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        return [Word("hallo", 0.0, min(0.5, len(audio) / 16000), 0.9)]
+
+
+class FirstSeconds:
+    """The first ``seconds`` of the demo call."""
+
+    def __init__(self, seconds: float) -> None:
+        self._source = open_call(demo_call_path())
+        self._seconds = seconds
+        self.description = "demo slice"
+        self.duration: float | None = seconds
+
+    def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
+        for block in self._source.blocks(stop):
+            if block.t >= self._seconds:
+                return
+            yield block
+
+
+def _app(qapp, changes: dict[str, object], seconds: float = 6.0):
+    from belcoach.core.settings import load_settings, save_user_settings
+    from belcoach.desktop.app import AppOptions, DesktopApp
+
+    save_user_settings(load_settings(), changes)
+    app = DesktopApp(
+        qapp,
+        AppOptions(language="nl", replay_output="none"),
+        lambda _publish: PacedSource(FirstSeconds(seconds), speed=3.0),
+    )
+    app.transcribers = TranscriberCache(lambda _c, _l: OneWordTranscriber())
+    app.start()
+    return app
+
+
+def _run_call(qtbot, app) -> None:
+    with qtbot.waitSignal(app.bridge.session_finished, timeout=60_000) as finished:
+        app.bridge.start_call()
+    assert finished.args == [None]
+
+
+def test_a_recorded_call_shows_rec_and_the_tray_replays_it(qtbot, qapp, tmp_path: Path) -> None:
+    from belcoach.desktop.replay.window import ReplayWindow
+
+    root = tmp_path / "calls"
+    app = _app(qapp, {"recording.enabled": True, "recording.storage_dir": str(root)})
+    header = app.overlay.header
+    seen: list[tuple[bool, str, str]] = []
+
+    def on_status(event: EngineStatus) -> None:
+        if event.code == "recording_started":  # the header saw it first (connected first)
+            app.overlay._refresh_now()
+            seen.append((header.rec.isVisible(), header.rec.text(), app.tray.icon.toolTip()))
+
+    app.bridge.status.connect(on_status)
+    try:
+        assert app.calls.library is not None and app.calls.retention is not None
+        assert not header.rec.isVisible()
+        _run_call(qtbot, app)
+        assert len(seen) == 1
+        visible, text, tooltip = seen[0]
+        assert visible and text == "● REC" and "recorded" in tooltip
+        app.overlay._refresh_now()
+        assert not header.rec.isVisible()  # the call is over
+        assert app.overlay.status.current() is None  # no notice for a working recording
+        (entry,) = CallLibrary.open(root).calls()
+        assert entry.status == "complete" and entry.origin == "live"
+
+        app.tray.replay_action.trigger()
+        window = app.calls.replay_window
+        assert isinstance(window, ReplayWindow) and window.isVisible()
+        assert window.call is not None and window.call.folder.path == entry.folder
+        assert window.library_panel.table.currentRow() == 0
+        assert window.timeline.isEnabled()
+    finally:
+        app.close()
+    assert app.calls.replay_window is None
+
+
+def test_recording_that_cannot_start_says_so_and_the_coaching_goes_on(
+    qtbot, qapp, tmp_path: Path
+) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    app = _app(
+        qapp,
+        {"recording.enabled": True, "recording.storage_dir": str(in_the_way / "calls")},
+        seconds=5.0,
+    )
+    try:
+        assert app.calls.library is None and "a-file" in app.calls.problem
+        _run_call(qtbot, app)
+        app.overlay._refresh_now()
+        notice = app.overlay.status.current()
+        assert notice is not None and notice.code == "recording_stopped"
+        assert notice.text.startswith("Recording stopped (") and "coaching goes on" in notice.text
+        assert app.overlay.status.isVisible()
+        assert any(line.final for line in app.overlay.transcript.model.lines)
+        assert not app.overlay.header.rec.isVisible()
+    finally:
+        app.close()
+
+
+def test_the_rec_mark_turns_hollow_when_the_recording_stops(feed, overlay) -> None:
+    header = overlay.header
+    feed(
+        [EngineStatus(0.0, None, code="recording_started", details={"folder": "/calls/20261123-1"})]
+    )
+    assert header.rec.isVisible() and header.rec.text() == "● REC"
+    assert "/calls/20261123-1" in header.rec.toolTip()
+    assert overlay.status.current() is None
+    feed(
+        [
+            EngineStatus(
+                3.0,
+                None,
+                level="warning",
+                code="recording_stopped",
+                message="/calls: disk full",
+                details={"reason": "disk full"},
+            )
+        ]
+    )
+    assert header.rec.isVisible() and header.rec.text() == "○ REC"
+    assert "disk full" in header.rec.toolTip()
+    assert (
+        overlay.status.current().text == "Recording stopped (/calls: disk full); coaching goes on."
+    )
+
+
+def test_the_replay_window_opens_on_an_empty_library(qtbot, qapp) -> None:
+    app = _app(qapp, {})
+    try:
+        assert app.calls.library is None  # recording off and no calls kept: nothing opened
+        app.open_replay()
+        window = app.calls.replay_window
+        assert window is not None and window.isVisible() and window.call is None
+        assert window.library_panel.entries == []
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "sv"])
+def test_the_replay_and_recording_texts_are_translated(translator, language) -> None:
+    translator.set_language(language)
+    for key in ("tray.replay.tip", "tray.recording", "status.recording_stopped", "rec.tooltip"):
+        text = translator.text(key, message="m", folder="f", reason="r")
+        assert text and text != key
