@@ -19,6 +19,7 @@ from pathlib import Path
 from belcoach.audio.call_recording import Recording, RecordingFactory, RecordingRequest
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.library import CallLibrary, is_recording, library_root
+from belcoach.audio.calls.privacy import RecordingPrivacy
 from belcoach.core.settings import ResolvedSettings
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,8 @@ class RecordingPlan:
         enabled: record calls (``recording.enabled``).
         root: the library folder (``recording.storage_dir`` or the data dir).
         retention_days: calls older than this are deleted (``recording.retention_days``).
-        redact: ``privacy.redact`` (to pass to the library once it takes it).
-        encrypt: ``recording.encrypt`` (to pass to the library once it takes it).
+        redact: ``privacy.redact``: personal numbers never reach the disk.
+        encrypt: ``recording.encrypt``: the call's content is encrypted at rest.
         agent: whose calls these are (the login name) for the coach's list.
     """
 
@@ -43,6 +44,11 @@ class RecordingPlan:
     redact: bool = False
     encrypt: bool = False
     agent: str = ""
+
+    @property
+    def privacy(self) -> RecordingPrivacy:
+        """What the recorder does to keep each call private."""
+        return RecordingPrivacy(redact=self.redact, encrypt=self.encrypt)
 
     @classmethod
     def from_settings(cls, settings: ResolvedSettings) -> RecordingPlan:
@@ -64,10 +70,10 @@ def open_library(plan: RecordingPlan) -> CallLibrary:
     Raises:
         AppError / OSError: the folder cannot be created or read.
     """
-    # >>> THE place the library is created from the settings: pass new options of
-    # >>> `CallLibrary.open` (plan.redact, plan.encrypt) here.
     recovered = cut_off_calls(plan.root)
-    library = CallLibrary.open(plan.root, retention_days=plan.retention_days)
+    library = CallLibrary.open(
+        plan.root, retention_days=plan.retention_days, privacy=plan.privacy
+    )
     if recovered:
         log.warning(
             "%s: recovered %d call(s) cut off by a crash: %s",
@@ -82,9 +88,10 @@ def recorder_factory(library: CallLibrary, plan: RecordingPlan, *, origin: str) 
     """Start a recording in ``library`` for each call (``origin``: ``live`` or ``demo``)."""
 
     def start(request: RecordingRequest) -> Recording:
-        # >>> THE place a call's recorder is created: pass new options of
-        # >>> `CallLibrary.start_call` (plan.redact, plan.encrypt) here.
+        # The privacy settings in force when this call starts (IT may have
+        # changed the policy since the library was opened).
         return library.start_call(
+            privacy=plan.privacy,
             origin=origin,
             agent=plan.agent,
             language=request.language,

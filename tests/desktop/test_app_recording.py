@@ -172,3 +172,46 @@ def test_the_replay_and_recording_texts_are_translated(translator, language) -> 
     for key in ("tray.replay.tip", "tray.recording", "status.recording_stopped", "rec.tooltip"):
         text = translator.text(key, message="m", folder="f", reason="r")
         assert text and text != key
+
+
+def test_the_app_records_redacted_and_encrypted_when_the_settings_say_so(
+    qtbot, qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from belcoach.audio.calls.folder import CallFolder
+    from belcoach.audio.events import Transcript
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    root = tmp_path / "calls"
+    app = _app(
+        qapp,
+        {
+            "recording.enabled": True,
+            "recording.storage_dir": str(root),
+            "recording.encrypt": True,
+            "privacy.redact": True,
+        },
+    )
+    app.transcribers = TranscriberCache(lambda _c, _l: IbanTranscriber())
+    try:
+        _run_call(qtbot, app)
+    finally:
+        app.close()
+    (entry,) = CallLibrary.open(root).calls()
+    folder = CallFolder(entry.folder)
+    names = {p.name for p in entry.folder.iterdir()}
+    assert {"audio.pcm.enc", "events.jsonl.enc"} <= names
+    assert not names & {"audio.flac", "events.jsonl"}
+    stored = b"".join(p.read_bytes() for p in entry.folder.rglob("*") if p.is_file())
+    assert b"0417" not in stored and b"fLaC" not in stored and b"IBAN" not in stored
+    said = [e for e in folder.read_events().events if isinstance(e, Transcript) and e.final]
+    assert said and all("[IBAN]" in e.text for e in said)
+    assert all("0417" not in e.text for e in said)
+
+
+class IbanTranscriber:
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        text = ["mijn", "IBAN", "is", "NL91", "ABNA", "0417", "1643", "00"]
+        return [Word(w, 0.05 * i, 0.05 * i + 0.04, 0.9) for i, w in enumerate(text)]
