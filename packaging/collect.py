@@ -107,6 +107,12 @@ PYTHON_EXCLUDES = (
     "pyqtgraph.opengl",
     "pyqtgraph.examples",
     "pyqtgraph.jupyter",
+    # librosa (the emotion analyser's voice features: rms, yin) needs numba but
+    # not scikit-learn (only its decompose/segment modules import it, never loaded),
+    # and numba's TBB threading layer needs a libtbb no target has (it falls back
+    # to its OpenMP/workqueue layers)
+    "sklearn",
+    "numba.np.ufunc.tbbpool",
 )
 """Python packages and modules a build never needs even when the build venv has them.
 
@@ -201,6 +207,16 @@ TEXT_SYSTEM_LIBS = (
     "libmount",
     "libblkid",
     "libselinux",
+    # only Qt's GTK theme plugin links these, and it loads only on a GTK desktop,
+    # which has them (with its own GTK, which the build does not carry either)
+    "libgtk-3",
+    "libgdk-3",
+    "libatk-1.0",
+    "libatk-bridge-2.0",
+    "libcairo",
+    "libcairo-gobject",
+    "libpixman-1",
+    "libgdk_pixbuf-2.0",
 )
 """The text and font stack a Linux build takes from the system (WeasyPrint's PDF, Qt's fonts).
 
