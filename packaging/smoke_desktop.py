@@ -140,6 +140,7 @@ def run_window(
             with contextlib.suppress(subprocess.TimeoutExpired):
                 app.wait(timeout=seconds)  # an early exit is a failure, seen below
             alive = app.poll() is None
+            ran = time.perf_counter() - start
             picture = screenshot(display, shot or smoke.out / f"{name}.png")
             app.terminate()
             try:
@@ -152,7 +153,7 @@ def run_window(
     smoke.check(
         name,
         alive and not fatal,
-        f"running after {time.perf_counter() - start:.0f} s: {alive}; "
+        f"running after {ran:.0f} s: {alive}; "
         f"fatal markers: {fatal or 'none'}",
     )
     if not alive:

@@ -154,7 +154,9 @@ def _isolation(opt: Path | None = None) -> list[str]:
         hide += "mount -t tmpfs none /opt; mkdir /opt/belcoach;"
         hide += f"mount --bind '{opt}' /opt/belcoach;"
     script = f'{hide} exec "$@"'
-    return ["unshare", "--net", "--mount", "--fork", "sh", "-c", script, "isolated"]
+    # --kill-child: stopping unshare (the smoke test ends a window that way) stops
+    # the program too, instead of leaving it to run until its X server goes away
+    return ["unshare", "--net", "--mount", "--kill-child=SIGTERM", "sh", "-c", script, "isolated"]
 
 
 def _network_is_down(smoke: Smoke) -> None:
