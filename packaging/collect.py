@@ -99,10 +99,25 @@ PYTHON_EXCLUDES = (
     "wx",
     "gi",
     # matplotlib draws the report's plots with Agg only (audio/report/figures.py)
-    *(f"matplotlib.backends.{name}" for name in ("backend_tkagg", "backend_tkcairo", "_backend_tk",
-      "backend_qtagg", "backend_qtcairo", "backend_qt", "backend_qt5agg", "backend_qt5",
-      "backend_gtk3agg", "backend_gtk4agg", "backend_wxagg", "backend_webagg",
-      "backend_nbagg", "backend_macosx")),
+    *(
+        f"matplotlib.backends.{name}"
+        for name in (
+            "backend_tkagg",
+            "backend_tkcairo",
+            "_backend_tk",
+            "backend_qtagg",
+            "backend_qtcairo",
+            "backend_qt",
+            "backend_qt5agg",
+            "backend_qt5",
+            "backend_gtk3agg",
+            "backend_gtk4agg",
+            "backend_wxagg",
+            "backend_webagg",
+            "backend_nbagg",
+            "backend_macosx",
+        )
+    ),
     # pyqtgraph parts the replay timeline never loads (PyOpenGL/Jupyter are not installed)
     "pyqtgraph.opengl",
     "pyqtgraph.examples",

@@ -153,8 +153,7 @@ def run_window(
     smoke.check(
         name,
         alive and not fatal,
-        f"running after {ran:.0f} s: {alive}; "
-        f"fatal markers: {fatal or 'none'}",
+        f"running after {ran:.0f} s: {alive}; fatal markers: {fatal or 'none'}",
     )
     if not alive:
         print("\n".join("    " + line for line in text.strip().splitlines()[-25:]))

@@ -209,6 +209,30 @@ def _startup(smoke: Smoke, runs: int) -> float:
     return median
 
 
+TELEMETRY_TRACES = (".cache/Microsoft",)
+"""What a library's telemetry leaves in a home folder (ONNX Runtime's 1DS device id and queue)."""
+
+
+def _no_telemetry(smoke: Smoke) -> None:
+    """After every command ran: no telemetry device id or event queue in the home folder.
+
+    Also lists what the program did write there (the privacy statement's "what
+    is stored"), into ``home-files.txt``.
+    """
+    written = sorted(
+        str(p.relative_to(smoke.home.parent))
+        for p in smoke.home.parent.rglob("*")
+        if p.is_file() and not p.name.startswith("bad-policy")
+    )
+    (smoke.out / "home-files.txt").write_text("\n".join(written) + "\n", encoding="utf-8")
+    traces = [w for w in written if any(t in w for t in TELEMETRY_TRACES)]
+    smoke.check(
+        "no telemetry",
+        not traces,
+        f"telemetry files: {traces[:3]}" if traces else f"{len(written)} files written, none",
+    )
+
+
 def _check_deb(deb: Path, root: Path) -> None:
     """The package's layout: program, link, menu entry, docs, policy folder."""
     for rel in (
@@ -326,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             timings[f"demo-overlay-{args.overlay_after:g}s"] = took
         run_window(smoke, "app", ["app"], seconds=args.window_seconds)
         timings["startup-median"] = _startup(smoke, args.runs)
+        _no_telemetry(smoke)
         sizes = {"bundle_mb": round(_size(args.bundle) / 1e6)}
         (out / "figures.json").write_text(
             json.dumps(

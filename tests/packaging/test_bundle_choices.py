@@ -187,3 +187,13 @@ def test_blank_screenshots_are_told_apart(tmp_path: Path) -> None:
     img.paste((200, 40, 40), (0, 0, 20, 30))
     img.save(drawn)
     assert desktop.drawn_fraction(drawn) == pytest.approx(0.5)
+
+
+def test_runtime_hook_switches_onnxruntime_telemetry_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("ORT_DISABLE_TELEMETRY", "0")  # an agent's attempt to turn it on
+    code = (PACKAGING / "hooks" / "rthook_belcoach.py").read_text(encoding="utf-8")
+    exec(compile(code, "rthook_belcoach.py", "exec"), {})
+    assert os.environ["ORT_DISABLE_TELEMETRY"] == "1"
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
