@@ -105,10 +105,7 @@ def test_nothing_belcoach_imports_is_excluded(collect: ModuleType) -> None:
     imported = _imported_modules(collect)
     excluded = set(collect.PYTHON_EXCLUDES) | set(collect.QT_EXCLUDES)
     clash = sorted(
-        name
-        for name in imported
-        for ex in excluded
-        if name == ex or name.startswith(ex + ".")
+        name for name in imported for ex in excluded if name == ex or name.startswith(ex + ".")
     )
     assert not clash
     assert "matplotlib.backends.backend_agg" not in excluded
