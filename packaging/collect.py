@@ -83,18 +83,115 @@ QtPdf, QtSql, QtOpenGL, QtPrintSupport) are not excluded: PyInstaller bundles a
 Qt module only when something imports it, so they cost nothing until used.
 """
 
-PYTHON_EXCLUDES = ("tkinter", "pytest", "IPython", "jupyter", "setuptools", "pip", "hf_xet")
-"""Python packages a build never needs even when the build venv has them.
+PYTHON_EXCLUDES = (
+    "tkinter",
+    "_tkinter",
+    "pytest",
+    "IPython",
+    "jupyter",
+    "setuptools",
+    "pip",
+    "hf_xet",
+    # other Qt bindings and GUI toolkits: belcoach's one binding is PySide6
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "wx",
+    "gi",
+    # matplotlib draws the report's plots with Agg only (audio/report/figures.py)
+    *(
+        f"matplotlib.backends.{name}"
+        for name in (
+            "backend_tkagg",
+            "backend_tkcairo",
+            "_backend_tk",
+            "backend_qtagg",
+            "backend_qtcairo",
+            "backend_qt",
+            "backend_qt5agg",
+            "backend_qt5",
+            "backend_gtk3agg",
+            "backend_gtk4agg",
+            "backend_wxagg",
+            "backend_webagg",
+            "backend_nbagg",
+            "backend_macosx",
+        )
+    ),
+    # pyqtgraph parts the replay timeline never loads (PyOpenGL/Jupyter are not installed)
+    "pyqtgraph.opengl",
+    "pyqtgraph.examples",
+    "pyqtgraph.jupyter",
+    # librosa (the emotion analyser's voice features: rms, yin) needs numba but
+    # not scikit-learn (only its decompose/segment modules import it, never loaded),
+    # and numba's TBB threading layer needs a libtbb no target has (it falls back
+    # to its OpenMP/workqueue layers)
+    "sklearn",
+    "numba.np.ufunc.tbbpool",
+)
+"""Python packages and modules a build never needs even when the build venv has them.
 
 ``hf_xet`` is huggingface_hub's download accelerator: belcoach never downloads.
 """
 
-METADATA = ("belcoach", "faster-whisper", "ctranslate2", "onnxruntime", "numpy", "sounddevice")
-"""Distributions whose metadata is copied, so versions show in ``--version``/``doctor``."""
+MATPLOTLIB_BACKENDS = ("Agg",)
+"""The matplotlib backends the build carries (PyInstaller's ``hooksconfig``).
+
+The report renders its plots to PNG off screen (``matplotlib.use("Agg")``);
+the interactive backends would drag Tk or a second Qt binding in.
+"""
+
+METADATA = (
+    "belcoach",
+    "faster-whisper",
+    "ctranslate2",
+    "onnxruntime",
+    "numpy",
+    "sounddevice",
+    "matplotlib",
+    "jinja2",
+    "weasyprint",
+    "pyqtgraph",
+    "cryptography",
+    "keyring",
+)
+"""Distributions whose metadata is copied, so versions show in ``--version``/``doctor``.
+
+keyring also needs its own: it finds its backends through its entry points.
+"""
+
+EXTRA_HIDDEN_IMPORTS = (
+    "matplotlib.backends.backend_agg",
+    # the recording vault (core/vault.py): AES-GCM and HKDF come from the Rust binding
+    "cryptography.hazmat.bindings._rust",
+    "cryptography.hazmat.primitives.ciphers.aead",
+    "cryptography.hazmat.primitives.kdf.hkdf",
+    # keyring picks a backend at run time from its entry points; Secret Service
+    # (GNOME/KDE) talks D-Bus through secretstorage/jeepney
+    "keyring.backends.SecretService",
+    "keyring.backends.chainer",
+    "keyring.backends.fail",
+    "keyring.backends.null",
+    "secretstorage",
+    "jeepney",
+)
+"""Modules only looked up by name at run time, which PyInstaller's analysis cannot see."""
+
+DATA_EXCLUDES = ("matplotlib/mpl-data/sample_data",)
+"""Data folders (bundle paths) hooks collect that no build needs (matplotlib's example data)."""
+
+LINUX_DATA_EXCLUDES = ("etc/fonts",)
+"""Data folders a Linux build leaves out.
+
+The weasyprint hook copies the build machine's ``/etc/fonts`` (on Windows that
+is GTK's fontconfig configuration, which the build needs); on Linux the
+system's own fontconfig reads the system's ``/etc/fonts``, so the copy is dead
+weight at best and another distribution's rules at worst.
+"""
 
 CONSOLE_ENV = "BELCOACH_CONSOLE"
 
-LINUX_SYSTEM_LIBS = ("libportaudio.so", "libasound.so", "libjack.so")
+AUDIO_SYSTEM_LIBS = ("libportaudio", "libasound", "libjack")
 """Audio libraries a Linux build takes from the system, never from the build machine.
 
 libasound finds its plugins (the PulseAudio/PipeWire bridge) in a folder
@@ -104,13 +201,69 @@ machine would load no plugin on another distribution and see no device. The
 needs it too, and ``belcoach doctor`` names the package when it is missing.
 """
 
+TEXT_SYSTEM_LIBS = (
+    "libpango-1.0",
+    "libpangoft2-1.0",
+    "libpangocairo-1.0",
+    "libharfbuzz",
+    "libharfbuzz-subset",
+    "libfontconfig",
+    "libfreetype",
+    "libfribidi",
+    "libthai",
+    "libdatrie",
+    "libgraphite2",
+    "libglib-2.0",
+    "libgobject-2.0",
+    "libgio-2.0",
+    "libgmodule-2.0",
+    "libgthread-2.0",
+    "libpcre2-8",
+    "libmount",
+    "libblkid",
+    "libselinux",
+    # only Qt's GTK theme plugin links these, and it loads only on a GTK desktop,
+    # which has them (with its own GTK, which the build does not carry either)
+    "libgtk-3",
+    "libgdk-3",
+    "libatk-1.0",
+    "libatk-bridge-2.0",
+    "libcairo",
+    "libcairo-gobject",
+    "libpixman-1",
+    "libgdk_pixbuf-2.0",
+)
+"""The text and font stack a Linux build takes from the system (WeasyPrint's PDF, Qt's fonts).
+
+WeasyPrint loads Pango, HarfBuzz and fontconfig with ``dlopen``; the .deb
+depends on them (libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0). They
+come as a set with GLib and FreeType: a system Pango would otherwise bind to
+the bundle's older copies of those and fail on a newer distribution (missing
+symbols), and a bundled fontconfig would read another distribution's
+``/etc/fonts`` with the build machine's rules. Qt links GLib, fontconfig and
+FreeType too and is fine with any later version. Only these exact library
+names go: Pillow's own copies (``libfreetype-<hash>.so``) stay in the bundle.
+"""
+
+LINUX_SYSTEM_LIBS = AUDIO_SYSTEM_LIBS + TEXT_SYSTEM_LIBS
+"""Library names (before ``.so``) a Linux build never carries."""
+
 
 def keep_binary(dest_name: str, platform: str) -> bool:
     """Whether a binary PyInstaller found goes into the build (see ``LINUX_SYSTEM_LIBS``)."""
     if not platform.startswith("linux"):
         return True
     name = Path(dest_name).name
-    return not any(name.startswith(lib) for lib in LINUX_SYSTEM_LIBS)
+    if ".so" not in name:
+        return True
+    return name.split(".so", 1)[0] not in LINUX_SYSTEM_LIBS
+
+
+def keep_data(dest_name: str, platform: str) -> bool:
+    """Whether a data file a hook collected goes into the build (see ``DATA_EXCLUDES``)."""
+    path = Path(dest_name).as_posix()
+    excluded = DATA_EXCLUDES + (LINUX_DATA_EXCLUDES if platform.startswith("linux") else ())
+    return not any(path == ex or path.startswith(ex + "/") for ex in excluded)
 
 
 def gui_console(env: Mapping[str, str] | None = None) -> bool:

@@ -6,17 +6,28 @@ minimal environment (``env -i``), no network (``unshare --net``: only a down
 loopback exists) and, as root, no Python either (a private mount namespace
 hides every Python installation of this machine behind empty folders), then:
 
-1. ``belcoach --version``
-2. ``belcoach doctor`` (exit 0 expected: healthy)
-3. ``belcoach analyze --demo`` (the real engine and model on the demo call)
-4. the example policy: ``doctor`` stays healthy; a malformed policy makes
+1. the bundle's contents: the report's templates and the seeds' data, matplotlib
+   Agg and its fonts, WeasyPrint's CSS, pyqtgraph, cryptography's Rust binding,
+   keyring's backends are in; the libraries taken from the system (PortAudio,
+   Pango, HarfBuzz, fontconfig, GLib) and unused GUI toolkits are out
+2. ``belcoach --version``
+3. ``belcoach doctor`` (exit 0 expected: healthy, bundled model, privacy section);
+   with ``recording.encrypt`` on it names where the recording key lives (keyring)
+4. ``belcoach analyze --demo`` (the real engine and model on the demo call)
+5. the example policy: ``doctor`` stays healthy; a malformed policy makes
    ``doctor`` exit 1 and locks recording off while ``settings show`` still runs
-5. when the overlay exists (``belcoach demo`` is a command): ``belcoach demo``
-   under Xvfb for a few seconds and a screenshot
-6. start-up time: median wall time of ``belcoach --version`` over several runs
+6. the coach's features: ``calls import`` of the demo call into a fresh library,
+   ``calls list``, ``report CALL --html --pdf`` (the HTML carries its plots; the
+   PDF starts ``%PDF``, has pages and embedded fonts: pdfinfo/pdffonts), and
+   ``replay CALL`` under Xvfb for a few seconds with a screenshot
+7. the desktop: doctor's Qt check on Xvfb, ``belcoach demo --screenshot`` (the
+   overlay on the demo call, saved by the app) and ``belcoach app`` for a few
+   seconds with a screenshot; every screenshot must not be blank
+8. start-up time: median wall time of ``belcoach --version`` over several runs
 
 Every output is checked for fatal markers (``ModuleNotFoundError``, Qt's
-platform-plugin failure, tracebacks). Exit 0 when all passed.
+platform-plugin failure, tracebacks). Logs, screenshots, the report files and
+``figures.json`` (timings) go to ``--out``. Exit 0 when all passed.
 
 Usage: python packaging/smoke_test.py --bundle build/dist/belcoach [--out build/smoke] [--runs 7]
        python packaging/smoke_test.py --deb build/out/belcoach_0.1.0_amd64.deb   (as root)
@@ -28,8 +39,8 @@ With ``--deb`` the package is unpacked (not installed) and run through its own
 from __future__ import annotations
 
 import argparse
-import contextlib
 import glob
+import json
 import os
 import shutil
 import statistics
@@ -38,18 +49,10 @@ import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-FATAL_MARKERS = (
-    "ModuleNotFoundError",
-    "ImportError",
-    "could not load the Qt platform plugin",
-    "Could not load the Qt platform plugin",
-    "cannot load Qt platform plugin",
-    "Traceback (most recent call last)",
-    "Failed to execute script",
-)
+from smoke_coach import bundle_contents, coach, keyring_report
+from smoke_desktop import FATAL_MARKERS, overlay, qt_window, run_window
 
 MALFORMED_POLICY = "[locked.recording\nenabled = true\n"
 
@@ -151,7 +154,9 @@ def _isolation(opt: Path | None = None) -> list[str]:
         hide += "mount -t tmpfs none /opt; mkdir /opt/belcoach;"
         hide += f"mount --bind '{opt}' /opt/belcoach;"
     script = f'{hide} exec "$@"'
-    return ["unshare", "--net", "--mount", "--fork", "sh", "-c", script, "isolated"]
+    # --kill-child: stopping unshare (the smoke test ends a window that way) stops
+    # the program too, instead of leaving it to run until its X server goes away
+    return ["unshare", "--net", "--mount", "--kill-child=SIGTERM", "sh", "-c", script, "isolated"]
 
 
 def _network_is_down(smoke: Smoke) -> None:
@@ -185,89 +190,6 @@ def _commands(proc: subprocess.CompletedProcess[str]) -> set[str]:
     return words
 
 
-@contextlib.contextmanager
-def _xvfb(display: str = ":97") -> Iterator[str | None]:
-    """A virtual X screen for the duration of the block (None when Xvfb is missing)."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        yield None
-        return
-    server = subprocess.Popen(
-        [xvfb, display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        socket = Path(f"/tmp/.X11-unix/X{display.lstrip(':')}")
-        deadline = time.monotonic() + 10
-        while not socket.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)  # the X server takes a moment to accept clients
-        yield display
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _qt_window(smoke: Smoke) -> None:
-    """The bundle's Qt opens and renders a window on X11 (before the overlay exists too)."""
-    with _xvfb() as display:
-        if display is None:
-            smoke.check("qt window", False, "Xvfb is not installed (apt install xvfb)")
-            return
-        # X runs over its unix socket, which the network sandbox does not hide
-        proc = smoke.run("doctor-xvfb", ["doctor", "--quick"], DISPLAY=display)
-        smoke.check(
-            "qt window",
-            "platform xcb, window rendered" in proc.stdout,
-            "doctor's Qt check opened a window through the bundled xcb plugin",
-        )
-
-
-def _overlay(smoke: Smoke, seconds: float) -> None:
-    """Run ``belcoach demo`` under Xvfb for a few seconds and take a screenshot."""
-    log = smoke.out / "overlay.log"
-    with _xvfb() as display:
-        if display is None:
-            smoke.check("overlay", False, "Xvfb is not installed (apt install xvfb)")
-            return
-        cmd = [*smoke.isolation, str(smoke.exe), "demo"]
-        env = smoke.env(DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        with log.open("w", encoding="utf-8") as fh:
-            app = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                app.wait(timeout=seconds)  # an early exit is a failure, seen below
-            alive = app.poll() is None
-            shot = _screenshot(display, smoke.out / "overlay.png")
-            app.terminate()
-            try:
-                app.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                app.kill()
-    text = log.read_text(encoding="utf-8", errors="replace")
-    fatal = [m for m in FATAL_MARKERS if m in text]
-    smoke.check(
-        "overlay",
-        alive and not fatal,
-        f"running after {seconds:.0f} s: {alive}; fatal markers: {fatal or 'none'}; "
-        f"screenshot: {shot or 'not taken'}",
-    )
-
-
-def _screenshot(display: str, path: Path) -> Path | None:
-    """Grab the virtual screen (ImageMagick ``import``, or ``xwd`` + ``convert``)."""
-    env = {**os.environ, "DISPLAY": display}
-    if shutil.which("import"):
-        proc = subprocess.run(["import", "-window", "root", str(path)], env=env)
-        if proc.returncode == 0 and path.is_file():
-            return path
-    if shutil.which("xwd"):
-        raw = path.with_suffix(".xwd")
-        with raw.open("wb") as fh:
-            subprocess.run(["xwd", "-root", "-silent"], stdout=fh, env=env)
-        return raw
-    return None
-
-
 def _startup(smoke: Smoke, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -285,6 +207,30 @@ def _startup(smoke: Smoke, runs: int) -> float:
         f"min {min(times):.2f} s, max {max(times):.2f} s"
     )
     return median
+
+
+TELEMETRY_TRACES = (".cache/Microsoft",)
+"""What a library's telemetry leaves in a home folder (ONNX Runtime's 1DS device id and queue)."""
+
+
+def _no_telemetry(smoke: Smoke) -> None:
+    """After every command ran: no telemetry device id or event queue in the home folder.
+
+    Also lists what the program did write there (the privacy statement's "what
+    is stored"), into ``home-files.txt``.
+    """
+    written = sorted(
+        str(p.relative_to(smoke.home.parent))
+        for p in smoke.home.parent.rglob("*")
+        if p.is_file() and not p.name.startswith("bad-policy")
+    )
+    (smoke.out / "home-files.txt").write_text("\n".join(written) + "\n", encoding="utf-8")
+    traces = [w for w in written if any(t in w for t in TELEMETRY_TRACES)]
+    smoke.check(
+        "no telemetry",
+        not traces,
+        f"telemetry files: {traces[:3]}" if traces else f"{len(written)} files written, none",
+    )
 
 
 def _check_deb(deb: Path, root: Path) -> None:
@@ -322,7 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--deb", type=Path, help="a .deb: unpacked, run as /usr/bin/belcoach")
     parser.add_argument("--out", type=Path, default=Path("build/smoke"), help="logs go here")
     parser.add_argument("--runs", type=int, default=7, help="start-up timing runs")
-    parser.add_argument("--overlay-seconds", type=float, default=8.0)
+    parser.add_argument(
+        "--window-seconds", type=float, default=10.0, help="how long replay and app run"
+    )
+    parser.add_argument(
+        "--overlay-after", type=float, default=20.0, help="call seconds before the overlay shot"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out.resolve()
@@ -345,11 +296,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{' '.join(smoke.isolation[:4]) or 'NONE'}"
         )
         _network_is_down(smoke)
+        bundle_contents(smoke, args.bundle)
         version = smoke.run("version", ["--version"])
         smoke.check("version text", version.stdout.startswith("belcoach "), version.stdout.strip())
         doctor = smoke.run("doctor", ["doctor"])
         smoke.check("bundled model", "[bundled]" in doctor.stdout, "doctor finds the bundled model")
+        smoke.check(
+            "doctor privacy",
+            "\nprivacy\n" in doctor.stdout and "recording key" in doctor.stdout,
+            "doctor has its privacy section",
+        )
+        keyring_report(smoke)
+        started = time.perf_counter()
         demo = smoke.run("analyze-demo", ["analyze", "--demo", "--quiet"])
+        timings = {"analyze-demo": time.perf_counter() - started}
         smoke.check(
             "transcript",
             "agent" in demo.stdout and "customer" in demo.stdout,
@@ -378,13 +338,30 @@ def main(argv: list[str] | None = None) -> int:
             "false" in shown.stdout and "locked" in shown.stdout,
             "a malformed policy locks recording off",
         )
-        _qt_window(smoke)
         helptext = smoke.run("help", ["--help"])
-        if "demo" in _commands(helptext):
-            _overlay(smoke, args.overlay_seconds)
-        else:
-            print("SKIP overlay: this build has no `belcoach demo` command yet")
-        _startup(smoke, args.runs)
+        commands = _commands(helptext)
+        missing = sorted({"calls", "report", "replay", "demo", "app"} - commands)
+        smoke.check("commands", not missing, f"missing: {missing or 'none'}")
+        figures = coach(smoke, args.bundle, replay_seconds=args.window_seconds)
+        timings.update(figures.timings)
+        qt_window(smoke)
+        took = overlay(smoke, after=args.overlay_after)
+        if took is not None:
+            timings[f"demo-overlay-{args.overlay_after:g}s"] = took
+        run_window(smoke, "app", ["app"], seconds=args.window_seconds)
+        timings["startup-median"] = _startup(smoke, args.runs)
+        _no_telemetry(smoke)
+        sizes = {"bundle_mb": round(_size(args.bundle) / 1e6)}
+        (out / "figures.json").write_text(
+            json.dumps(
+                {"timings_s": {k: round(v, 2) for k, v in timings.items()}, **sizes}, indent=2
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(
+            "timings (s, in the sandbox): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
+        )
     if smoke.failures:
         print(f"\nsmoke test FAILED ({len(smoke.failures)}):")
         for failure in smoke.failures:

@@ -25,9 +25,21 @@ from pathlib import Path
 # Qt's X11 platform plugin loads these at run time; ldd sees them only when the
 # plugin itself is inspected, so they are listed explicitly as well.
 QT_XCB = ("libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1", "libdbus-1-3")
-# sounddevice loads PortAudio with ctypes (invisible to ldd); the build takes it
-# from the system (packaging/collect.py LINUX_SYSTEM_LIBS).
-CTYPES_LOADED = ("libportaudio2",)
+# sounddevice loads PortAudio with ctypes and WeasyPrint (the report's PDF) loads
+# Pango, PangoFT2 and HarfBuzz-subset with cffi's dlopen: invisible to ldd; the
+# build takes them from the system (packaging/collect.py LINUX_SYSTEM_LIBS).
+# soname -> (Debian/Ubuntu package when the build machine lacks it, required).
+# HarfBuzz-subset is optional for WeasyPrint (it subsets fonts with fontTools
+# without it) and has no package of its own on older distributions.
+CTYPES_LOADED = {
+    "libportaudio.so.2": ("libportaudio2", True),
+    "libpango-1.0.so.0": ("libpango-1.0-0", True),
+    "libpangoft2-1.0.so.0": ("libpangoft2-1.0-0", True),
+    "libharfbuzz-subset.so.0": ("libharfbuzz-subset0", False),
+}
+# The report's stylesheet and plots are set in DejaVu Sans (matplotlib carries
+# its own copy; the PDF takes the system's through fontconfig).
+FONTS = ("fonts-dejavu-core",)
 
 # Optional Qt parts (path fragments inside the bundle) and the packages their
 # libraries come from on Debian/Ubuntu when the build machine lacks them.
@@ -79,7 +91,7 @@ def main(bundle: Path) -> int:
                     recommends.add(lib.name)
                 else:
                     outside.add(str(lib))
-    packages: set[str] = set(QT_XCB) | set(CTYPES_LOADED)
+    packages: set[str] = set(QT_XCB) | set(FONTS) | ctypes_packages()
     for lib in sorted(outside):
         proc = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True)
         if proc.returncode != 0:  # /lib vs /usr/lib after the usrmerge
@@ -98,6 +110,16 @@ def main(bundle: Path) -> int:
     owners = {_owner(name) or OPTIONAL_SONAMES.get(name) for name in recommends}
     print(", ".join(sorted(p for p in owners if p and p not in packages)))
     return 1 if missing else 0
+
+
+def ctypes_packages() -> set[str]:
+    """Packages of the libraries loaded with dlopen: as the build machine names them."""
+    found = set()
+    for soname, (package, required) in CTYPES_LOADED.items():
+        owner = _owner(soname)
+        if owner or required:
+            found.add(owner or package)
+    return found
 
 
 def _owner(soname: str) -> str | None:

@@ -14,7 +14,13 @@ PACKAGING = ROOT / "packaging"
 
 
 def load_script(relpath: str) -> ModuleType:
-    """Import a file under ``packaging/`` as a module, by path."""
+    """Import a file under ``packaging/`` as a module, by path.
+
+    ``packaging/`` goes on ``sys.path`` as it does when a script there runs, so
+    the smoke test finds its sibling modules.
+    """
+    if str(PACKAGING) not in sys.path:
+        sys.path.append(str(PACKAGING))
     path = PACKAGING / relpath
     name = "packaging_" + path.stem
     if name in sys.modules:
