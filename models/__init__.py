@@ -5,9 +5,13 @@ assembling and verifying them, and loading them.
 about a second, which ``belcoach models list`` does not need.
 """
 
-from belcoach.models.files import FileProblem, ProgressCallback
-from belcoach.models.registry import MODELS, ModelSource, ModelSpec, get_spec
-from belcoach.models.store import ModelInfo, ModelStore, VerifyReport
+from belcoach.core.offline import opt_out
+
+opt_out()  # before faster-whisper or ctranslate2 load (see core/offline.py)
+
+from belcoach.models.files import FileProblem, ProgressCallback  # noqa: E402
+from belcoach.models.registry import MODELS, ModelSource, ModelSpec, get_spec  # noqa: E402
+from belcoach.models.store import ModelInfo, ModelStore, VerifyReport  # noqa: E402
 
 __all__ = [
     "MODELS",

@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from belcoach.cli.main import main
+from belcoach.core.offline import OPT_OUTS
 from support.netguard import NetworkAttempt, SocketGuard
 
 BELCOACH = str(Path(sys.executable).with_name("belcoach"))
@@ -87,11 +88,19 @@ def _netns() -> list[str]:
 
 @pytest.mark.slow
 def test_analyze_and_the_demo_overlay_work_in_a_namespace_with_no_network(
-    base_model, tmp_path: Path
+    base_model, session_cache: Path, tmp_path: Path
 ) -> None:
     prefix = _netns()
     events = tmp_path / "events.jsonl"
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_CACHE_HOME", "XDG_DATA_HOME")
+        and k not in OPT_OUTS  # belcoach must set them itself
+    }
+    env.update(HOME=str(home), BELCOACH_CACHE_DIR=str(session_cache))
     analyze = subprocess.run(
         [*prefix, BELCOACH, "analyze", "--demo", "--quiet", "--events", str(events)],
         env=env,
@@ -115,6 +124,10 @@ def test_analyze_and_the_demo_overlay_work_in_a_namespace_with_no_network(
     assert "Traceback" not in demo.stderr
     log = Path(os.environ["BELCOACH_LOG_DIR"]) / "belcoach.log"
     assert "uncaught" not in (log.read_text() if log.exists() else "")
+    # No library left a telemetry trail to send later (ONNX Runtime's device id
+    # and event queue live under ~/.cache/Microsoft when not switched off).
+    traces = [p for p in home.rglob("*") if "microsoft" in str(p).lower() or "telemetry" in p.name]
+    assert traces == []
 
 
 @pytest.mark.slow
