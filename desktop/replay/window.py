@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -83,7 +83,7 @@ class ReplayWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("belcoach · replay")
-        self.resize(1440, 860)
+        self._fit_to_screen(1440, 860)
         self.library = library
         self.call: LoadedCall | None = None
         self.player: CallPlayer | None = None
@@ -142,6 +142,15 @@ class ReplayWindow(QMainWindow):
             self.open_call(call)
 
     # -- toolbar -------------------------------------------------------------------------------
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Open at ``width`` x ``height``, or smaller on a small screen (a 1366x768 laptop)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width = min(width, int(room.width() * 0.96))
+            height = min(height, int(room.height() * 0.94))
+        self.resize(width, height)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Replay")

@@ -191,3 +191,13 @@ def test_retention_runs_at_start_and_on_its_timer(qtbot, tmp_path) -> None:  # t
         pass
     assert blocker.args == [[fresh.name]]
     timer.timer.stop()
+
+
+def test_the_window_opens_no_larger_than_the_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QGuiApplication
+
+    window = ReplayWindow(None, player_output="none")
+    qtbot.addWidget(window)
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    assert 0 < window.width() <= room.width() and 0 < window.height() <= room.height()
+    assert window.width() == min(1440, int(room.width() * 0.96))
