@@ -103,7 +103,7 @@ def voice_section(runs: int) -> None:
     f0 = 120 + 20 * np.sin(2 * np.pi * 0.5 * t)  # a voiced, gliding tone with syllable beats
     phase = 2 * np.pi * np.cumsum(f0) / 16000
     y = (0.2 * np.sin(phase) * (0.5 + 0.5 * np.sin(2 * np.pi * 4 * t) ** 2)).astype(np.float32)
-    voice_features(y)  # warm-up (librosa's first call compiles)
+    voice_features(y)  # warm-up
     costs = []
     for _ in range(runs):
         started = time.process_time()

@@ -122,12 +122,13 @@ PYTHON_EXCLUDES = (
     "pyqtgraph.opengl",
     "pyqtgraph.examples",
     "pyqtgraph.jupyter",
-    # librosa (the emotion analyser's voice features: rms, yin) needs numba but
-    # not scikit-learn (only its decompose/segment modules import it, never loaded),
-    # and numba's TBB threading layer needs a libtbb no target has (it falls back
-    # to its OpenMP/workqueue layers)
+    # librosa, numba and llvmlite are no longer dependencies (the voice features'
+    # YIN and RMS are in audio/emotion/pitch.py); keep them out should a build venv
+    # still have them
+    "librosa",
+    "numba",
+    "llvmlite",
     "sklearn",
-    "numba.np.ufunc.tbbpool",
 )
 """Python packages and modules a build never needs even when the build venv has them.
 

@@ -1,12 +1,12 @@
 """Arousal from the customer's voice, relative to this caller's own start of the call.
 
-Per utterance: pitch (librosa's YIN, ~4 ms per audio second here; pYIN is ~25x slower, see
-MEASURED.md), loudness (RMS), speaking rate (syllable nuclei from the loudness envelope) and
-their spread. People differ far more from each other than one person differs between calm
-and agitated, so nothing is compared with a population norm: the first seconds of the
-customer's speech form a baseline, and later utterances are scored against it. Acoustic
-arousal cues carry across languages reasonably well, which is why the German acted EmoDB
-(../shared/corpora/emodb_de) can check this side (benchmarks/emotion.py).
+Per utterance: pitch (YIN in NumPy, audio/emotion/pitch.py; all voice features 2.5 ms per audio s;
+pYIN is ~25x slower, see MEASURED.md), loudness (RMS), speaking rate (syllable nuclei from
+the loudness envelope) and their spread. People differ far more from each other than one
+person differs between calm and agitated, so nothing is compared with a population norm:
+the first seconds of the customer's speech form a baseline, and later utterances are scored
+against it. Acoustic arousal cues carry across languages reasonably well, which is why the
+German acted EmoDB (../shared/corpora/emodb_de) can check this side (benchmarks/emotion.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.emotion.pitch import frame_rms, yin
 
 FRAME = 1024
 """YIN frame (64 ms at 16 kHz): two periods of an 80 Hz voice fit."""
@@ -80,23 +81,13 @@ def voice_features(audio: np.ndarray) -> VoiceFeatures | None:
     Returns:
         The features, or None when the audio is too short or silent to judge.
     """
-    import librosa
-
     y = np.asarray(audio, dtype=np.float32)
     if len(y) < MIN_SECONDS * SAMPLE_RATE or float(np.max(np.abs(y))) < 1e-4:
         return None
-    rms = librosa.feature.rms(y=y, frame_length=FRAME, hop_length=HOP, center=True)[0]
+    rms = frame_rms(y, frame_length=FRAME, hop_length=HOP)
     db = 20.0 * np.log10(np.maximum(rms, 1e-6))
     loud = db > float(np.max(db)) - 25.0
-    f0 = librosa.yin(
-        y,
-        fmin=F0_MIN,
-        fmax=F0_MAX,
-        sr=SAMPLE_RATE,
-        frame_length=FRAME,
-        hop_length=HOP,
-        center=True,
-    )
+    f0 = yin(y, fmin=F0_MIN, fmax=F0_MAX, sr=SAMPLE_RATE, frame_length=FRAME, hop_length=HOP)
     n = min(len(f0), len(db))
     f0, loud_f = f0[:n], loud[:n]
     st = 12.0 * np.log2(np.maximum(f0, 1.0) / 100.0)
@@ -136,10 +127,9 @@ def _syllable_rate(y: np.ndarray) -> float:
     loudest frame, and lie 100 ms or more from the last one (Dutch articulation runs at
     ~5 syllables/s, so nuclei are 150-250 ms apart).
     """
-    import librosa
     from scipy.signal import find_peaks
 
-    rms = librosa.feature.rms(y=y, frame_length=400, hop_length=ENVELOPE_HOP, center=True)[0]
+    rms = frame_rms(y, frame_length=400, hop_length=ENVELOPE_HOP)
     db = 20.0 * np.log10(np.maximum(rms, 1e-6))
     kernel = np.hanning(7)
     smooth = np.convolve(db, kernel / kernel.sum(), mode="same")
