@@ -101,7 +101,8 @@ class WhisperTranscriber:
         # Consume the generator completely: decoding happens while iterating.
         for seg in list(segments):
             if _looks_hallucinated(seg, opts):
-                log.info("dropped a likely hallucination: %r", seg.text)
+                # Never the text itself: the log file must not hold what was said.
+                log.info("dropped a likely hallucination (%d characters)", len(seg.text))
                 continue
             for w in seg.words or ():
                 text = w.word.strip()
