@@ -29,7 +29,8 @@ def frames(y: np.ndarray, frame_length: int, hop_length: int) -> np.ndarray:
 def frame_rms(y: np.ndarray, *, frame_length: int, hop_length: int) -> np.ndarray:
     """Root mean square of each centred frame (as ``librosa.feature.rms(center=True)``)."""
     f = frames(y, frame_length, hop_length)
-    return np.sqrt(np.mean(np.square(f), axis=1))
+    rms: np.ndarray = np.sqrt(np.mean(np.square(f), axis=1))
+    return rms
 
 
 def yin(
@@ -82,7 +83,8 @@ def yin(
     below = trough & (cmnd < trough_threshold)
     period = np.where(below.any(axis=1), np.argmax(below, axis=1), np.argmin(cmnd, axis=1))
     refined = min_period + period + shifts[np.arange(len(f)), period]
-    return sr / refined
+    f0: np.ndarray = sr / refined
+    return f0
 
 
 def _parabolic_shifts(x: np.ndarray) -> np.ndarray:
