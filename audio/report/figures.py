@@ -9,6 +9,7 @@ feeling over time, on one shared time axis.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping
 
 import matplotlib
@@ -122,6 +123,10 @@ def _lanes(ax: Axes, timeline: Timeline, rows: list[str]) -> None:
     ax.spines["left"].set_visible(False)
 
 
+LABEL_GAP = 0.08
+"""Share of the call within which two feeling labels would collide."""
+
+
 def _rate(ax: Axes, timeline: Timeline, labels: Mapping[str, str]) -> None:
     pts = timeline.rate
     ts = [p.t for p in pts]
@@ -170,20 +175,25 @@ def _emotion(ax: Axes, timeline: Timeline, labels: Mapping[str, str], language: 
     ax.step(ts, vals, where="post", color="#4a5568", linewidth=1.0)
     ax.axhline(0.0, color="#cbd5e0", linewidth=0.6)
     seen = set()
+    last_label_t = -math.inf
     for p in pts:
         colour = EMOTION_TONES.get(p.label, "#718096")
         ax.plot([p.t], [p.valence], marker="o", markersize=4.5, color=colour, linestyle="none")
         if p.label not in seen:
             seen.add(p.label)
             right = p.t > 0.85 * timeline.duration
+            # a label close after the previous one goes under its point, not over its text
+            below = p.t - last_label_t < LABEL_GAP * timeline.duration
+            last_label_t = p.t
             ax.annotate(
                 emotion_name(p.label, language),
                 (p.t, p.valence),
-                xytext=(-3 if right else 3, 4),
+                xytext=(-3 if right else 3, -5 if below else 4),
                 textcoords="offset points",
                 fontsize=6.5,
                 color=colour,
                 ha="right" if right else "left",
+                va="top" if below else "baseline",
             )
     ax.set_ylim(-1.15, 1.25)
     ax.set_yticks(VALENCE_TICKS)

@@ -267,15 +267,19 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
             )
         )
         seen: set[str] = set()
+        last_label_t = -float("inf")
         for p in pts:
             if p.label in seen:
                 continue
             seen.add(p.label)
             near_end = p.t > 0.85 * self._duration
+            # a label close after the previous one goes under its point, not over its text
+            below = p.t - last_label_t < 0.08 * self._duration
+            last_label_t = p.t
             text = pg.TextItem(
                 p.label,
                 color=EMOTION_TONES.get(p.label, "#718096"),
-                anchor=(1 if near_end else 0, 1.1),
+                anchor=(1 if near_end else 0, -0.1 if below else 1.1),
             )
             text.setPos(p.t, p.valence)
             plot.addItem(text)
