@@ -147,7 +147,8 @@ class EngineStatus(Event):
     needs two), ``rules_invalid`` (a rule file has problems; the other rules work),
     ``recording_started`` (the call is recorded; ``details``: ``folder``, ``call_id``),
     ``recording_stopped`` (the recording could not start or stopped on a disk
-    problem; the call goes on; ``details``: ``reason``).
+    problem; the call goes on; ``details``: ``reason``), ``calls_recovered`` (the
+    app found recorded calls cut off by a crash and kept them; ``message``: how many).
     """
 
     type: ClassVar[str] = "status"

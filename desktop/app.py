@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.call_recording import RecordingFactory
+from belcoach.audio.events import EngineStatus
 from belcoach.audio.paced import PacedSource
 from belcoach.audio.pipeline import ModelChoice
 from belcoach.audio.session import (
@@ -296,6 +297,16 @@ class DesktopApp:
             self.bridge.session_finished.connect(self._on_finished_quit)
         if self.options.screenshot is not None:
             self.bridge.call_started.connect(self._arm_screenshot)
+        if self.calls.recovered:  # tell the agent their cut-off call was not lost
+            self.bridge.publish(
+                EngineStatus(
+                    t=0.0,
+                    channel=None,
+                    level="info",
+                    code="calls_recovered",
+                    message=str(len(self.calls.recovered)),
+                )
+            )
         if self.options.autostart:
             QTimer.singleShot(0, self.bridge.start_call)
 

@@ -169,6 +169,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "Inspelningen stoppade ({message}); coachningen fortsätter.",
         "Recording stopped ({message}); coaching goes on.",
     ),
+    "status.calls_recovered": (
+        "{message} opgenomen gesprek(ken) afgebroken door een crash; bewaard, terug te kijken.",
+        "{message} inspelat samtal avbröts av en krasch; sparat och går att spela upp.",
+        "{message} recorded call(s) cut off by a crash; kept, ready for replay.",
+    ),
     "rec.label": ("● REC", "● REC", "● REC"),
     "rec.stopped": ("○ REC", "○ REC", "○ REC"),
     "rec.tooltip": (

@@ -26,7 +26,14 @@ _CLOSES = {
     "asr_caught_up": ("asr_behind",),
     "device_back": ("device_lost",),
 }
-_TRANSIENT = {"overrun", "cpu_overload", "asr_caught_up", "device_back", "transcript_gap"}
+_TRANSIENT = {
+    "overrun",
+    "cpu_overload",
+    "asr_caught_up",
+    "device_back",
+    "transcript_gap",
+    "calls_recovered",
+}
 _QUIET = {"recording_started"}
 """Codes another part shows (the header's REC mark): no notice here."""
 _PER_SESSION = {"recording_stopped"}

@@ -215,3 +215,26 @@ class IbanTranscriber:
     def transcribe(self, audio: np.ndarray) -> list[Word]:
         text = ["mijn", "IBAN", "is", "NL91", "ABNA", "0417", "1643", "00"]
         return [Word(w, 0.05 * i, 0.05 * i + 0.04, 0.9) for i, w in enumerate(text)]
+
+
+def test_a_call_cut_off_by_a_crash_is_announced_at_the_next_start(
+    qtbot, qapp, tmp_path: Path
+) -> None:
+    from belcoach.audio.calls.folder import CallFolder, CallMeta
+
+    root = tmp_path / "calls"
+    folder = CallFolder(root / "20261120-090000-abcdef")
+    folder.path.mkdir(parents=True)
+    folder.write_meta(CallMeta(folder.id, "2026-11-20T09:00:00+00:00", agent="Piet"))
+    folder.events.write_text('{"type": "call_started", "t": 0, "channel": null}\n')
+    app = _app(qapp, {"recording.enabled": True, "recording.storage_dir": str(root)})
+    try:
+        assert app.calls.recovered == [folder.id]
+        qtbot.waitUntil(lambda: app.overlay.status.current() is not None, timeout=5000)
+        notice = app.overlay.status.current()
+        assert notice is not None and notice.code == "calls_recovered"
+        assert notice.text.startswith("1 recorded call(s) cut off by a crash")
+        (entry,) = CallLibrary.open(root).calls()
+        assert entry.status == "interrupted"
+    finally:
+        app.close()
