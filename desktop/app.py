@@ -297,14 +297,15 @@ class DesktopApp:
             self.bridge.session_finished.connect(self._on_finished_quit)
         if self.options.screenshot is not None:
             self.bridge.call_started.connect(self._arm_screenshot)
-        if self.calls.recovered:  # tell the agent their cut-off call was not lost
+        recovered = self.calls.library.recovered if self.calls.library is not None else []
+        if recovered:  # tell the agent their cut-off call was not lost
             self.bridge.publish(
                 EngineStatus(
                     t=0.0,
                     channel=None,
                     level="info",
                     code="calls_recovered",
-                    message=str(len(self.calls.recovered)),
+                    message=str(len(recovered)),
                 )
             )
         if self.options.autostart:

@@ -24,12 +24,7 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.i18n import Translator
-from belcoach.desktop.recording import (
-    RecordingPlan,
-    cut_off_calls,
-    open_library,
-    recorder_factory,
-)
+from belcoach.desktop.recording import RecordingPlan, open_library, recorder_factory
 from belcoach.desktop.replay.retention import RetentionTimer
 
 log = logging.getLogger(__name__)
@@ -48,8 +43,6 @@ class CallLibraryService:
         self._replay_output = replay_output
         self.library: CallLibrary | None = None
         self.problem = ""
-        self.recovered: list[str] = []
-        """Calls cut off by a crash that opening the library recovered (their ids)."""
         self.retention: RetentionTimer | None = None
         self.replay_window: object | None = None
 
@@ -70,7 +63,6 @@ class CallLibraryService:
                 self.retention.days = plan.retention_days
             return self.library
         try:
-            recovered = cut_off_calls(plan.root)
             library = open_library(plan)
         except (AppError, OSError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -78,7 +70,6 @@ class CallLibraryService:
             log.error("call library not available: %s", self.problem)
             return None
         self.problem = ""
-        self.recovered = recovered
         self._stop_retention()
         if self.library is not None:
             self.library.close()

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from belcoach.audio.call_recording import Recording, RecordingFactory, RecordingRequest
-from belcoach.audio.calls.folder import CallFolder
-from belcoach.audio.calls.library import CallLibrary, is_recording, library_root
+from belcoach.audio.calls.library import CallLibrary, library_root
 from belcoach.audio.calls.privacy import RecordingPrivacy
 from belcoach.core.settings import ResolvedSettings
 
@@ -70,16 +69,13 @@ def open_library(plan: RecordingPlan) -> CallLibrary:
     Raises:
         AppError / OSError: the folder cannot be created or read.
     """
-    recovered = cut_off_calls(plan.root)
-    library = CallLibrary.open(
-        plan.root, retention_days=plan.retention_days, privacy=plan.privacy
-    )
-    if recovered:
+    library = CallLibrary.open(plan.root, retention_days=plan.retention_days, privacy=plan.privacy)
+    if library.recovered:
         log.warning(
             "%s: recovered %d call(s) cut off by a crash: %s",
             plan.root,
-            len(recovered),
-            ", ".join(recovered),
+            len(library.recovered),
+            ", ".join(library.recovered),
         )
     return library
 
@@ -100,23 +96,6 @@ def recorder_factory(library: CallLibrary, plan: RecordingPlan, *, origin: str) 
         )
 
     return start
-
-
-def cut_off_calls(root: Path) -> list[str]:
-    """Calls in ``root`` cut off by a crash and not recovered yet (what `open_library` recovers)."""
-    if not root.is_dir():
-        return []
-    found = []
-    for path in sorted(root.iterdir()):
-        folder = CallFolder(path)
-        if (
-            path.is_dir()
-            and folder.is_call()
-            and not folder.summary_path.exists()
-            and not is_recording(folder)
-        ):
-            found.append(folder.id)
-    return found
 
 
 def _login() -> str:

@@ -102,6 +102,8 @@ class CallLibrary:
         # thread (the call list): the lock keeps their statements and transactions apart
         self._lock = threading.RLock()
         self._db = self._connect()
+        self.recovered: list[str] = []
+        """Ids of the calls cut off by a crash that `sync` found (interrupted, kept)."""
 
     @classmethod
     def open(
@@ -278,6 +280,7 @@ class CallLibrary:
                 with self._tx() as db:
                     self._upsert(db, meta, "recording", None)
             return
+        self.recovered.append(folder.id)
         try:
             summary = recover(folder, meta)
         except CallKeyError as exc:  # listed; summarised once the right key is at hand

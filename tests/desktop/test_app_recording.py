@@ -229,7 +229,7 @@ def test_a_call_cut_off_by_a_crash_is_announced_at_the_next_start(
     folder.events.write_text('{"type": "call_started", "t": 0, "channel": null}\n')
     app = _app(qapp, {"recording.enabled": True, "recording.storage_dir": str(root)})
     try:
-        assert app.calls.recovered == [folder.id]
+        assert app.calls.library is not None and app.calls.library.recovered == [folder.id]
         qtbot.waitUntil(lambda: app.overlay.status.current() is not None, timeout=5000)
         notice = app.overlay.status.current()
         assert notice is not None and notice.code == "calls_recovered"
