@@ -22,7 +22,7 @@ from tqdm import tqdm
 from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli import batch_cmd
-from belcoach.cli.common import load_cli_settings, refuse_if_locked
+from belcoach.cli.common import load_cli_settings, model_choice, refuse_if_locked
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings
@@ -104,8 +104,6 @@ def _choices(args: argparse.Namespace, settings: ResolvedSettings) -> tuple[Mode
     Raises:
         ConfigError: a flag is out of range or contradicts a setting IT locked.
     """
-    from belcoach.audio.pipeline import ModelChoice
-
     flags = (
         ("call.language", "--language", args.language),
         ("model.name", "--model", args.model),
@@ -115,22 +113,12 @@ def _choices(args: argparse.Namespace, settings: ResolvedSettings) -> tuple[Mode
     )
     for key, flag, wanted in flags:
         refuse_if_locked(settings, key, flag, wanted)
-    model = settings.values.model
-    threads = model.cpu_threads if args.threads is None else args.threads
-    beam = model.beam_size if args.beam_size is None else args.beam_size
-    if beam < 1 or threads < 1:
-        raise ConfigError(
-            f"beam size ({beam}) and threads ({threads}) must be at least 1 "
-            "(--beam-size/--threads, settings model.beam_size/model.cpu_threads)"
-        )
-    model_dir = args.model_dir
-    if model_dir is None and model.directory:
-        model_dir = Path(model.directory).expanduser()
-    choice = ModelChoice(
-        name=args.model or model.name,
-        admin_dir=model_dir,
-        cpu_threads=threads,
-        beam_size=beam,
+    choice = model_choice(
+        settings,
+        model=args.model,
+        model_dir=args.model_dir,
+        threads=args.threads,
+        beam_size=args.beam_size,
     )
     return choice, args.language or settings.values.call.language
 

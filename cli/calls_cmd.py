@@ -161,7 +161,8 @@ def run_import(args: argparse.Namespace) -> int:
     """``belcoach calls import``."""
     from belcoach.audio.calls.importer import CallFiles, ImportCancelled, import_call
     from belcoach.audio.languages import check_language
-    from belcoach.audio.pipeline import ModelChoice, load_transcriber
+    from belcoach.audio.pipeline import load_transcriber
+    from belcoach.cli.common import model_choice
 
     if args.call is None and not (args.agent or args.customer):
         raise ConfigError("give a call file, or --agent A --customer C")
@@ -171,17 +172,10 @@ def run_import(args: argparse.Namespace) -> int:
     from belcoach.core.settings import load_settings
 
     settings = load_settings()
-    model = settings.values.model
     language = check_language(args.language or settings.values.call.language)
     source = files.open()  # a bad file fails before the model loads
     library = open_library(args)
-    model_dir = args.model_dir or (Path(model.directory).expanduser() if model.directory else None)
-    choice = ModelChoice(
-        name=args.model or model.name,
-        admin_dir=model_dir,
-        cpu_threads=model.cpu_threads,
-        beam_size=model.beam_size,
-    )
+    choice = model_choice(settings, model=args.model, model_dir=args.model_dir)
     transcriber = load_transcriber(choice, language)
     total = source.duration or 0.0
     bar = tqdm(

@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings, load_settings
+
+if TYPE_CHECKING:
+    from belcoach.audio.pipeline import ModelChoice
 
 SETTINGS_LOGGER = "belcoach.core.settings"
 """The settings loader logs each problem; the CLI prints them itself (see ``main``)."""
@@ -81,3 +85,33 @@ class EchoedSettingsFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Return False for the loader's warnings, True for everything else."""
         return not (record.name == SETTINGS_LOGGER and record.levelno == logging.WARNING)
+
+
+def model_choice(
+    settings: ResolvedSettings,
+    *,
+    model: str | None = None,
+    model_dir: Path | None = None,
+    threads: int | None = None,
+    beam_size: int | None = None,
+) -> ModelChoice:
+    """The Whisper model to load: each flag given wins, else the setting ``model.*``.
+
+    Raises:
+        ConfigError: threads or beam size below 1.
+    """
+    from belcoach.audio.pipeline import ModelChoice
+
+    values = settings.values.model
+    threads = values.cpu_threads if threads is None else threads
+    beam = values.beam_size if beam_size is None else beam_size
+    if beam < 1 or threads < 1:
+        raise ConfigError(
+            f"beam size ({beam}) and threads ({threads}) must be at least 1 "
+            "(--beam-size/--threads, settings model.beam_size/model.cpu_threads)"
+        )
+    if model_dir is None and values.directory:
+        model_dir = Path(values.directory).expanduser()
+    return ModelChoice(
+        name=model or values.name, admin_dir=model_dir, cpu_threads=threads, beam_size=beam
+    )
