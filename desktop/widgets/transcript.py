@@ -214,16 +214,7 @@ class TranscriptView(QAbstractScrollArea):
                 formats.append(r)
             offset += len(word.text) + 1
         layout.setFormats(formats)
-        layout.beginLayout()
-        height = 0.0
-        while True:
-            text_line = layout.createLine()
-            if not text_line.isValid():
-                break
-            text_line.setLineWidth(width)
-            text_line.setPosition(QPointF(0, height))
-            height += text_line.height()
-        layout.endLayout()
+        height = _lay_out(layout, width)
         self._layouts[id(line)] = (key, layout, height)
         return layout, height
 
@@ -244,16 +235,7 @@ class TranscriptView(QAbstractScrollArea):
         whole = QTextLayout.FormatRange()
         whole.start, whole.length, whole.format = 0, len(text), fmt
         layout.setFormats([whole])
-        layout.beginLayout()
-        height = 0.0
-        while True:
-            text_line = layout.createLine()
-            if not text_line.isValid():
-                break
-            text_line.setLineWidth(width)
-            text_line.setPosition(QPointF(0, height))
-            height += text_line.height()
-        layout.endLayout()
+        height = _lay_out(layout, width)
         self._layouts[id(line)] = (key, layout, height)
         return layout, height
 
@@ -340,3 +322,18 @@ class TranscriptView(QAbstractScrollArea):
             painter.setPen(theme.color("text" if line.final else "partial"))
             layout.draw(painter, QPointF(text_x, y))
         painter.end()
+
+
+def _lay_out(layout: QTextLayout, width: float) -> float:
+    """Break ``layout`` into lines of ``width`` stacked from the top; return their height."""
+    layout.beginLayout()
+    height = 0.0
+    while True:
+        text_line = layout.createLine()
+        if not text_line.isValid():
+            break
+        text_line.setLineWidth(width)
+        text_line.setPosition(QPointF(0, height))
+        height += text_line.height()
+    layout.endLayout()
+    return height
