@@ -14,19 +14,19 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import numpy as np
 import pytest
 import soundfile as sf
-from keyring.backends import fail
 
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.demo import demo_call_path
-from support.private_calls import folder_bytes
+from support.private_calls import (
+    folder_bytes,
+    no_os_keyring,  # noqa: F401 (autouse fixture)
+)
 
 KILL_AT = 12.0
 
@@ -50,14 +50,6 @@ def progress(t):
 record_call(library, source, transcriber, options, on_progress=progress)
 print("finished", flush=True)
 """
-
-
-@pytest.fixture(autouse=True)
-def no_os_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 @pytest.mark.slow

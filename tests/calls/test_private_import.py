@@ -9,14 +9,11 @@ is stored, not about recognising them).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import numpy as np
 import pytest
 import soundfile as sf
-from keyring.backends import fail
 
 from belcoach.audio.calls import batch
 from belcoach.audio.calls.batch import BatchConfig, BatchTask, analyse_one
@@ -30,7 +27,12 @@ from belcoach.audio.jsonl import event_line
 from belcoach.audio.sources import open_call
 from belcoach.audio.transcriber import DecodeOptions
 from belcoach.demo import demo_call_path
-from support.private_calls import LEAKS, SECRET, folder_bytes
+from support.private_calls import (
+    LEAKS,
+    SECRET,
+    folder_bytes,
+    no_os_keyring,  # noqa: F401 (autouse fixture)
+)
 
 
 class SecretTranscriber:
@@ -40,14 +42,6 @@ class SecretTranscriber:
 
     def transcribe(self, audio: np.ndarray) -> list[Word]:
         return [Word(w, 0.1 + i * 0.05, 0.14 + i * 0.05, 0.9) for i, w in enumerate(SECRET.split())]
-
-
-@pytest.fixture(autouse=True)
-def no_os_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 @pytest.fixture(scope="module")

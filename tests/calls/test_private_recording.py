@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import numpy as np
 import pytest
 import soundfile as sf
-from keyring.backends import fail
 
 from belcoach.audio.calls.folder import CallFolder, Note
 from belcoach.audio.calls.library import CallLibrary
@@ -26,19 +23,15 @@ from belcoach.audio.report.build import render_html
 from belcoach.cli.main import main
 from belcoach.core.vault import RecordingKey, recording_key
 from belcoach.demo import demo_call_path
-from support.private_calls import LEAKS, folder_bytes, record_demo
+from support.private_calls import (
+    LEAKS,
+    folder_bytes,
+    no_os_keyring,  # noqa: F401 (autouse fixture)
+    record_demo,
+)
 
 KEY = RecordingKey(bytes(range(32)))
 OTHER = RecordingKey(bytes(range(1, 33)))
-
-
-@pytest.fixture(autouse=True)
-def no_os_keyring() -> Iterator[None]:
-    """The recording key lives in the (per-test) key file, never in a real keyring."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 def _demo_audio() -> np.ndarray:

@@ -21,6 +21,7 @@ from belcoach.audio.paced import PacedSource
 from belcoach.audio.session import TranscriberCache
 from belcoach.audio.sources import open_call
 from belcoach.demo import demo_call_path
+from support.private_calls import no_os_keyring  # noqa: F401 (autouse fixture)
 
 
 class OneWordTranscriber:
@@ -175,15 +176,11 @@ def test_the_replay_and_recording_texts_are_translated(translator, language) -> 
 
 
 def test_the_app_records_redacted_and_encrypted_when_the_settings_say_so(
-    qtbot, qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, qapp, tmp_path: Path
 ) -> None:
-    import keyring
-    from keyring.backends import fail
-
     from belcoach.audio.calls.folder import CallFolder
     from belcoach.audio.events import Transcript
 
-    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     root = tmp_path / "calls"
     app = _app(
         qapp,

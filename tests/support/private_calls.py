@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
 
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.privacy import RecordingPrivacy
@@ -13,6 +18,19 @@ from belcoach.audio.events import CallEnded, Channel, Event, PhraseHit, Transcri
 from belcoach.audio.sources import open_call
 from belcoach.demo import demo_call_path
 from support.demo_events import demo_events
+
+
+@pytest.fixture(autouse=True)
+def no_os_keyring() -> Iterator[None]:
+    """The recording key lives in the (per-test) key file, never in a real keyring.
+
+    Import it into a test module to make it apply to every test there.
+    """
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
 
 SECRET = (
     "mijn IBAN is NL91 ABNA 0417 1643 00 en mijn burgerservicenummer is "

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 import soundfile as sf
-from keyring.backends import fail
 
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.privacy import CallKeyError, RecordingPrivacy
 from belcoach.core.vault import RecordingKey
 from belcoach.demo import demo_call_path
 from belcoach.desktop.replay.window import ReplayWindow
-from support.private_calls import record_demo
-
-
-@pytest.fixture(autouse=True)
-def no_os_keyring() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
+from support.private_calls import (
+    no_os_keyring,  # noqa: F401 (autouse fixture)
+    record_demo,
+)
 
 
 def test_the_replay_window_plays_an_encrypted_call(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
