@@ -11,7 +11,6 @@ the library lists the call as interrupted on its next start.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import soundfile as sf
 from belcoach.audio.calls.eventlog import read_events
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.demo import demo_call_path
+from support.kill import kill_when_heard
 
 KILL_AT = 12.0
 """Audio seconds into the call when the recorder is killed."""
@@ -58,18 +58,7 @@ def test_recording_survives_kill_9(tmp_path: Path, base_model: object) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    heard = 0.0
-    assert proc.stdout is not None
-    try:
-        for line in proc.stdout:  # blocks until the recorder reports progress
-            if line.strip() == "finished":
-                break
-            heard = float(line)
-            if heard >= KILL_AT:
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-    finally:
-        proc.wait(timeout=60)
+    heard = kill_when_heard(proc, KILL_AT)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
 
     (folder,) = [p for p in root.iterdir() if p.is_dir()]

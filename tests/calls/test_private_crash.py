@@ -23,6 +23,7 @@ import soundfile as sf
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.demo import demo_call_path
+from support.kill import kill_when_heard
 from support.private_calls import (
     folder_bytes,
     no_os_keyring,  # noqa: F401 (autouse fixture)
@@ -63,18 +64,7 @@ def test_an_encrypted_recording_survives_kill_9(tmp_path: Path, base_model: obje
         text=True,
         env=env,
     )
-    heard = 0.0
-    assert proc.stdout is not None
-    try:
-        for line in proc.stdout:
-            if line.strip() == "finished":
-                break
-            heard = float(line)
-            if heard >= KILL_AT:
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-    finally:
-        proc.wait(timeout=60)
+    heard = kill_when_heard(proc, KILL_AT)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
 
     (path,) = [p for p in root.iterdir() if p.is_dir()]
