@@ -158,6 +158,16 @@ def _kill_after(proc: subprocess.Popen[str], seconds: float) -> float:
     raise AssertionError(f"the call ended by itself (exit {proc.returncode})")
 
 
+def _end(proc: subprocess.Popen[str], players: list[subprocess.Popen[bytes]]) -> None:
+    """Make sure the recording process and the speech players are gone."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=30)
+    for player in players:
+        player.terminate()
+        player.wait(timeout=10)
+
+
 def _check_recovered(root: Path, folder: Path) -> tuple[float, LoadedCall]:
     """The checks after a kill; returns the seconds of audio kept and the loaded call."""
     assert not (folder / "summary.json").exists()
@@ -207,12 +217,7 @@ def test_kill_9_at_random_moments_of_a_recorded_live_call(
             players = [pulse.play("agent", speech[0]), pulse.play("customer", speech[1])]
             killed = _kill_after(proc, rng.uniform(*KILL_WINDOW))
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=30)
-            for player in players:
-                player.terminate()
-                player.wait(timeout=10)
+            _end(proc, players)
             out.join()
         assert proc.returncode == -signal.SIGKILL, out.lines[-5:]
         progress = out.progress()
@@ -264,12 +269,7 @@ def test_kill_9_of_the_desktop_app_mid_call(
         players = [pulse.play("agent", speech[0]), pulse.play("customer", speech[1])]
         killed = _kill_after(proc, 8.0)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-        for player in players:
-            player.terminate()
-            player.wait(timeout=10)
+        _end(proc, players)
     assert proc.returncode == -signal.SIGKILL
     kept, call = _check_recovered(root, folder)
     print(
