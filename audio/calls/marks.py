@@ -76,6 +76,9 @@ class RatePoint:
     start: float | None = None
 
 
+EMOTION_LABEL_GAP = 0.08
+"""Share of the call within which two feeling labels would collide (the later goes below)."""
+
 RATE_GAP_S = 6.0
 """No rate line is drawn across a stretch this long without a new figure (no agent speech)."""
 

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from belcoach.audio.calls.marks import rate_curve, rate_is_sliding
+from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, rate_curve, rate_is_sliding
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.report.labels import emotion_name
@@ -123,10 +123,6 @@ def _lanes(ax: Axes, timeline: Timeline, rows: list[str]) -> None:
     ax.spines["left"].set_visible(False)
 
 
-LABEL_GAP = 0.08
-"""Share of the call within which two feeling labels would collide."""
-
-
 def _rate(ax: Axes, timeline: Timeline, labels: Mapping[str, str]) -> None:
     pts = timeline.rate
     ts = [p.t for p in pts]
@@ -183,7 +179,7 @@ def _emotion(ax: Axes, timeline: Timeline, labels: Mapping[str, str], language: 
             seen.add(p.label)
             right = p.t > 0.85 * timeline.duration
             # a label close after the previous one goes under its point, not over its text
-            below = p.t - last_label_t < LABEL_GAP * timeline.duration
+            below = p.t - last_label_t < EMOTION_LABEL_GAP * timeline.duration
             last_label_t = p.t
             ax.annotate(
                 emotion_name(p.label, language),

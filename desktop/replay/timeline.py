@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 
 from belcoach.audio.calls.folder import Note
-from belcoach.audio.calls.marks import Mark, rate_curve, rate_is_sliding
+from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, Mark, rate_curve, rate_is_sliding
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.calls.waveform import Envelope
@@ -274,7 +274,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
             seen.add(p.label)
             near_end = p.t > 0.85 * self._duration
             # a label close after the previous one goes under its point, not over its text
-            below = p.t - last_label_t < 0.08 * self._duration
+            below = p.t - last_label_t < EMOTION_LABEL_GAP * self._duration
             last_label_t = p.t
             text = pg.TextItem(
                 p.label,
