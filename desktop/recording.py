@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import getpass
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from belcoach.audio.call_recording import Recording, RecordingFactory, RecordingRequest
@@ -32,22 +32,16 @@ class RecordingPlan:
         enabled: record calls (``recording.enabled``).
         root: the library folder (``recording.storage_dir`` or the data dir).
         retention_days: calls older than this are deleted (``recording.retention_days``).
-        redact: ``privacy.redact``: personal numbers never reach the disk.
-        encrypt: ``recording.encrypt``: the call's content is encrypted at rest.
+        privacy: ``privacy.redact`` and ``recording.encrypt``: what the recorder
+            does to keep each call private.
         agent: whose calls these are (the login name) for the coach's list.
     """
 
     enabled: bool
     root: Path
     retention_days: int
-    redact: bool = False
-    encrypt: bool = False
+    privacy: RecordingPrivacy = field(default_factory=RecordingPrivacy)
     agent: str = ""
-
-    @property
-    def privacy(self) -> RecordingPrivacy:
-        """What the recorder does to keep each call private."""
-        return RecordingPrivacy(redact=self.redact, encrypt=self.encrypt)
 
     @classmethod
     def from_settings(cls, settings: ResolvedSettings) -> RecordingPlan:
@@ -57,8 +51,7 @@ class RecordingPlan:
             enabled=bool(rec.enabled),
             root=library_root(rec.storage_dir),
             retention_days=int(rec.retention_days),
-            redact=bool(settings.values.privacy.redact),
-            encrypt=bool(rec.encrypt),
+            privacy=RecordingPrivacy.from_settings(settings.values),
             agent=_login(),
         )
 
