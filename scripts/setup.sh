@@ -56,9 +56,12 @@ extras="models"
 ((want_tests)) && extras="models,test"
 echo "belcoach setup: installing belcoach[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade "pip>=24"
-# A regular (not editable) install: the root folders are mapped under
-# belcoach.*, which import-linter can only follow in an installed copy.
-.venv/bin/python -m pip install -q ".[${extras}]"
+# An editable install, so pytest, lint-imports, mypy and the belcoach command
+# all see the working tree without a reinstall. The root folders are mapped
+# under belcoach.*; scripts/dev_links.py links them into the venv so tools that
+# look on disk (import-linter, mypy) find them too.
+.venv/bin/python -m pip install -q -e ".[${extras}]"
+.venv/bin/python scripts/dev_links.py >/dev/null
 
 # Assemble and verify the Whisper model once (hashes checked), so the first
 # call does not pay for it.

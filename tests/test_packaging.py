@@ -42,3 +42,25 @@ def test_wheel_has_only_belcoach_packages(tmp_path: Path) -> None:
         assert needed in names, needed
     # an implicit namespace: no belcoach/__init__.py that could shadow the subpackages
     assert "belcoach/__init__.py" not in names
+
+
+def test_working_tree_is_what_runs_without_reinstalling() -> None:
+    """A module added under audio/ is importable as belcoach.audio.… at once (scripts/dev_links.py)."""
+    probe = ROOT / "audio" / "_probe_working_tree.py"
+    probe.write_text("SEEN = 'working tree'\n", encoding="utf-8")
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import belcoach.audio._probe_working_tree as p, pathlib;"
+                "print(p.SEEN, pathlib.Path(p.__file__).resolve())",
+            ],
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        probe.unlink()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split(" ", 2)[:2] == ["working", "tree"]
+    assert Path(proc.stdout.split(" ", 2)[2].strip()) == probe
