@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from belcoach.audio.analysers import BaseAnalyser
@@ -29,6 +29,7 @@ from belcoach.audio.phrases import Finding, PhraseMatcher, Span
 from belcoach.audio.vad import VadFrames
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.loader import RuleBook, load_rules
+from belcoach.seeds.placeholders import CallNames, fill
 from belcoach.seeds.rule_schema import Rule
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,12 @@ class RulesConfig:
             opening lasts (rules with ``when = "opening"``).
         summary_seconds: how long after a summary starts its words are
             collected for the what/when/who check.
-        name_intro_seconds: introductions ("met Peter de Vries") count only
-            this early in the call, so "een contract met Helder Energie" later
+        name_intro_seconds: introductions ("met Anouk Jansen") count only
+            this early in the call, so "een contract met Zorg Noord" later
             on is not taken for a name.
+        agent_name: the agent's name for suggestions (setting ``agent.name``;
+            empty = the name the agent introduces themselves with, if any).
+        company_name: the company's name for suggestions (setting ``company.name``).
     """
 
     enabled: bool = True
@@ -63,6 +67,8 @@ class RulesConfig:
     opening_seconds: float = 45.0
     summary_seconds: float = 20.0
     name_intro_seconds: float = 60.0
+    agent_name: str = ""
+    company_name: str = ""
 
 
 def rules_config(settings: Mapping[str, Any] | None, *, origin: str = "") -> RulesConfig:
@@ -155,9 +161,23 @@ class PhraseAnalyser(BaseAnalyser):
             memory.count(rule.id)
             if rule.kind == "summary":
                 self._open_summary(rule, finding.span, tokens, sim, words, utterance)
+            hit = hit_event(finding, tokens, words, utterance)
+            if rule.kind == "name":
+                self.names.addressed = hit.said
             if not rule.silent:
-                out.append(hit_event(finding, tokens, words, utterance))
+                out.append(replace(hit, suggestions=self._filled(rule.suggestions)))
         return out
+
+    def call_names(self) -> CallNames:
+        """The names suggestions are filled with: settings first, then what the call taught."""
+        agent = self.config.agent_name or (self.names.agent[-1].full if self.names.agent else "")
+        return CallNames(
+            agent=agent, company=self.config.company_name, customer=self.names.address()
+        )
+
+    def _filled(self, suggestions: Sequence[str]) -> tuple[str, ...]:
+        names = self.call_names()
+        return tuple(fill(s, names, self.book.language) for s in suggestions)
 
     def customer_words(self, words: Sequence[Word]) -> list[Event]:
         """Learn from one committed customer utterance (name, silent rules); close a summary."""
@@ -228,7 +248,7 @@ class PhraseAnalyser(BaseAnalyser):
         if summary is None or not summary.missing:
             return []
         rule = summary.rule
-        suggestions = tuple(p.suggestion for p in rule.parts if p.name in summary.missing)
+        suggestions = self._filled([p.suggestion for p in rule.parts if p.name in summary.missing])
         return [
             PhraseHit(
                 summary.t,

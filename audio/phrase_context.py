@@ -3,9 +3,9 @@
 Some coaching signals need more than one utterance:
 
 - **the customer's name**: learnt from how the customer introduces themselves
-  ("Met Peter de Vries", pack ``[names] customer_intro``); the agent then
-  uses it ("meneer De Vries", or "Peter"). The agent's own name ("u spreekt
-  met Sanne") is learnt too, so it never counts as the customer's. A title
+  ("Met Anouk Jansen", pack ``[names] customer_intro``); the agent then
+  uses it ("mevrouw Jansen", or "Anouk"). The agent's own name ("u spreekt
+  met Daan") is learnt too, so it never counts as the customer's. A title
   with a capitalised word ("mevrouw Jansen") counts even when the
   introduction was missed;
 - **rules seen**: ``not_after`` silences a rule once another has matched
@@ -57,7 +57,7 @@ class KnownName:
     """A person's name as heard, split for matching.
 
     Attributes:
-        full: the name as transcribed ("Peter de Vries").
+        full: the name as transcribed ("Anouk de Wit").
         parts: its normalised words without particles ("peter", "vries").
     """
 
@@ -73,6 +73,8 @@ class NameBook:
         self.matcher = matcher
         self.customer: list[KnownName] = []
         self.agent: list[KnownName] = []
+        self.addressed = ""
+        """How the agent last addressed the customer by name ("mevrouw Jansen")."""
         for intro in (*settings.customer_intro, *settings.agent_intro):
             matcher.core.add(intro.variants)
 
@@ -142,12 +144,22 @@ class NameBook:
                 shown.append(t.original.strip(".,!?;:…\"'"))
         return KnownName(" ".join(shown), parts)
 
+    def address(self) -> str:
+        """The customer's name as a suggestion should say it, or ``""`` when unknown.
+
+        The agent's own form wins ("mevrouw Jansen": it carries the right
+        title); otherwise the name the customer introduced themselves with.
+        """
+        if self.addressed:
+            return self.addressed
+        return self.customer[-1].full if self.customer else ""
+
     def used(self, tokens: Sequence[Token]) -> Span | None:
         """Where the agent addresses the customer by name in this utterance, if anywhere."""
         titles = self.settings.titles
         for i, token in enumerate(tokens):
             if token.text in titles and (not token.clause_end or _abbreviation(token)):
-                # "meneer De Vries", "Mr. Smith" — but not "Dank u, meneer. Uw rekening …"
+                # "mevrouw De Wit", "Mr. Smith" — but not "Dank u, meneer. Uw rekening …"
                 j = i + 1
                 while (
                     j < len(tokens)

@@ -186,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
             transcriber,
             model_name=choice.name,
             paced=args.realtime,
-            analysis_settings=settings.values.analysis,
+            analysis_settings=settings.values.analysis_for_call(),
             subscribers=[sink],
             on_progress=on_progress,
         )

@@ -72,7 +72,7 @@ def run(
         beam_size=choice.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
         redact=redact,
-        analysis=settings.values.analysis,
+        analysis=settings.values.analysis_for_call(),
     )
     total = _total_seconds(tasks)
     bar = tqdm(

@@ -203,7 +203,7 @@ def run_import(args: argparse.Namespace) -> int:
             model_name=choice.name,
             realtime=args.realtime,
             stop=stop,
-            analysis_settings=settings.values.analysis,
+            analysis_settings=settings.values.analysis_for_call(),
             on_progress=progress,
         )
     except (KeyboardInterrupt, ImportCancelled):

@@ -187,7 +187,7 @@ def analysis(report: Report, settings: ResolvedSettings) -> None:
 
     try:
         language = check_language(settings.values.call.language)
-        built = default_analysers(language, settings.values.analysis)
+        built = default_analysers(language, settings.values.analysis_for_call())
     except ConfigError as exc:
         report.problems.append(f"settings: {exc}")
         return

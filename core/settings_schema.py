@@ -33,6 +33,30 @@ class CallSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentSettings:
+    """The agent at this PC.
+
+    Attributes:
+        name: the agent's first name as they say it on the phone; fills
+            ``{agent}`` in phrase suggestions ("Goedemiddag, met Anouk …").
+            Empty = the name the agent introduces themselves with in the call.
+    """
+
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CompanySettings:
+    """The organisation the agent answers for (IT usually sets it in the policy).
+
+    Attributes:
+        name: fills ``{company}`` in phrase suggestions; empty = left out.
+    """
+
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ModelSettings:
     """Which Whisper model transcribes, and how hard it may work.
 
@@ -127,6 +151,8 @@ class Settings:
 
     schema_version: int = SCHEMA_VERSION
     call: CallSettings = field(default_factory=CallSettings)
+    agent: AgentSettings = field(default_factory=AgentSettings)
+    company: CompanySettings = field(default_factory=CompanySettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
@@ -134,3 +160,20 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     ui: UiSettings = field(default_factory=UiSettings)
     analysis: dict[str, Any] = field(default_factory=dict)
+
+    def analysis_for_call(self) -> dict[str, Any]:
+        """The ``[analysis]`` table a call runs with: the names suggestions use added to its rules.
+
+        ``agent.name`` and ``company.name`` become ``rules.agent_name`` and
+        ``rules.company_name`` (see ``belcoach.audio.phrase_analyser.RulesConfig``),
+        so the analysers get plain values and never read settings themselves.
+        """
+        table = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.analysis.items()}
+        rules = dict(table.get("rules") or {})
+        if self.agent.name.strip():
+            rules["agent_name"] = self.agent.name.strip()
+        if self.company.name.strip():
+            rules["company_name"] = self.company.name.strip()
+        if rules:
+            table["rules"] = rules
+        return table

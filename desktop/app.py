@@ -153,7 +153,7 @@ def session_config(
     return SessionConfig(
         language=language or str(settings.get("call.language")),
         model=choice,
-        analysis=dict(settings.values.analysis),
+        analysis=settings.values.analysis_for_call(),
         paced=True,
         recording=recording,
     )

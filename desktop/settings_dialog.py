@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -173,6 +174,12 @@ class SettingsDialog(QDialog):
             combo_get(call_lang),
             combo_set(call_lang),
         )
+        for text_key, key in (
+            ("settings.agent_name", "agent.name"),
+            ("settings.company_name", "company.name"),
+        ):
+            edit = QLineEdit(page)
+            self._bind(form, text_key, key, edit, edit.text, edit.setText)
         self.ui_language = combo_box(page, [("", ""), *((LANGUAGE_NAMES[c], c) for c in LANGUAGES)])
         self._bind(
             form,

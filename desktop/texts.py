@@ -224,6 +224,16 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "settings.tab.alerts": ("Meldingen", "Varningar", "Alerts"),
     "settings.tab.recording": ("Opnemen", "Inspelning", "Recording"),
     "settings.call_language": ("Taal van het gesprek", "Samtalets språk", "Call language"),
+    "settings.agent_name": (
+        "Uw naam (op de kaartjes)",
+        "Ditt namn (på korten)",
+        "Your name (on the cards)",
+    ),
+    "settings.company_name": (
+        "Naam van de organisatie",
+        "Organisationens namn",
+        "Organisation name",
+    ),
     "settings.ui_language": ("Taal van belcoach", "Språk i belcoach", "belcoach language"),
     "settings.ui_language.system": ("Systeemtaal", "Systemets språk", "System language"),
     "settings.model": ("Spraakmodel", "Talmodell", "Speech model"),

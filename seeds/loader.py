@@ -74,7 +74,7 @@ class NameSettings:
     Attributes:
         titles: forms of address before a surname ("meneer", "mevrouw").
         particles: lower-case parts of surnames ("de", "van der").
-        customer_intro: how customers say who they are ("met Peter de Vries").
+        customer_intro: how customers say who they are ("met Anouk Jansen").
         agent_intro: how agents say who they are (their own name is not the customer's).
         not_names: capitalised words that are never names (greetings, "Ik").
     """

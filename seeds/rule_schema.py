@@ -38,6 +38,8 @@ from typing import Any
 
 from belcoach.core.errors import RuleError
 from belcoach.seeds.patterns import PatternError, Variant, expand
+from belcoach.seeds.placeholders import PlaceholderError
+from belcoach.seeds.placeholders import check as check_placeholders
 
 CATEGORIES: dict[str, str] = {
     "avoid": "avoid",
@@ -268,6 +270,11 @@ def build_rule(
     if kind in ("name", "summary_check") and patterns:
         raise fail("patterns", f"a {kind!r} rule takes no patterns")
     suggestions = strings("suggestions")
+    for suggestion in suggestions:
+        try:
+            check_placeholders(suggestion)
+        except PlaceholderError as exc:
+            raise fail("suggestions", str(exc), suggestion) from None
     if polarity == "avoid" and not silent and kind != "summary_check" and not suggestions:
         raise fail("suggestions", "an avoid rule needs at least one suggestion")
     if channel == "customer" and not silent:
@@ -332,6 +339,10 @@ def _parts(value: Any, fail: Callable[..., RuleError]) -> tuple[SummaryPart, ...
             raise fail("parts", f"parts.{name}.patterns must be a non-empty list of strings")
         if not isinstance(sugg, str) or not sugg.strip():
             raise fail("parts", f"parts.{name}.suggestion must be a non-empty string")
+        try:
+            check_placeholders(sugg)
+        except PlaceholderError as exc:
+            raise fail("parts", f"parts.{name}.suggestion: {exc}", sugg) from None
         variants: list[Variant] = []
         for p in pats:
             try:

@@ -184,7 +184,6 @@ class EmotionAnalyser(BaseAnalyser):
                     "cue": c.phrase,
                     "weight": c.weight,
                     **({"negated": True} if c.negated else {}),
-                    **({"near_miss": True} if c.fuzzy else {}),
                 }
                 for c in text.cues
             ],

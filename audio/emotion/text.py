@@ -7,14 +7,14 @@ VADER) and intensifiers ("echt", "heel", "totaal"). Cue phrases from ``cues_<lan
 cover what lexicons miss in customer-service talk ("voor de derde keer", "van het kastje
 naar de muur", "bang dat", "fijn geregeld"); each names the feeling it signals.
 
-Whisper misreads words, more so on synthetic or noisy speech, so two things soften its
-errors: each word counts by Whisper's own probability for it, and long cue words also match
-near misses ("uitratten" for "uitpraten") at a lower weight. Every hit is kept as evidence.
+Whisper misreads words, more so on synthetic or noisy speech, so each word counts by
+Whisper's own probability for it. Cue words match exactly (or by a written prefix,
+``woord*``): near-miss spellings were once matched too, with a threshold chosen around one
+misreading in the demo call, and are gone. Every hit is kept as evidence.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,15 +24,6 @@ from belcoach.seeds.emotion_data import LanguageCues, Lexicon
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?;]\s*$")
-
-FUZZY_MIN_LENGTH = 6
-"""Shorter words must match exactly: near misses of short words are mostly other words."""
-
-FUZZY_MIN_RATIO = 0.8
-"""difflib similarity for a near miss ("uitratten"/"uitpraten" 0.89; "verhoud"/"verhaal" 0.57)."""
-
-FUZZY_WEIGHT = 0.7
-"""A near-miss cue counts this much of an exact one."""
 
 NEGATION_SCALAR = -0.6
 """A negated word's valence is multiplied by this: "niet blij" is mildly negative, not "boos"."""
@@ -64,9 +55,8 @@ class CueHit:
         label: the feeling it signals.
         phrase: the cue as written in the seed file.
         said: the words that matched.
-        weight: its strength after word trust and near-miss discount.
+        weight: its strength after word trust.
         negated: True when a negator came right before it (then it does not count).
-        fuzzy: True when a word matched only as a near miss.
     """
 
     label: str
@@ -74,7 +64,6 @@ class CueHit:
     said: str
     weight: float
     negated: bool = False
-    fuzzy: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +174,8 @@ class TextScorer:
         """
         stock_spans = [span for pattern in self._stock for span in self._find(tokens, pattern)]
         for pattern in self._ack:
-            for start, end, _fuzzy in self._find(tokens, pattern):
-                if any(s <= start and end <= e for s, e, _ in stock_spans):
+            for start, end in self._find(tokens, pattern):
+                if any(s <= start and end <= e for s, e in stock_spans):
                     continue
                 if self._negated(tokens, start) and pattern[0] not in self.cues.negators:
                     continue
@@ -199,16 +188,13 @@ class TextScorer:
         """Find cue phrases; longer matches win where two overlap."""
         candidates = []
         for label, valence, weight, phrase, pattern in self._phrases:
-            for start, end, fuzzy in self._find(tokens, pattern):
+            for start, end in self._find(tokens, pattern):
                 trust = sum(t.weight for t in tokens[start:end]) / (end - start)
-                strength = weight * trust * (FUZZY_WEIGHT if fuzzy else 1.0)
-                candidates.append(
-                    (end - start, strength, start, end, label, valence, phrase, fuzzy)
-                )
+                candidates.append((end - start, weight * trust, start, end, label, valence, phrase))
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
         taken: set[int] = set()
         hits = []
-        for _n, strength, start, end, label, valence, phrase, fuzzy in candidates:
+        for _n, strength, start, end, label, valence, phrase in candidates:
             span = set(range(start, end))
             if span & taken:
                 continue
@@ -220,14 +206,13 @@ class TextScorer:
                 said=" ".join(t.text for t in tokens[start:end]),
                 weight=round(strength, 3),
                 negated=negated,
-                fuzzy=fuzzy,
             )
             hits.append((hit, valence))
         hits.sort(key=lambda h: h[0].said)
         return hits, taken
 
-    def _find(self, tokens: Sequence[Token], pattern: Sequence[str]) -> list[tuple[int, int, bool]]:
-        """Every (start, end, fuzzy) where ``pattern`` matches, non-overlapping, left to right."""
+    def _find(self, tokens: Sequence[Token], pattern: Sequence[str]) -> list[tuple[int, int]]:
+        """Every (start, end) where ``pattern`` matches, non-overlapping, left to right."""
         found = []
         i = 0
         while i < len(tokens):
@@ -235,9 +220,8 @@ class TextScorer:
             if match is None:
                 i += 1
                 continue
-            end, fuzzy = match
-            found.append((i, end, fuzzy))
-            i = end
+            found.append((i, match))
+            i = match
         return found
 
     def _valence(self, word: str) -> float:
@@ -272,28 +256,17 @@ def pattern_starts_plain(phrase: str, cues: LanguageCues) -> bool:
     return phrase.split()[0] not in cues.negators
 
 
-def _word_matches(word: str, pattern: str) -> tuple[bool, bool]:
-    """(matches, only as a near miss) for one word against one pattern word."""
+def _word_matches(word: str, pattern: str) -> bool:
+    """Whether one word fits one pattern word (exactly, or by its prefix for ``woord*``)."""
     if pattern.endswith("*") and len(pattern) > 1:
-        return word.startswith(pattern[:-1]), False
-    if word == pattern:
-        return True, False
-    if (
-        len(pattern) >= FUZZY_MIN_LENGTH
-        and abs(len(word) - len(pattern)) <= 2
-        and word[:1] == pattern[:1]
-        and difflib.SequenceMatcher(None, word, pattern).ratio() >= FUZZY_MIN_RATIO
-    ):
-        return True, True
-    return False, False
+        return word.startswith(pattern[:-1])
+    return word == pattern
 
 
-def _match(
-    tokens: Sequence[Token], i: int, pattern: Sequence[str], k: int
-) -> tuple[int, bool] | None:
-    """Match ``pattern[k:]`` at token ``i``; return (end, fuzzy) or None. Gaps are lazy."""
+def _match(tokens: Sequence[Token], i: int, pattern: Sequence[str], k: int) -> int | None:
+    """Match ``pattern[k:]`` at token ``i``; return the end or None. Gaps are lazy."""
     if k == len(pattern):
-        return i, False
+        return i
     word = pattern[k]
     if word == "*":
         for skip in range(GAP_MAX + 1):
@@ -309,10 +282,6 @@ def _match(
         return None
     if k > 0 and tokens[i].sentence_start and pattern[k - 1] != "*":
         return None  # phrases do not run across sentences
-    ok, fuzzy = _word_matches(tokens[i].text, word)
-    if not ok:
+    if not _word_matches(tokens[i].text, word):
         return None
-    rest = _match(tokens, i + 1, pattern, k + 1)
-    if rest is None:
-        return None
-    return rest[0], rest[1] or fuzzy
+    return _match(tokens, i + 1, pattern, k + 1)

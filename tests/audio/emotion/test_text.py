@@ -52,11 +52,10 @@ def test_longest_cue_wins_over_a_shorter_overlapping_one(nl: TextScorer) -> None
     assert set(reading.cue_scores) == {"gefrustreerd"}  # not "dat klopt" (neutraal)
 
 
-def test_near_miss_from_whisper_counts_less(nl: TextScorer) -> None:
-    exact = read(nl, "Laat me nou even uitpraten.")
-    near = read(nl, "Laten we nou even uitratten.")
-    assert near.cues[0].fuzzy and near.cues[0].label == "boos"
-    assert 0 < near.cue_scores["boos"] < exact.cue_scores["boos"]
+def test_cue_words_match_exactly_not_as_near_misses(nl: TextScorer) -> None:
+    assert read(nl, "Laat me nou even uitpraten.").cue_scores["boos"] > 0
+    # a near-miss spelling is another word; matching it was tuned on one demo misreading
+    assert "boos" not in read(nl, "Laten we nou even uitratten.").cue_scores
 
 
 def test_unsure_whisper_words_count_less(nl: TextScorer) -> None:
