@@ -31,15 +31,19 @@ def main() -> int:
     args = parser.parse_args()
     header: list[str] = []
     strata: dict[str, list[str]] = defaultdict(list)
+    pending: list[str] = []  # comments written right above an entry travel with it
+    seen_entry = False
     for line in args.source.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         if line.startswith("#"):
-            header.append(line)
+            (pending if seen_entry else header).append(line)
             continue
+        seen_entry = True
         first = line.split("\t", 1)[0]
         key = first if args.key == "label" else first.split()[0]
-        strata[key].append(line)
+        strata[key].append("\n".join([*pending, line]))
+        pending = []
     rng = random.Random(SEED)
     parts: dict[str, list[str]] = {"test": [], "dev": []}
     for key in sorted(strata):
@@ -59,7 +63,7 @@ def main() -> int:
             [*header, note, f"# split by scripts/split_labelled.py (seed {SEED})", *lines]
         )
         out.write_text(text + "\n", encoding="utf-8")
-        print(f"{out}: {len(lines)} lines")
+        print(f"{out}: {len(lines)} entries")
     return 0
 
 
