@@ -47,6 +47,7 @@ MODEL_LABELS: Mapping[str, str] = {
     "angstig": "angstig",
     "verongelijkt": "verongelijkt",
     "neutraal": "neutraal",
+    "zakelijk": "zakelijk",
     "tevreden": "tevreden",
     # common speech-emotion model labels (IEMOCAP, RAVDESS, CREMA-D, EmoDB, MSP-Podcast)
     "angry": "boos",
