@@ -123,6 +123,9 @@ class LanguageCues:
         language: its code.
         negators: words that negate what follows ("niet", "geen").
         negation_window: how many words after a negator stay negated.
+        negation_after: how many words after a word a clause-final negator may follow and
+            still negate it (Dutch and Swedish: "dat waardeer ik niet"; 0 for English).
+        negators_after: the negators that can do that ("niet", "inte").
         negation_stops: conjunctions that end a negation's reach ("niet of dat ...").
         intensifiers: word → multiplier (>1 strengthens, <1 softens).
         compound_prefixes: glued-on intensifiers ("jätte" in "jättenöjd") → multiplier.
@@ -139,6 +142,8 @@ class LanguageCues:
     language: str
     negators: frozenset[str]
     negation_window: int
+    negation_after: int
+    negators_after: frozenset[str]
     negation_stops: frozenset[str]
     intensifiers: Mapping[str, float]
     compound_prefixes: Mapping[str, float]
@@ -261,18 +266,25 @@ def load_cues(language: str) -> LanguageCues:
         if label not in LABELS:
             raise RuleError(f"{at}.label must be one of {', '.join(LABELS)}, not {label!r}")
         numbers = _float_map({k: raw.get(k, 1.0) for k in ("valence", "weight")}, at)
+        phrases = _strings(raw.get("phrases"), f"{at}.phrases")
+        for phrase in phrases:
+            if phrase.split()[0] == "*" or phrase.split()[-1] == "*":
+                raise RuleError(f"{at}.phrases: {phrase!r} starts or ends with a gap '*'")
         groups.append(
             CueGroup(
                 label=label,
                 valence=numbers["valence"],
                 weight=numbers["weight"],
-                phrases=_strings(raw.get("phrases"), f"{at}.phrases"),
+                phrases=phrases,
             )
         )
     ack = data.get("acknowledge", {})
     window = data.get("negation_window", 3)
     if not isinstance(window, int) or window < 1:
         raise RuleError(f"{where}: negation_window must be a positive integer")
+    after = data.get("negation_after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise RuleError(f"{where}: negation_after must be a whole number, 0 or more")
     before = data.get("contrast_before", 1.0)
     if isinstance(before, bool) or not isinstance(before, int | float) or not 0 <= before <= 1:
         raise RuleError(f"{where}: contrast_before must be a number from 0 to 1")
@@ -280,6 +292,10 @@ def load_cues(language: str) -> LanguageCues:
         language=lang,
         negators=frozenset(_strings(data.get("negators", []), f"{where}: negators")),
         negation_window=window,
+        negation_after=after,
+        negators_after=frozenset(
+            _strings(data.get("negators_after", []), f"{where}: negators_after")
+        ),
         negation_stops=frozenset(
             _strings(data.get("negation_stops", []), f"{where}: negation_stops")
         ),

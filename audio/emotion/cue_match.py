@@ -29,6 +29,11 @@ def find(tokens: Sequence[Token], pattern: Sequence[str]) -> list[tuple[int, int
     return found
 
 
+def match_at(tokens: Sequence[Token], i: int, pattern: Sequence[str]) -> int | None:
+    """The end of ``pattern`` matched at token ``i``, or None."""
+    return _match(tokens, i, pattern, 0)
+
+
 def word_matches(word: str, pattern: str) -> bool:
     """Whether one word fits one pattern word (exactly, or by its prefix for ``woord*``)."""
     if pattern.endswith("*") and len(pattern) > 1:

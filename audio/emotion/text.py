@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from belcoach.audio.emotion.cue_match import find
+from belcoach.audio.emotion.cue_match import find, match_at
 from belcoach.audio.emotion.tokens import (
     Token,
+    normalise,
+    pattern_words,
     split_compounds,
     tokens_from_text,
     tokens_from_words,
@@ -134,18 +136,40 @@ class TextScorer:
 
     def __init__(self, cues: LanguageCues, lexicons: Sequence[Lexicon]) -> None:
         self.cues = cues
-        self._lexicons = tuple(lexicons)
+        # every word list is spelt as utterances are (no stress accents, plain apostrophes)
+        self._lexicons = tuple(
+            (lexicon.name, {normalise(w): v for w, v in lexicon.entries.items()})
+            for lexicon in lexicons
+        )
+        self._overrides = {normalise(w): v for w, v in cues.valence_overrides.items()}
+        self._negators = frozenset(normalise(w) for w in cues.negators)
+        self._stops = frozenset(normalise(w) for w in cues.negation_stops)
+        self._negators_after = frozenset(normalise(w) for w in cues.negators_after)
+        self._contrast = frozenset(normalise(w) for w in cues.contrast)
+        self._prefixes = {normalise(w): m for w, m in cues.compound_prefixes.items()}
+        self._intensifiers = {
+            **{normalise(w): m for w, m in cues.intensifiers.items()},
+            **self._prefixes,
+        }
         self._phrases = [
-            (group.label, group.valence, group.weight, phrase, phrase.split())
+            (group.label, group.valence, group.weight, phrase, pattern_words(phrase))
             for group in cues.groups
             for phrase in group.phrases
         ]
-        self._ack = [p.split() for p in cues.acknowledge]
-        self._stock = [p.split() for p in cues.stock]
-        self._intensifiers = {**cues.intensifiers, **cues.compound_prefixes}
-        known: set[str] = set(cues.valence_overrides) | set(cues.intensifiers)
-        for lexicon in self._lexicons:
-            known.update(w for w in lexicon.entries if " " not in w)
+        # cue phrases by their first word, so each token only tries the phrases it can start
+        self._by_first: dict[str, list[int]] = {}
+        self._by_prefix: list[tuple[str, int]] = []
+        for index, (*_, pattern) in enumerate(self._phrases):
+            first = pattern[0]
+            if first.endswith("*"):
+                self._by_prefix.append((first[:-1], index))
+            else:
+                self._by_first.setdefault(first, []).append(index)
+        self._ack = [pattern_words(p) for p in cues.acknowledge]
+        self._stock = [pattern_words(p) for p in cues.stock]
+        known: set[str] = set(self._overrides) | set(self._intensifiers)
+        for _name, entries in self._lexicons:
+            known.update(w for w in entries if " " not in w)
         for *_, pattern in self._phrases:
             known.update(w for w in pattern if not w.endswith("*"))
         self._known = frozenset(known)
@@ -154,7 +178,7 @@ class TextScorer:
 
     def prepare(self, tokens: Sequence[Token]) -> list[Token]:
         """The tokens as the scorer reads them (glued-on intensifiers split off)."""
-        return split_compounds(tokens, self.cues.compound_prefixes, self._known)
+        return split_compounds(tokens, self._prefixes, self._known)
 
     def read(self, tokens: Sequence[Token]) -> TextReading:
         """Return the valence and cue evidence of one utterance's tokens."""
@@ -183,7 +207,7 @@ class TextScorer:
             base, source = found
             intensity, boosters = self._intensity(tokens, i)
             value = base * intensity * token.weight * contrast[i]
-            negator = self._negator(tokens, i)
+            negator = self._negator(tokens, i) or self._negator_after(tokens, i, covered)
             if negator:
                 value *= NEGATION_SCALAR
             lexicon.append(
@@ -212,7 +236,7 @@ class TextScorer:
             for start, end in find(tokens, pattern):
                 if any(s <= start and end <= e for s, e in stock_spans):
                     continue
-                if self._negator(tokens, start) and pattern[0] not in self.cues.negators:
+                if self._negator(tokens, start) and pattern[0] not in self._negators:
                     continue
                 return " ".join(t.text for t in tokens[start:end])
         return None
@@ -224,20 +248,28 @@ class TextScorer:
     ) -> tuple[list[tuple[CueHit, float]], set[int]]:
         """Find cue phrases; longer matches win where two overlap."""
         candidates = []
-        for label, valence, weight, phrase, pattern in self._phrases:
-            for start, end in find(tokens, pattern):
+        for start, token in enumerate(tokens):
+            if token.prefix:
+                continue
+            tried = self._by_first.get(token.text, [])
+            tried = tried + [k for pre, k in self._by_prefix if token.text.startswith(pre)]
+            for k in tried:
+                label, valence, weight, phrase, pattern = self._phrases[k]
+                end = match_at(tokens, start, pattern)
+                if end is None:
+                    continue
                 n = end - start
                 trust = sum(tokens[i].weight * contrast[i] for i in range(start, end)) / n
-                candidates.append((n, weight * trust, start, end, label, valence, phrase))
+                candidates.append((n, weight * trust, start, end, label, valence, phrase, pattern))
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
         taken: set[int] = set()
-        hits = []
-        for _n, strength, start, end, label, valence, phrase in candidates:
+        hits: list[tuple[tuple[CueHit, float], int]] = []
+        for _n, strength, start, end, label, valence, phrase, pattern in candidates:
             span = set(range(start, end))
             if span & taken:
                 continue
             taken |= span
-            negator = self._negator(tokens, start) if self._plain(phrase) else ""
+            negator = self._negator(tokens, start) if self._plain(pattern) else ""
             intensity, boosters = self._intensity(tokens, start)
             if label not in NEUTRAL_LABELS:  # "heel graag" is no stronger businesslike
                 strength *= intensity
@@ -250,23 +282,54 @@ class TextScorer:
                 negator=negator,
                 intensifiers=boosters,
             )
-            hits.append((hit, valence))
-        hits.sort(key=lambda h: h[0].said)
-        return hits, taken
+            hits.append(((hit, valence), end))
+        out = [self._negated_after(tokens, found, end, taken) for found, end in hits]
+        out.sort(key=lambda h: h[0].said)
+        return out, taken
 
-    def _plain(self, phrase: str) -> bool:
+    def _negated_after(
+        self, tokens: Sequence[Token], found: tuple[CueHit, float], end: int, taken: set[int]
+    ) -> tuple[CueHit, float]:
+        """Dutch and Swedish negate after the verb ("dat waardeer ik niet", "det hjälper
+        inte"): a free negator right after a cue, in its clause, negates it too."""
+        hit, valence = found
+        if hit.negated or not self._plain(pattern_words(hit.phrase)):
+            return found
+        negator = self._negator_after(tokens, end - 1, taken)
+        if not negator:
+            return found
+        return replace(hit, negated=True, negator=negator), valence
+
+    def _negator_after(self, tokens: Sequence[Token], last: int, taken: set[int]) -> str:
+        """A clause-final "niet"/"inte" within ``negation_after`` words after token ``last``.
+
+        Only the adverb at the end of its clause negates backwards ("dat waardeer ik
+        niet."); "geen", or a "niet" before more words ("... als ik niet kan betalen"),
+        negates what follows it.
+        """
+        for j in range(last + 1, min(len(tokens), last + 1 + self.cues.negation_after)):
+            if tokens[j].clause_start:
+                return ""
+            word = tokens[j].text
+            if word in self._negators_after:
+                final = j + 1 == len(tokens) or tokens[j + 1].clause_start
+                return word if final and j not in taken else ""
+            if word in self._negators or word in self._stops:
+                return ""
+        return ""
+
+    def _plain(self, pattern: Sequence[str]) -> bool:
         """A cue that itself starts with a negator ("niet eerlijk") is not negated again."""
-        return phrase.split()[0] not in self.cues.negators
+        return pattern[0] not in self._negators
 
     def _valence(self, word: str) -> tuple[float, str] | None:
-        overrides = self.cues.valence_overrides
-        if word in overrides:
-            value = overrides[word]
+        if word in self._overrides:
+            value = self._overrides[word]
             return (value, self.cues.source) if value else None
-        for lexicon in self._lexicons:
-            if word in lexicon.entries:
-                value = lexicon.entries[word]
-                return (value, lexicon.name) if value else None
+        for name, entries in self._lexicons:
+            if word in entries:
+                value = entries[word]
+                return (value, name) if value else None
         return None
 
     def _is_intensifier(self, tokens: Sequence[Token], i: int) -> bool:
@@ -286,7 +349,7 @@ class TextScorer:
                 break
             m = self._intensifiers.get(tokens[j].text)
             if m is None:
-                if tokens[j].text in self.cues.negators:
+                if tokens[j].text in self._negators:
                     continue  # "niet echt blij": look past the negator
                 break
             factor *= m
@@ -303,21 +366,21 @@ class TextScorer:
             if tokens[j + 1].clause_start:
                 return ""
             word = tokens[j].text
-            if word in self.cues.negators:
+            if word in self._negators:
                 return word
-            if word in self.cues.negation_stops:
+            if word in self._stops:
                 return ""
         return ""
 
     def _contrast_factors(self, tokens: Sequence[Token]) -> list[float]:
         """Per token, how much it counts: less before the last contrast word of its sentence."""
         factors = [1.0] * len(tokens)
-        if not self.cues.contrast:
+        if not self._contrast:
             return factors
         start = 0
         for i in range(len(tokens) + 1):
             if i == len(tokens) or (i > start and tokens[i].sentence_start):
-                marks = [j for j in range(start + 1, i) if tokens[j].text in self.cues.contrast]
+                marks = [j for j in range(start + 1, i) if tokens[j].text in self._contrast]
                 if marks:
                     for j in range(start, marks[-1]):
                         factors[j] = self.cues.contrast_before

@@ -126,3 +126,20 @@ def split_compounds(
         out.append(replace(token, text=split[0], prefix=True))
         out.append(replace(token, text=split[1], sentence_start=False, clause_start=False))
     return out
+
+
+def pattern_words(phrase: str) -> list[str]:
+    """A cue phrase split the way utterances are ("per e-mail" → per, e, mail; "wéér" → weer).
+
+    ``*`` (a gap) and a trailing ``*`` on a word (a prefix) are kept.
+    """
+    out: list[str] = []
+    for word in phrase.split():
+        if word == "*":
+            out.append(word)
+            continue
+        parts = _TOKEN.findall(normalise(word.rstrip("*")))
+        if parts and word.endswith("*"):
+            parts[-1] += "*"
+        out.extend(parts)
+    return out
