@@ -113,7 +113,10 @@ def run_test(args: argparse.Namespace) -> int:
     print(f"    estimate: {overlay.label}, {overlay.confidence:.2f} sure (smoothed from the start)")
     print(f"    step: {overlay.step}")
     print(f"    hint: {overlay.hint}")
-    quote = overlay.evidence.get("hint_source", {}).get("quote", "")
+    source = overlay.evidence.get("hint_source", {})
+    quote = str(source.get("quote", ""))
     if quote:
-        print(f'    seed 000: "{quote}"')
+        seeds = ", ".join(name.strip()[:3] for name in str(source.get("seed", "")).split(","))
+        shown = quote if quote.startswith('"') else f'"{quote}"'
+        print(f"    seed {seeds}: {shown}")
     return 0

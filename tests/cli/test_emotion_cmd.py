@@ -44,6 +44,8 @@ def test_a_businesslike_sentence_gets_zakelijk_and_the_be_brief_hint(
     assert code == 0
     assert "feeling (this sentence alone): zakelijk" in out and "(neutral)" in out
     assert "step: aanvoelen" in out  # nothing to acknowledge
+    assert "hint: Kunden är saklig: kort och konkret" in out
+    assert 'seed 000, 001: "Neutraal, zakelijk?" (000)' in out
 
 
 def test_json_for_machines(capsys: pytest.CaptureFixture[str]) -> None:
