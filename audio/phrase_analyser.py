@@ -62,6 +62,8 @@ class RulesConfig:
             0 switches the gate off. Chosen on real Dutch speech
             (``benchmarks/real_cards.py``, dev part).
         word_probability_basis: ``"min"`` (each of those words) or ``"mean"``.
+        single_word_neighbours: a match carried by one word is judged with
+            this many words on each side of it as well.
     """
 
     enabled: bool = True
@@ -71,8 +73,9 @@ class RulesConfig:
     opening_seconds: float = 45.0
     summary_seconds: float = 20.0
     name_intro_seconds: float = 60.0
-    min_word_probability: float = 0.0
+    min_word_probability: float = 0.4
     word_probability_basis: Basis = "min"
+    single_word_neighbours: int = 1
 
 
 def rules_config(settings: Mapping[str, Any] | None, *, origin: str = "") -> RulesConfig:
@@ -82,12 +85,14 @@ def rules_config(settings: Mapping[str, Any] | None, *, origin: str = "") -> Rul
         ConfigError: an unknown key, a value of the wrong type or out of range.
     """
     config = apply_overrides(RulesConfig(), settings or {}, origin=origin, prefix="analysis.rules")
+    where = f"{origin}: " if origin else ""
     if not 0.0 <= config.min_word_probability <= 1.0:
-        where = f"{origin}: " if origin else ""
         raise ConfigError(
             f"{where}setting 'analysis.rules.min_word_probability' must be in 0..1, "
             f"not {config.min_word_probability}"
         )
+    if config.single_word_neighbours < 0:
+        raise ConfigError(f"{where}setting 'analysis.rules.single_word_neighbours' must be >= 0")
     return config
 
 
@@ -110,7 +115,10 @@ class PhraseAnalyser(BaseAnalyser):
         self.matcher = PhraseMatcher(self.book, fuzzy=self.config.fuzzy)
         self.names = NameBook(self.book.names, self.matcher)
         self.memory = CallMemory()
-        self.gate = WordGate(self.config.min_word_probability, self.config.word_probability_basis)
+        cfg = self.config
+        self.gate = WordGate(
+            cfg.min_word_probability, cfg.word_probability_basis, cfg.single_word_neighbours
+        )
         self._checks = {r.after: r for r in self.book.rules if r.kind == "summary_check"}
         self._agent_rules = [r for r in self.book.rules if r.channel == "agent"]
         self._customer_rules = [r for r in self.book.rules if r.channel == "customer"]

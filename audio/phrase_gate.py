@@ -7,7 +7,8 @@ finding raises a card only when the words that carry the match (the tokens
 that filled the pattern's words, not the words a ``*`` skipped nor the rest
 of a clause) are sure enough: their lowest probability (``basis = "min"``: a
 card hangs on every one of its words) or their mean (``"mean"``) must reach
-``min_probability``. ``min_probability`` 0 lets every match through, as
+``min_probability``. A match carried by a single word is judged together
+with its ``neighbours`` on each side. ``min_probability`` 0 lets every match through, as
 typed text (probability 1) always does.
 
 The threshold is the setting ``analysis.rules.min_word_probability``; its
@@ -35,14 +36,24 @@ class WordGate:
     Attributes:
         min_probability: the bar, 0..1 (0 = no gate).
         basis: ``"min"`` (every carrying word must reach the bar) or ``"mean"``.
+        neighbours: a match carried by one word ("je", "wacht") is judged
+            with this many words on each side of it too: alone, one word has
+            nothing that confirms it, and Whisper can be sure of a short word
+            it put in a misheard sentence.
     """
 
     min_probability: float = 0.0
     basis: Basis = "min"
+    neighbours: int = 0
 
     def confidence(self, span: Span, tokens: Sequence[Token], words: Sequence[Word]) -> float:
         """How sure Whisper was of the words that carry ``span`` (1.0 when it has none)."""
         indices = sorted({tokens[i].word for i in span.carrier_tokens()})
+        if len(indices) == 1 and self.neighbours:
+            (only,) = indices
+            indices = list(
+                range(max(0, only - self.neighbours), min(len(words), only + self.neighbours + 1))
+            )
         probabilities = [words[i].probability for i in indices]
         if not probabilities:
             return 1.0

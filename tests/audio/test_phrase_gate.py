@@ -6,7 +6,7 @@ import pytest
 
 from belcoach.audio.default_analysers import default_analysers
 from belcoach.audio.events import Channel, PhraseHit, Transcript, Word
-from belcoach.audio.phrase_analyser import PhraseAnalyser, rules_config
+from belcoach.audio.phrase_analyser import PhraseAnalyser, RulesConfig, rules_config
 from belcoach.audio.phrase_gate import WordGate
 from belcoach.audio.phrase_tokens import words_from_text
 from belcoach.core.errors import ConfigError
@@ -24,8 +24,14 @@ def heard(text: str) -> tuple[Word, ...]:
     return tuple(out)
 
 
-def cards(text: str, gate: float = 0.5, basis: str = "min") -> list[str]:
-    config = rules_config({"min_word_probability": gate, "word_probability_basis": basis})
+def cards(text: str, gate: float = 0.5, basis: str = "min", neighbours: int = 0) -> list[str]:
+    config = rules_config(
+        {
+            "min_word_probability": gate,
+            "word_probability_basis": basis,
+            "single_word_neighbours": neighbours,
+        }
+    )
     analyser = PhraseAnalyser("nl", config, book=BOOK)
     return [e.rule_id for e in analyser.agent_words(heard(text)) if isinstance(e, PhraseHit)]
 
@@ -52,6 +58,15 @@ def test_only_the_words_that_carry_the_match_count() -> None:
     rule = next(r for r in BOOK.rules if r.id == "nl.niet-gestoord")
     (finding,) = matcher.find(tokens, sim, [rule])
     assert finding.span.carriers == (0, 1, 4, 5, 6, 7)
+
+
+def test_a_one_word_match_is_judged_with_its_neighbours() -> None:
+    # Whisper is often sure of a short word it put in a misheard sentence
+    assert cards("Nog een scheruw:0.3 let je wel.") == ["nl.je-zonder-vragen"]
+    assert cards("Nog een scheruw:0.3 let:0.3 je wel.", neighbours=1) == []
+    assert cards("Nog een scheruw:0.3 let je wel.", neighbours=1) == ["nl.je-zonder-vragen"]
+    # a match of several words confirms itself: its neighbours do not count
+    assert cards("Tja:0.1 ik weet het niet.", neighbours=1) == ["nl.ik-weet-het-niet"]
 
 
 def test_typed_text_always_passes() -> None:
@@ -94,7 +109,10 @@ def test_the_setting_reaches_the_analyser_and_is_checked() -> None:
         for a in default_analysers("nl", {"rules": {"min_word_probability": 0.7}})
         if isinstance(a, PhraseAnalyser)
     ]
-    assert phrase.gate == WordGate(0.7, "min")
+    assert phrase.gate == WordGate(0.7, "min", 1)
+    assert RulesConfig() == RulesConfig(
+        min_word_probability=0.4, word_probability_basis="min", single_word_neighbours=1
+    ), "the packaged default, chosen on real speech (benchmarks/real_cards.py): change both"
     with pytest.raises(ConfigError, match="min_word_probability"):
         rules_config({"min_word_probability": 1.5})
     with pytest.raises(ConfigError, match="word_probability_basis"):
