@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ def run_agent_call(
     *,
     language: str = "nl",
     analysis_settings: dict[str, Any] | None = None,
-    subscribers: list[Subscriber] = (),  # type: ignore[assignment]
+    subscribers: Sequence[Subscriber] = (),
     vad_session: SileroSession | None = None,
 ) -> list[Event]:
     """``belcoach analyze``'s path over one call file, without interim passes.
