@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,6 +48,10 @@ class Span:
         variant: the word sequence that matched.
         edits: letters changed, summed over the words.
         fuzzy: (pattern word, heard) pairs that were not identical.
+        carriers: the tokens that matched the pattern's words, in order: the
+            span without the words a ``*`` gap skipped (and, for a clause
+            rule, without the rest of the clause). Empty means every token
+            of the span.
     """
 
     start: int
@@ -55,6 +59,11 @@ class Span:
     variant: Variant
     edits: int
     fuzzy: tuple[tuple[str, str], ...] = ()
+    carriers: tuple[int, ...] = ()
+
+    def carrier_tokens(self) -> tuple[int, ...]:
+        """The tokens the match hangs on (``carriers``, or the whole span)."""
+        return self.carriers or tuple(range(self.start, self.stop))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,7 @@ class _State:
     exact: int = 0
     chars: int = 0
     fuzzy: tuple[tuple[str, str], ...] = ()
+    taken: tuple[int, ...] = ()
 
 
 class VariantMatcher:
@@ -217,22 +227,16 @@ class VariantMatcher:
             # consuming token ``i`` must not cross a sentence end inside the match
             can_take = st.token < n and (st.token == start or not tokens[st.token - 1].sentence_end)
             if slot.gap:
-                stack.append(
-                    _State(st.slot + 1, st.token, st.edits, st.words, st.exact, st.chars, st.fuzzy)
-                )
+                stack.append(replace(st, slot=st.slot + 1))
                 k = st.token
                 while k < n and k - st.token < self.matching.max_gap:
                     if k > start and tokens[k - 1].sentence_end:
                         break
                     k += 1
-                    stack.append(
-                        _State(st.slot + 1, k, st.edits, st.words, st.exact, st.chars, st.fuzzy)
-                    )
+                    stack.append(replace(st, slot=st.slot + 1, token=k))
                 continue
             if slot.optional:
-                stack.append(
-                    _State(st.slot + 1, st.token, st.edits, st.words, st.exact, st.chars, st.fuzzy)
-                )
+                stack.append(replace(st, slot=st.slot + 1))
             if not can_take:
                 continue
             self._take(st, slot, slots, tokens, sim, fuzz, stack)
@@ -265,6 +269,7 @@ class VariantMatcher:
                     st.exact + (d == 0),
                     st.chars + len(w),
                     st.fuzzy + pair,
+                    (*st.taken, i),
                 )
             )
         if not fuzz:
@@ -289,6 +294,7 @@ class VariantMatcher:
                         st.exact + (joined[k] == 0),
                         st.chars + len(w),
                         st.fuzzy + pair,
+                        (*st.taken, i, i + 1),
                     )
                 )
         nxt = st.slot + 1
@@ -310,6 +316,7 @@ class VariantMatcher:
                         st.exact + 2 * (d == 0),
                         st.chars + len(w) + len(w2),
                         st.fuzzy + pair,
+                        (*st.taken, i),
                     )
                 )
 
@@ -335,7 +342,7 @@ class VariantMatcher:
             budget = (1 if st.chars < 12 else int(0.2 * st.chars)) if fuzz else 0
             if st.words == 1 or st.edits > budget or 2 * st.exact < st.words:
                 return None
-        return Span(start, st.token, variant, st.edits, st.fuzzy)
+        return Span(start, st.token, variant, st.edits, st.fuzzy, st.taken)
 
 
 class PhraseMatcher:
@@ -414,4 +421,4 @@ def _extend(span: Span, tokens: Sequence[Token]) -> Span:
     stop = span.stop
     while stop < len(tokens) and not tokens[stop - 1].clause_end:
         stop += 1
-    return Span(span.start, stop, span.variant, span.edits, span.fuzzy)
+    return Span(span.start, stop, span.variant, span.edits, span.fuzzy, span.carrier_tokens())
