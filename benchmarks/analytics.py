@@ -18,6 +18,8 @@
 3. Syllable-count error on real recordings in ../shared/corpora: JFK (known
    text) and the four AMI headset channels (per-speaker transcripts; nuclei
    counted inside that speaker's RTTM turns, and over all confirmed speech).
+4. The speech analyser's own CPU time per audio second (both channels, VAD
+   excluded) on the over-talk call of part 1, median of ``--runs``.
 
 Timing figures are noisy on a shared 2-core machine: run more ``--runs``.
 """
@@ -29,6 +31,7 @@ import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,14 +44,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 from spread import Spread  # noqa: E402
 
 from belcoach.audio.default_analysers import default_analysers  # noqa: E402
-from belcoach.audio.events import Event, OverTalk, SpeechRate  # noqa: E402
+from belcoach.audio.events import Channel, Event, OverTalk, SpeechRate  # noqa: E402
 from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call  # noqa: E402
 from belcoach.audio.sources import open_call  # noqa: E402
 from belcoach.audio.speech_analytics import SpeechAnalytics  # noqa: E402
-from belcoach.audio.speech_config import OverTalkConfig  # noqa: E402
+from belcoach.audio.speech_config import OverTalkConfig, speech_config  # noqa: E402
 from belcoach.audio.syllables import text_syllables  # noqa: E402
-from belcoach.audio.synth import Turn, synthesize_call  # noqa: E402
-from support.analytics import analyse  # noqa: E402
+from belcoach.audio.synth import CallTruth, Turn, synthesize_call  # noqa: E402
+from belcoach.audio.vad import StreamingVad  # noqa: E402
+from support.analytics import analyse, silero  # noqa: E402
 from support.corpora import corpora_dir  # noqa: E402
 
 WIDE = {"speech": {"rate": {"window": 600.0}}}
@@ -76,8 +80,8 @@ def _overlaps(turns: list, min_overlap: float) -> list[float]:
     return sorted(starts)
 
 
-def latency(transcriber, folder: Path, overlaps: int) -> tuple[list[float], int, int, int]:
-    """One realtime run; returns (latencies in s, overlaps in the audio, alerted, extra alerts)."""
+def overlap_call(folder: Path, overlaps: int) -> tuple[Path, CallTruth]:
+    """The espeak-ng Dutch call with ``overlaps`` agent interruptions, 7 s apart."""
     turns: list[Turn] = []
     t = 0.5
     for i in range(overlaps):
@@ -85,7 +89,12 @@ def latency(transcriber, folder: Path, overlaps: int) -> tuple[list[float], int,
         turns.append(Turn("agent", AGENT_LINES[i % 3], start=t + 1.5 + 0.1 * (i % 5), rate_wpm=170))
         t += 7.0
     path = folder / "overlaps.wav"
-    truth = synthesize_call(turns, out_audio=path)
+    return path, synthesize_call(turns, out_audio=path)
+
+
+def latency(transcriber, folder: Path, overlaps: int) -> tuple[list[float], int, int, int]:
+    """One realtime run; returns (latencies in s, overlaps in the audio, alerted, extra alerts)."""
+    path, truth = overlap_call(folder, overlaps)
     starts = _overlaps(truth.turns, MIN_OVERLAP)
     source = open_call(path, realtime=True)
     published: list[tuple[Event, float]] = []
@@ -166,12 +175,43 @@ def generated(transcriber_for, folder: Path) -> None:
                 f"   {lang}   {wpm}  {true_rate:5.2f}  {last.articulation_rate:5.2f}  "
                 f"{ea:+6.1%}  {words or float('nan'):5.2f}  {ew:+6.1%}"
             )
-    print(f"   acoustic |error|: median {statistics.median(errs_a):.1%}, max {max(errs_a):.1%}")
+    print(
+        f"   acoustic |error| over {len(errs_a)} calls: "
+        f"{Spread.of(errs_a).text('%', scale=100, digits=1)}"
+    )
     if errs_w:
         print(
-            f"   words    |error|: median {statistics.median(errs_w):.1%}, "
-            f"max {max(errs_w):.1%} (Whisper base on espeak: Dutch/Swedish WER is high)"
+            f"   words    |error| over {len(errs_w)} calls: "
+            f"{Spread.of(errs_w).text('%', scale=100, digits=1)} "
+            "(Whisper base on espeak: Dutch/Swedish WER is high)"
         )
+
+
+def cost(folder: Path, runs: int, overlaps: int) -> None:
+    """CPU the speech analyser itself takes per audio second, on the over-talk call."""
+    path = folder / "overlaps.wav"
+    if not path.is_file():
+        overlap_call(folder, overlaps)
+    print("\n4. Speech analyser cost (synthetic espeak-ng Dutch over-talk call, both channels)")
+    per_second = []
+    for _ in range(max(1, runs)):
+        source = open_call(path)
+        analyser = SpeechAnalytics(speech_config("nl", {}))
+        vads = {ch: StreamingVad(silero()) for ch in Channel}
+        spent = audio = 0.0
+        for block in source.blocks(threading.Event()):
+            frames = {ch: vads[ch].feed(block.t, getattr(block, ch.value)) for ch in Channel}
+            # This thread's CPU only: ONNX Runtime's VAD threads may still spin after feed().
+            started = time.thread_time()
+            analyser.on_frames(block, frames)
+            spent += time.thread_time() - started
+            audio = block.t + block.duration
+        per_second.append(spent / audio * 1000)
+    print(
+        f"   {statistics.median(per_second):.1f} ms CPU per audio second, median of "
+        f"{len(per_second)} run(s) [{', '.join(f'{x:.1f}' for x in per_second)}]; "
+        "VAD not included (MEASURED.md: Silero ~4 ms per audio second per channel)"
+    )
 
 
 def _clean_ami(text: str) -> str:
@@ -319,6 +359,7 @@ def main() -> int:
             )
         generated(transcriber_for, folder)
         real(transcriber_for, folder)
+        cost(folder, args.runs, args.overlaps)
     return 0
 
 
