@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from belcoach.audio.blocks import AudioBlock, AudioSource
+from belcoach.audio.blocks import AudioBlock, AudioClock, AudioSource, audio_clock_of
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.events import EngineStatus, Event
@@ -192,6 +192,10 @@ class _RecordedSource:
         self._recording = recording
         self.description = inner.description
         self.duration = inner.duration
+
+    def audio_clock(self) -> AudioClock | None:
+        """The inner source's real-time clock (recording does not change it)."""
+        return audio_clock_of(self._inner)
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
         """The inner source's blocks, recorded."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from belcoach.audio.analysers import Analyser
 from belcoach.audio.asr_worker import AsrWorker
-from belcoach.audio.blocks import AudioSource
+from belcoach.audio.blocks import AudioBlock, AudioClock, AudioSource, audio_clock_of
 from belcoach.audio.bus import EventBus
 from belcoach.audio.events import CallEnded, CallStarted, Channel, EngineStatus, Event
 from belcoach.audio.segmenter import SegmenterConfig, SpeechSegmenter, Utterance
@@ -38,7 +38,9 @@ class EngineConfig:
         segmenter: VAD and utterance thresholds.
         paced: True when the source delivers audio in real time (live or
             ``--realtime``): then the ASR queue never blocks the source and
-            latencies are measured.
+            latencies are measured (see `CallEngine.clock`). False (batch, as
+            fast as possible) leaves every latency None: there is no wall-clock
+            moment the audio "happened" to measure from.
         asr_behind_seconds: backlog of untranscribed speech that raises a
             status warning in paced mode.
         max_transcript_lag: paced mode only: speech whose words would come
@@ -58,6 +60,23 @@ class EngineConfig:
 
 class CallEngine:
     """Runs one call from a source to the end, publishing events on a bus.
+
+    Latency (paced mode only) is the wall-clock time from when the audio at the
+    speech's end was captured (live) or due (paced replay) to when its words are
+    published: ``time.monotonic() - clock.wall_time(speech_end)``. ``clock`` is
+    the source's own real-time clock (`audio_clock_of`), taken once per call,
+    so an engine thread that falls behind (a slow subscriber, a starved CPU) gets
+    its blocks late and that lateness shows in the latency. A paced source
+    without a clock is anchored on the earliest block arrival seen (``clock_basis``
+    ``"earliest_block"``): the anchor only ever moves earlier, never along with a
+    late engine; it moves only while such a source delivers faster than real
+    time, and then latencies count how far the words trail the audio read.
+
+    Attributes:
+        clock: the latency anchor, None in batch mode or before the first block.
+        clock_basis: ``"source"``, ``"earliest_block"`` or ``"none"`` (batch).
+        audio_seconds: audio read so far.
+        stats: figures of the finished call.
 
     Args:
         source: the audio (a recorded file or live devices).
@@ -85,7 +104,8 @@ class CallEngine:
         session = vad_session or SileroSession()
         self._vads = {ch: StreamingVad(session) for ch in Channel}
         self._segmenters = {ch: SpeechSegmenter(ch, config.segmenter) for ch in Channel}
-        self._clock_offset: float | None = None  # monotonic time minus audio time
+        self.clock: AudioClock | None = None
+        self.clock_basis = "none"
         self._asr = AsrWorker(
             transcriber,
             bus.publish,
@@ -130,7 +150,8 @@ class CallEngine:
         reason = "end_of_audio"
         try:
             for block in self._source.blocks(stop):
-                self._clock_offset = time.monotonic() - (block.t + block.duration)
+                if cfg.paced:
+                    self._anchor(block)
                 frames = {
                     Channel.AGENT: self._vads[Channel.AGENT].feed(block.t, block.agent),
                     Channel.CUSTOMER: self._vads[Channel.CUSTOMER].feed(block.t, block.customer),
@@ -196,10 +217,25 @@ class CallEngine:
         """
         return self.audio_seconds
 
+    def _anchor(self, block: AudioBlock) -> None:
+        """Set the latency clock: once from the source, else from the earliest arrival."""
+        if self.clock_basis == "source":
+            return
+        clock = audio_clock_of(self._source)
+        if clock is not None:
+            self.clock, self.clock_basis = clock, "source"
+            return
+        # Arrival can only be late, never early, so the minimum is the on-time anchor.
+        origin = time.monotonic() - (block.t + block.duration)
+        if self.clock is None or origin < self.clock.origin:
+            self.clock, self.clock_basis = AudioClock(origin), "earliest_block"
+
     def _latency_of(self, speech_end: float) -> float | None:
-        if self._clock_offset is None:
+        """Wall-clock seconds from the speech's end (captured or due) to now (ASR thread)."""
+        clock = self.clock
+        if clock is None:
             return None
-        return time.monotonic() - (speech_end + self._clock_offset)
+        return time.monotonic() - clock.wall_time(speech_end)
 
     def _check_backlog(self) -> None:
         backlog = self._asr.backlog_seconds()

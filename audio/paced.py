@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from belcoach.audio.blocks import AudioBlock, AudioSource
+from belcoach.audio.blocks import AudioBlock, AudioClock, AudioSource
 from belcoach.core.errors import ConfigError
 
 
@@ -34,12 +34,17 @@ class PacedSource:
         self.speed = speed
         self.description = source.description
         self.duration = source.duration
+        self._clock: AudioClock | None = None
+
+    def audio_clock(self) -> AudioClock | None:
+        """When audio time 0 was due and at what speed; None until `blocks` starts."""
+        return self._clock
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
         """Yield the inner source's blocks, each when its end is due; stop ends at once."""
-        started = time.monotonic()
+        clock = self._clock = AudioClock(time.monotonic(), self.speed)
         for block in self._source.blocks(stop):
-            due = started + (block.t + block.duration) / self.speed
+            due = clock.wall_time(block.t + block.duration)
             if stop.wait(max(0.0, due - time.monotonic())):
                 return
             yield block

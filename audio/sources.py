@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from belcoach.audio.blocks import SAMPLE_RATE, AudioBlock
+from belcoach.audio.blocks import SAMPLE_RATE, AudioBlock, AudioClock
 from belcoach.audio.resample import READ_ERRORS, ResampledReader, libsndfile_reason
 from belcoach.core.errors import AudioFileError, ConfigError
 
@@ -129,6 +129,11 @@ class FileCallSource:
             self.description = " + ".join(f"{i.path.name} ({i.role})" for i in self.info)
         self.duration: float | None = max(i.duration for i in self.info)
         self.mono = len(self.info) == 1 and self.info[0].channels == 1
+        self._clock: AudioClock | None = None
+
+    def audio_clock(self) -> AudioClock | None:
+        """In realtime mode, when the latest run's audio time 0 was due; else None."""
+        return self._clock
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
         """Yield the call as 16 kHz blocks until it ends or ``stop`` is set.
@@ -155,6 +160,8 @@ class FileCallSource:
             readers = [self._reader(files, i) for i in self.info]
             emitted = 0
             started = time.monotonic()
+            if self.realtime:
+                self._clock = AudioClock(started)
             while not stop.is_set():
                 parts = [r.pull(n) for r in readers]
                 k, damaged = _block_length(n, parts, readers, self.info)

@@ -17,8 +17,15 @@ Printed once a minute and at the end:
   (ms): the residual drift between the channels *after* alignment, which is what
   over-talk detection sees (null sinks share the system clock, so this measures the
   alignment machinery, not crystal drift; real devices need the second form);
+- block delay: when each block reached the engine minus when its last sample reached
+  the computer on the call clock (``LiveCallSource.audio_clock``), p50/p95/max in ms:
+  the floor every live latency starts from (the source's 0.3 s ``hold_back`` plus
+  scheduling); the device's own input latency before arrival is not in it;
 - overruns: blocks dropped per channel, status events;
 - CPU: this process (capture + alignment) and the PulseAudio server, in % of one core.
+
+Beep differences are signed (p5/p50/p95 and the largest either way); they are not
+latencies.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+
+from spread import Spread  # noqa: E402
 
 from belcoach.audio.blocks import SAMPLE_RATE  # noqa: E402
 from belcoach.audio.events import EngineStatus, Event  # noqa: E402
@@ -88,6 +97,7 @@ def main() -> int:
     beeps: list[float] = []  # audio-clock spawn times
     window: dict[str, list[np.ndarray]] = {"agent": [], "customer": []}
     deltas: list[tuple[float, float]] = []  # (time, agent onset - customer onset) in s
+    delays: list[float] = []  # block handed over minus its end's arrival, s
     epochs0: dict[str, float] = {}
     next_report = 60.0
     next_beep = 5.0
@@ -113,13 +123,17 @@ def main() -> int:
             f"{moved.get('customer', float('nan')):+7.1f} | beep agent-customer ms median(5 min) "
             f"{1000 * statistics.median(recent):+6.1f} | dropped "
             f"{stats['agent']['dropped_blocks']:.0f}/{stats['customer']['dropped_blocks']:.0f} "
-            f"| status {statuses or 'none'} | CPU {cpu:4.1f} % + server {srv:4.1f} %",
+            f"| block delay ms {Spread.of(delays[-600:]).text('', scale=1000, digits=0)} "
+            f"(last min) | status {statuses or 'none'} | CPU {cpu:4.1f} % + server {srv:4.1f} %",
             flush=True,
         )
 
     try:
         for block in source.blocks(stop):
             t = block.t
+            clock = source.audio_clock()
+            if clock is not None:
+                delays.append(time.monotonic() - clock.wall_time(t + block.duration))
             if server is not None and t >= next_beep and pending is None:
                 # Both players spawn back to back: their starts differ by a few ms.
                 players = [server.play("agent", beep), server.play("customer", beep)]
@@ -150,10 +164,15 @@ def main() -> int:
             last = d[-max(1, len(d) // 10) :]
             print(
                 f"beeps: {len(d)} measured; agent-customer onset ms: median {np.median(d):+.1f}, "
-                f"p5 {np.percentile(d, 5):+.1f}, p95 {np.percentile(d, 95):+.1f}; "
+                f"p5 {np.percentile(d, 5):+.1f}, p95 {np.percentile(d, 95):+.1f}, "
+                f"largest {d.min():+.1f} / {d.max():+.1f}; "
                 f"first 10 % median {np.median(first):+.1f}, last 10 % {np.median(last):+.1f} "
                 f"(change over the run: {np.median(last) - np.median(first):+.1f} ms)"
             )
+        print(
+            f"block delay (block handed to the engine minus its end's arrival), whole run, "
+            f"{len(delays)} blocks: {Spread.of(delays).text('ms', scale=1000, digits=0)}"
+        )
         for side, s in source.stats().items():
             print(f"{side}: " + ", ".join(f"{k} {v:.3f}" for k, v in s.items()))
     finally:

@@ -20,11 +20,17 @@ Every ``--sample`` audio minutes it prints: resident memory (RSS, sampled
 twice a second: the lowest and highest of the interval, because each
 Whisper pass allocates and frees ~100-200 MB) and the growth of the lowest
 since the warm-up sample, CPU in cores (the whole process: engine,
-VAD, Whisper), committed-word latency (speech end to words, p50/p95/max),
-the delay of the VAD "speech started" alert after the speech began (p50/max;
-it includes the 0.25 s the VAD needs to call it speech), transcript gaps
-(speech skipped to keep up) and the transcription backlog. At the end: the
-RSS slope after warm-up in MB per hour and the figures as one JSON line.
+VAD, Whisper), committed-word latency (p50/p95/max: from the end of an
+utterance's speech, as the VAD placed it, on the paced source's clock to the
+moment its words are published, wall clock, engine lateness included), the
+delay of the VAD "speech started" alert after the speech began as the VAD
+placed it (p50/p95/max, wall clock; it includes the 0.25 s the VAD needs to
+call it speech), transcript gaps (speech skipped to keep up) and the
+transcription backlog. At the end: committed-word latency over the whole call
+(p50/p95/max) and per fixed 10-minute window of the call (by where the words
+were said; the WORST window's p95 is the figure to quote, with the median of
+the windows' p95s beside it), the alert delay over the whole call, the RSS
+slope after warm-up in MB per hour and the figures as one JSON line.
 
 ``--starve N`` starts N busy processes (plain Python loops at normal
 priority, like a softphone and a CRM eating the CPU) at ``--starve-at``
@@ -45,7 +51,8 @@ import statistics
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,11 +62,13 @@ import soxr
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from spread import Spread  # noqa: E402
+
+from belcoach.audio.blocks import AudioClock, audio_clock_of  # noqa: E402
 from belcoach.audio.bus import EventBus  # noqa: E402
 from belcoach.audio.default_analysers import default_analysers  # noqa: E402
 from belcoach.audio.engine import CallEngine, EngineConfig  # noqa: E402
 from belcoach.audio.events import (  # noqa: E402
-    CallStarted,
     EngineStatus,
     Event,
     SpeechStarted,
@@ -73,6 +82,8 @@ from belcoach.audio.vad import SileroSession  # noqa: E402
 from support.fillets import fillets_clips  # noqa: E402
 
 RATE = 16_000
+WINDOW_MIN = 10.0
+"""Latency is also summarised per fixed window of this many audio minutes."""
 
 
 # --------------------------------------------------------------------------- the call
@@ -180,39 +191,41 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 @dataclass
 class Monitor:
-    """A bus subscriber that keeps only this interval's figures (O(1) memory over a call)."""
+    """A bus subscriber that keeps this interval's figures, and one float per utterance.
 
-    speed: float
-    wall0: float | None = None
+    ``clock`` returns the paced source's real-time clock (None before it starts).
+    Per utterance it keeps its latency in its 10-minute window (a two-hour call
+    holds ~1,600 floats), so the summary can give the worst window.
+    """
+
+    clock: Callable[[], AudioClock | None]
     latencies: list[float] = field(default_factory=list)
     alert_delays: list[float] = field(default_factory=list)
+    windows: dict[int, list[float]] = field(default_factory=dict)
+    all_alerts: list[float] = field(default_factory=list)
     finals: int = 0
     gaps: int = 0
     skipped_s: float = 0.0
     behind: int = 0
-    audio_now: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, event: Event) -> None:
         now = time.monotonic()
         with self.lock:
-            if isinstance(event, CallStarted):
-                self.wall0 = now
-            elif isinstance(event, Transcript) and event.final:
+            if isinstance(event, Transcript) and event.final:
                 self.finals += 1
                 if event.latency is not None:
                     self.latencies.append(event.latency)
-            elif isinstance(event, SpeechStarted) and self.wall0 is not None:
-                self.alert_delays.append((now - self.wall0) * self.speed - event.t)
+                    window = int(event.t / 60 // WINDOW_MIN)
+                    self.windows.setdefault(window, []).append(event.latency)
+            elif isinstance(event, SpeechStarted):
+                clock = self.clock()
+                if clock is not None:
+                    delay = now - clock.wall_time(event.t)
+                    self.alert_delays.append(delay)
+                    self.all_alerts.append(delay)
             elif isinstance(event, EngineStatus) and event.code == "transcript_gap":
                 self.gaps += 1
                 self.skipped_s += float(event.details.get("speech_seconds", 0.0))
@@ -221,13 +234,15 @@ class Monitor:
 
     def take(self) -> dict[str, float]:
         with self.lock:
+            lat, alert = Spread.of(self.latencies), Spread.of(self.alert_delays)
             out = {
                 "finals": float(self.finals),
-                "lat_p50": _pct(self.latencies, 0.5),
-                "lat_p95": _pct(self.latencies, 0.95),
-                "lat_max": max(self.latencies, default=float("nan")),
-                "alert_p50": _pct(self.alert_delays, 0.5),
-                "alert_max": max(self.alert_delays, default=float("nan")),
+                "lat_p50": lat.p50,
+                "lat_p95": lat.p95,
+                "lat_max": lat.max,
+                "alert_p50": alert.p50,
+                "alert_p95": alert.p95,
+                "alert_max": alert.max,
                 "gaps": float(self.gaps),
                 "skipped_s": self.skipped_s,
             }
@@ -307,9 +322,9 @@ def main() -> None:
             flush=True,
         )
     transcriber = load_transcriber(ModelChoice(name=args.model), "nl")
-    monitor = Monitor(speed=args.speed)
     journal = JsonlWriter(args.workdir / "soak_events.jsonl")
     source = PacedSource(open_call(call), speed=args.speed)
+    monitor = Monitor(clock=lambda: audio_clock_of(source))
     starver = Starver(args.starve, args.starve_at, args.starve_for)
     holder: dict[str, float] = {"audio": 0.0}
     done = threading.Event()
@@ -338,7 +353,7 @@ def main() -> None:
     )
     header = (
         f"{'min':>6} {'rss lo':>7} {'hi':>6} {'Δlo':>6} {'cores':>5} {'finals':>6} "
-        f"{'lat p50':>7} {'p95':>6} {'max':>6} {'alert p50':>9} {'max':>5} {'gaps':>4} "
+        f"{'lat p50':>7} {'p95':>6} {'max':>6} {'alert p50':>9} {'p95':>5} {'max':>5} {'gaps':>4} "
         f"{'skip s':>6} {'backlog':>7}"
     )
     print(header, flush=True)
@@ -383,17 +398,51 @@ def main() -> None:
             f"{audio_min:6.1f} {rss:7.1f} {rss_hi:6.1f} {grow} {cores:5.2f} "
             f"{figures['finals']:6.0f} "
             f"{figures['lat_p50']:7.2f} {figures['lat_p95']:6.2f} {figures['lat_max']:6.2f} "
-            f"{figures['alert_p50']:9.2f} {figures['alert_max']:5.2f} {figures['gaps']:4.0f} "
+            f"{figures['alert_p50']:9.2f} {figures['alert_p95']:5.2f} {figures['alert_max']:5.2f} "
+            f"{figures['gaps']:4.0f} "
             f"{figures['skipped_s']:6.1f} {backlog:7.1f} {tag}",
             flush=True,
         )
     thread.join()
     starver.stop()
     journal.close()
-    _summary(rows, samples, baseline, engine, args)
+    _summary(rows, samples, baseline, engine, args, _latency_summary(monitor, rows, engine))
 
 
-def _summary(rows, samples, baseline, engine, args) -> None:
+def _latency_summary(
+    monitor: Monitor, rows: list[dict[str, float]], engine: CallEngine
+) -> dict[str, object]:
+    """Print committed-word and alert latency over the call and its worst 10-minute window."""
+    every = [x for lats in monitor.windows.values() for x in lats]
+    print()
+    print(
+        f"latency clock: {engine.clock_basis} (paced source; wall clock, engine lateness included)"
+    )
+    print(f"committed words, whole call ({len(every)} utterances): {Spread.of(every).text()}")
+    spreads = {w: Spread.of(lats) for w, lats in sorted(monitor.windows.items())}
+    figures: dict[str, object] = {
+        "words_latency": asdict(Spread.of(every)),
+        "alert_delay": asdict(Spread.of(monitor.all_alerts)),
+        "words_latency_windows": {f"{w * WINDOW_MIN:g}": asdict(x) for w, x in spreads.items()},
+    }
+    if spreads:
+        worst = max(spreads, key=lambda w: spreads[w].p95)
+        ws = spreads[worst]
+        print(
+            f"committed words per {WINDOW_MIN:g}-minute window: WORST p95 {ws.p95:.2f} s "
+            f"(minutes {worst * WINDOW_MIN:g}-{(worst + 1) * WINDOW_MIN:g}, {ws.n} utterances, "
+            f"p50 {ws.p50:.2f} s, max {ws.max:.2f} s); median of the {len(spreads)} windows' "
+            f"p95 {statistics.median(s.p95 for s in spreads.values()):.2f} s"
+        )
+    print(
+        f"speech-started alert after the speech began, whole call: "
+        f"{Spread.of(monitor.all_alerts).text()}; "
+        f"gaps {sum(r['gaps'] for r in rows):.0f} ({sum(r['skipped_s'] for r in rows):.0f} s)"
+    )
+    return figures
+
+
+def _summary(rows, samples, baseline, engine, args, latency: dict[str, object]) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     slope = float("nan")
     if len(samples) >= 3:
@@ -402,9 +451,7 @@ def _summary(rows, samples, baseline, engine, args) -> None:
         slope = float(np.polyfit(xs, ys, 1)[0])
     after = [r for _m, r in samples]
     growth = (max(after) - baseline) if after and baseline is not None else float("nan")
-    lat = [r["lat_p95"] for r in rows if r["finals"] and r["lat_p95"] == r["lat_p95"]]
     stats = dict(getattr(engine, "stats", {}) or {})
-    print()
     print(
         f"memory (RSS floor per sample, i.e. between Whisper passes): baseline "
         f"{baseline if baseline is not None else float('nan'):.1f} MB at "
@@ -412,12 +459,6 @@ def _summary(rows, samples, baseline, engine, args) -> None:
         f"{growth:+.1f} MB, slope {slope:+.1f} MB/hour; highest RSS seen "
         f"{max((r['rss_hi'] for r in rows), default=float('nan')):.1f} MB, peak {peak:.1f} MB"
     )
-    if lat:
-        print(
-            f"latency: committed words p95 per sample median {statistics.median(lat):.2f} s, "
-            f"worst {max(lat):.2f} s; "
-            f"gaps {sum(r['gaps'] for r in rows):.0f} ({sum(r['skipped_s'] for r in rows):.0f} s)"
-        )
     cores = [r["cores"] for r in rows]
     if cores:
         print(f"cpu: median {statistics.median(cores):.2f} cores, max {max(cores):.2f}")
@@ -431,6 +472,7 @@ def _summary(rows, samples, baseline, engine, args) -> None:
                 "rss_growth_mb": growth,
                 "rss_slope_mb_per_h": slope,
                 "rss_peak_mb": peak,
+                "latency": latency,
                 "engine": stats,
             }
         )

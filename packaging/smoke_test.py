@@ -202,9 +202,10 @@ def _startup(smoke: Smoke, runs: int) -> float:
         )
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if runs > 1 else median
     print(
-        f"start-up (--version, incl. sandbox set-up): median {median:.2f} s over {runs} runs, "
-        f"min {min(times):.2f} s, max {max(times):.2f} s"
+        f"start-up (--version, incl. sandbox set-up): over {runs} runs p50 {median:.2f} s, "
+        f"p95 {p95:.2f} s, max {max(times):.2f} s (min {min(times):.2f} s)"
     )
     return median
 

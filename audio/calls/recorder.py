@@ -41,7 +41,7 @@ import numpy as np
 import soundfile as sf
 from filelock import FileLock, Timeout
 
-from belcoach.audio.blocks import AudioBlock, AudioSource
+from belcoach.audio.blocks import AudioBlock, AudioClock, AudioSource, audio_clock_of
 from belcoach.audio.calls.folder import SAMPLE_RATE, CallFolder, CallMeta
 from belcoach.audio.calls.privacy import RecordingPrivacy, SealedAudioWriter, scrub_summary
 from belcoach.audio.calls.summary import CallSummary, summarize
@@ -64,6 +64,10 @@ class RecordingSource:
         self._recorder = recorder
         self.description = inner.description
         self.duration = inner.duration
+
+    def audio_clock(self) -> AudioClock | None:
+        """The inner source's real-time clock (recording does not change it)."""
+        return audio_clock_of(self._inner)
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
         """Yield the inner source's blocks, recording each one first."""

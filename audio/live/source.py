@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from belcoach.audio.blocks import SAMPLE_RATE, AudioBlock
+from belcoach.audio.blocks import SAMPLE_RATE, AudioBlock, AudioClock
 from belcoach.audio.events import Channel, Event
 from belcoach.audio.live import devices as devs
 from belcoach.audio.live.devices import DeviceInfo
@@ -65,6 +65,7 @@ class LiveCallSource:
         self._publish = publish
         self._sides: SideSet | None = None
         self._call_start = 0.0
+        self._clock: AudioClock | None = None
         self.description = " + ".join(
             f"{spec.device or 'default'} ({ROLE_WORDS[role]})" for role, spec in self._specs.items()
         )
@@ -73,6 +74,18 @@ class LiveCallSource:
     def clock_origin(self) -> float:
         """``time.monotonic()`` at audio-clock zero (set when `blocks` starts)."""
         return self._call_start
+
+    def audio_clock(self) -> AudioClock | None:
+        """The call clock on the wall clock; None until `blocks` starts.
+
+        The call clock *is* the monotonic clock since the call started: each channel
+        is placed on it by when its audio arrived (see `belcoach.audio.live.clock`),
+        so audio at call time ``t`` reached the computer at ``origin + t``. The
+        device's own input latency before that is not counted (it is not knowable
+        here; PortAudio's ADC times were measured to be wrong, see the clock module).
+        Latencies therefore include the ``hold_back`` wait before each block.
+        """
+        return self._clock
 
     def bind_publish(self, publish: Publish) -> None:
         """Send this source's status and level events to ``publish`` (the call's bus)."""
@@ -89,6 +102,7 @@ class LiveCallSource:
         opt = self.options
         n = round(opt.block_seconds * SAMPLE_RATE)
         self._call_start = time.monotonic()
+        self._clock = AudioClock(self._call_start)
         sides = SideSet(self._specs, opt, self._call_start, self._emit)
         self._sides = sides
         sides.setup()

@@ -2,8 +2,8 @@
 
 These tests are about the ASR worker's queue policy, not about Whisper, so the
 transcriber is a fake whose slowness is counted on a virtual clock: everything
-is deterministic, nothing sleeps. ``benchmarks/starvation.py`` runs the same
-policy with the real model while other processes eat both cores.
+is deterministic, nothing sleeps. ``benchmarks/soak.py --starve N`` runs the
+same policy with the real model while other processes eat both cores.
 """
 
 from __future__ import annotations
