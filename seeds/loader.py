@@ -24,15 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from belcoach.core.errors import RuleError
-from belcoach.seeds.patterns import PatternError, Variant, expand, normalise_words
+from belcoach.seeds.patterns import (
+    Classes,
+    PatternError,
+    Variant,
+    class_group,
+    expand,
+    normalise_words,
+)
 from belcoach.seeds.rule_schema import Rule, build_rule
 
 log = logging.getLogger(__name__)
 
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_PACK_KEYS = frozenset({"language", "rule", "matching", "names"})
-_EXTRA_KEYS = frozenset({"language", "rule"})
+_PACK_KEYS = frozenset({"language", "rule", "matching", "names", "classes"})
+_EXTRA_KEYS = frozenset({"language", "rule", "classes"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +52,17 @@ class Matching:
         max_gap: most words a ``*`` in a pattern may skip.
         spellings: other spellings of a word → the spelling the rules use
             (Swedish "dej" → "dig", Dutch "m'n" → "mijn"), applied to what was said.
+        fillers: words that may stand between two pattern words without a
+            ``*`` ("eh", "nou", "eigenlijk"), before a ``^`` match at the
+            clause start and after a ``$`` match; they never carry the meaning.
+        max_fillers: most filler words one match may pass over.
     """
 
     exact_words: frozenset[str] = frozenset()
     max_gap: int = 3
     spellings: Mapping[str, str] = field(default_factory=dict)
+    fillers: frozenset[str] = frozenset()
+    max_fillers: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,7 @@ class RuleBook:
         names: the language's name settings.
         problems: one line per problem found while loading (the rules above still work).
         files: the files read, lowest layer first.
+        classes: the word classes patterns may use (``@name`` → its group).
     """
 
     language: str
@@ -105,6 +119,7 @@ class RuleBook:
     names: NameSettings = field(default_factory=NameSettings)
     problems: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    classes: Classes = field(default_factory=dict)
 
     def get(self, rule_id: str) -> Rule | None:
         """The enabled rule with this id, or None."""
@@ -197,6 +212,7 @@ class _Loading:
         self.rules: dict[str, Rule] = {}
         self.matching = Matching()
         self.names = NameSettings()
+        self.classes: dict[str, str] = {}
         self.problems: list[str] = []
         self.files: list[str] = []
 
@@ -219,6 +235,7 @@ class _Loading:
         if not isinstance(file_language, str):
             self.problems.append(f"{file}: 'language' must be a string")
             file_language = ""
+        self._classes(file, lines, data.get("classes", {}), packaged=packaged)
         if packaged:
             self._pack_tables(file, lines, data)
         tables = data.get("rule", [])
@@ -260,7 +277,11 @@ class _Loading:
         merged = {**self.raw.get(rid, {}), **raw} if isinstance(rid, str) else raw
         try:
             rule = build_rule(
-                merged, file=file, line_of=finder, default_language=language or self.language
+                merged,
+                file=file,
+                line_of=finder,
+                default_language=language or self.language,
+                classes=self.classes,
             )
         except RuleError as exc:
             # ``id`` may be any TOML value here (a list is unhashable): only a string names a rule.
@@ -271,6 +292,32 @@ class _Loading:
         seen[rule.id] = finder(None, None) or 0
         self.raw[rule.id] = merged
         self.rules[rule.id] = rule
+
+    def _classes(self, file: str, lines: list[str], table: Any, *, packaged: bool) -> None:
+        """Read a ``[classes]`` table: ``name = ["alternative", …]``, in file order.
+
+        A coach's file may add classes for its own rules, but not redefine the
+        pack's: the packaged rules were built with them.
+        """
+        header = _first_line(lines, r"^\s*\[\s*classes\s*\]")
+        if not isinstance(table, dict):
+            self.problems.append(f"{file}:{header or '?'}: 'classes' must be a table")
+            return
+        for name, alternatives in table.items():
+            line = _first_line(lines, rf"^\s*\"?{re.escape(name)}\"?\s*=") or header or "?"
+            where = f"{file}:{line}: classes.{name}"
+            if not packaged and name in self.classes:
+                self.problems.append(f"{where}: the pack already defines @{name}; use another name")
+                continue
+            if not isinstance(alternatives, list) or not all(
+                isinstance(a, str) for a in alternatives
+            ):
+                self.problems.append(f"{where}: must be a list of strings")
+                continue
+            try:
+                self.classes[name] = class_group(name, alternatives, self.classes)
+            except PatternError as exc:
+                self.problems.append(f"{where}: {exc}")
 
     def _pack_tables(self, file: str, lines: list[str], data: Mapping[str, Any]) -> None:
         matching = data.get("matching", {})
@@ -285,6 +332,10 @@ class _Loading:
                 isinstance(k, str) and isinstance(v, str) for k, v in spellings.items()
             ):
                 raise RuleError('matching.spellings must be a table of word = "word"')
+            fillers = _words(matching.get("fillers", []), "matching.fillers")
+            most = matching.get("max_fillers", 2)
+            if not isinstance(most, int) or isinstance(most, bool) or not 0 <= most <= 5:
+                raise RuleError("matching.max_fillers must be a whole number 0..5")
             self.matching = Matching(
                 exact_words=frozenset(exact),
                 max_gap=gap,
@@ -292,12 +343,18 @@ class _Loading:
                     " ".join(normalise_words(k)): " ".join(normalise_words(v))
                     for k, v in spellings.items()
                 },
+                fillers=frozenset(fillers),
+                max_fillers=most,
             )
             self.names = NameSettings(
                 titles=frozenset(_words(names.get("titles", []), "names.titles")),
                 particles=frozenset(_words(names.get("particles", []), "names.particles")),
-                customer_intro=_intros(names.get("customer_intro", []), "names.customer_intro"),
-                agent_intro=_intros(names.get("agent_intro", []), "names.agent_intro"),
+                customer_intro=_intros(
+                    names.get("customer_intro", []), "names.customer_intro", self.classes
+                ),
+                agent_intro=_intros(
+                    names.get("agent_intro", []), "names.agent_intro", self.classes
+                ),
                 not_names=frozenset(_words(names.get("not_names", []), "names.not_names")),
             )
         except (RuleError, AttributeError) as exc:
@@ -326,6 +383,7 @@ class _Loading:
             names=self.names,
             problems=tuple(self.problems),
             files=tuple(self.files),
+            classes=dict(self.classes),
         )
 
 
@@ -367,7 +425,7 @@ def _words(value: Any, name: str) -> list[str]:
     return [" ".join(normalise_words(v)) for v in value if normalise_words(v)]
 
 
-def _intros(value: Any, name: str) -> tuple[NameIntro, ...]:
+def _intros(value: Any, name: str, classes: Classes) -> tuple[NameIntro, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RuleError(f"{name} must be a list of strings")
     out: list[NameIntro] = []
@@ -379,7 +437,7 @@ def _intros(value: Any, name: str) -> tuple[NameIntro, ...]:
         if not (name_first or text.rstrip("$").endswith("{name}")):
             raise RuleError(f"{name}: {pattern!r}: {{name}} must come first or last")
         try:
-            variants = expand(text.replace("{name}", " ").replace("^ ", "^"))
+            variants = expand(text.replace("{name}", " ").replace("^ ", "^"), classes)
         except PatternError as exc:
             raise RuleError(f"{name}: {exc}") from None
         out.append(NameIntro(pattern, variants, name_first))
