@@ -67,6 +67,8 @@ class _Joined:
     words: tuple[tuple[str, str], ...]
 
 
+SHORT = 4
+"""In a two-word match, words this short must be exact (see ``_finish``)."""
 MAX_JOINS = 64
 """Neighbouring slots with more word pairs than this are never matched run together."""
 
@@ -405,5 +407,9 @@ class VariantMatcher:
             # "schiet het" must not pass for "schikt het"
             budget = (1 if st.chars < 12 else int(0.2 * st.chars)) if fuzz else 0
             if st.words == 1 or st.edits > budget or 2 * st.exact < st.words:
+                return None
+            # in a two-word match a short word must be heard exactly: "fijn dat"
+            # is not "fijn dag", "ingen roll" not "ingen koll"
+            if st.words == 2 and any(len(w) <= SHORT for w, _h in st.fuzzy if " " not in w):
                 return None
         return Span(start, st.token, variant, st.edits, st.fuzzy)
