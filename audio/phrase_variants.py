@@ -11,13 +11,13 @@ returns ``Span``s; ``PhraseMatcher`` turns them into rule findings.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from belcoach.audio.phrase_tokens import Similarity, Token, allowed_edits
+from belcoach.audio.phrase_tokens import Similarity, Token
+from belcoach.audio.phrase_vocab import Vocabulary
 from belcoach.seeds.loader import Matching
 from belcoach.seeds.patterns import Slot, Variant
 
@@ -39,38 +39,8 @@ class Span:
     fuzzy: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    """A slot's words as vocabulary indices with their edit limits (fuzzy and exact).
-
-    ``fuzzy_ids`` / ``exact_ids`` split the indices by whether a choice may
-    be heard fuzzily; ``join_ids`` are the run-together words it is part of.
-    They let ``VariantMatcher.find`` skip a variant at once when one of its
-    words was not heard at all.
-    """
-
-    slot: Slot
-    idx: np.ndarray
-    fuzzy_limits: np.ndarray
-    exact_limits: np.ndarray
-    fuzzy_ids: frozenset[int] = frozenset()
-    exact_ids: frozenset[int] = frozenset()
-    join_ids: set[int] = field(default_factory=set)
-
-
-@dataclass(frozen=True, slots=True)
-class _Joined:
-    """Two neighbouring slots' word pairs, run together, as vocabulary indices."""
-
-    idx: np.ndarray
-    limits: np.ndarray
-    words: tuple[tuple[str, str], ...]
-
-
 SHORT = 4
 """In a two-word match, words this short must be exact (see ``_finish``)."""
-MAX_JOINS = 64
-"""Neighbouring slots with more word pairs than this are never matched run together."""
 
 
 @dataclass(slots=True)
@@ -98,72 +68,16 @@ class VariantMatcher:
     def __init__(self, matching: Matching, *, fuzzy: bool = True) -> None:
         self.matching = matching
         self.fuzzy = fuzzy
-        self.vocab: dict[str, int] = {}
-        self._compiled: dict[Slot, _Compiled] = {}
-        self._joins: dict[tuple[Slot, Slot], _Joined] = {}
-        self._limits: list[int] = []
-        """Per vocabulary word, the most edits any slot allows it (for ``_heard``)."""
-        self._required: dict[int, tuple[Variant, tuple[_Compiled, ...]]] = {}
-        """Per variant (by id), the slots that must be heard for it to match."""
+        self.words = Vocabulary(matching)
 
     def add(self, variants: Iterable[Variant]) -> None:
         """Register the words of ``variants`` (and of neighbours run together) in the vocabulary."""
-        for v in variants:
-            known = self._required.get(id(v))
-            if known is not None and known[0] is v:
-                continue
-            for slot in v.slots:
-                if not slot.gap and slot not in self._compiled:
-                    self._compiled[slot] = self._compile(slot)
-            for a, b in itertools.pairwise(v.slots):
-                if not (a.gap or b.gap) and (a, b) not in self._joins:
-                    self._joins[(a, b)] = join = self._join(a, b)
-                    ids = {int(i) for i in join.idx}
-                    self._compiled[a].join_ids.update(ids)
-                    self._compiled[b].join_ids.update(ids)
-            required = tuple(self._compiled[s] for s in v.slots if not (s.gap or s.optional))
-            self._required[id(v)] = (v, required)
+        self.words.add(variants)
 
-    def _word(self, word: str, limit: int) -> int:
-        index = self.vocab.setdefault(word, len(self.vocab))
-        if index == len(self._limits):
-            self._limits.append(limit)
-        else:
-            self._limits[index] = max(self._limits[index], limit)
-        return index
-
-    def _compile(self, slot: Slot) -> _Compiled:
-        exact = [
-            e or w in self.matching.exact_words
-            for w, e in zip(slot.choices, slot.exact, strict=True)
-        ]
-        limits = [allowed_edits(w, exact=e) for w, e in zip(slot.choices, exact, strict=True)]
-        ids = [self._word(w, lim) for w, lim in zip(slot.choices, limits, strict=True)]
-        return _Compiled(
-            slot,
-            np.array(ids, dtype=np.intp),
-            np.array(limits, dtype=np.int32),
-            np.zeros(len(slot.choices), dtype=np.int32),
-            frozenset(i for i, e in zip(ids, exact, strict=True) if not e),
-            frozenset(i for i, e in zip(ids, exact, strict=True) if e),
-        )
-
-    def _join(self, a: Slot, b: Slot) -> _Joined:
-        """Two neighbouring pattern words heard as one ("er achter" → "erachter")."""
-        if len(a.choices) * len(b.choices) > MAX_JOINS:
-            return _Joined(np.zeros(0, np.intp), np.zeros(0, np.int32), ())
-        exact_words = self.matching.exact_words
-        words, limits = [], []
-        for w, e in zip(a.choices, a.exact, strict=True):
-            for w2, e2 in zip(b.choices, b.exact, strict=True):
-                exact = e or e2 or w in exact_words or w2 in exact_words
-                # at most one edit, and a pattern word may not simply vanish in the other
-                limit = min(allowed_edits(w + w2, exact=exact), 1, len(w) - 1, len(w2) - 1)
-                words.append((w, w2))
-                limits.append(max(limit, 0))
-                self._word(w + w2, max(limit, 0))
-        idx = np.array([self.vocab[w + w2] for w, w2 in words], dtype=np.intp)
-        return _Joined(idx, np.array(limits, dtype=np.int32), tuple(words))
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Every registered word (and run-together pair) → its column in ``Similarity``."""
+        return self.words.index
 
     def similarity(self, tokens: Sequence[Token]) -> Similarity:
         """Compute the distances for one utterance (once, for all rules)."""
@@ -181,30 +95,14 @@ class VariantMatcher:
         spans: list[Span] = []
         fuzz = fuzzy and self.fuzzy
         n = len(tokens)
-        heard_fuzzy, heard_exact = self._heard(sim)
         for variant in variants:
-            entry = self._required.get(id(variant))
-            if entry is None or entry[0] is not variant:
-                self.add([variant])  # built on the fly (name introductions)
-                entry = self._required.pop(id(variant))
-            required = entry[1]
-            if not all(
-                not c.exact_ids.isdisjoint(heard_exact)
-                or (
-                    fuzz
-                    and not (
-                        c.fuzzy_ids.isdisjoint(heard_fuzzy) and c.join_ids.isdisjoint(heard_fuzzy)
-                    )
-                )
-                or (not fuzz and not c.fuzzy_ids.isdisjoint(heard_exact))
-                for c in required
-            ):
+            if not self.words.viable(variant, sim, fuzz):
                 continue  # a word it needs was not heard, not even fuzzily
             first = variant.slots[0]
             if first.optional:
                 starts: Iterable[int] = range(n)
             else:
-                starts = self._starts(self._compiled[first], sim, fuzz)
+                starts = self.words.starts(self.words.compiled[first], sim, fuzz)
             for start in starts:
                 if variant.at_start and not self._opens_clause(tokens, start):
                     continue
@@ -213,34 +111,6 @@ class VariantMatcher:
                     spans.append(span)
         spans.sort(key=lambda s: (s.edits, s.start, -(s.stop - s.start)))
         return spans
-
-    def _heard(self, sim: Similarity) -> tuple[set[int], set[int]]:
-        """The vocabulary words heard in the utterance: within their edit limits, and exactly."""
-        cached = sim.cache.get("heard")
-        if cached is None:
-            limits = np.array(self._limits, dtype=np.int32)
-            fuzzy = (sim.single <= limits).any(axis=0)
-            exact = (sim.single == 0).any(axis=0)
-            if len(sim.pairs):
-                fuzzy |= (sim.joined <= limits).any(axis=0)
-                exact |= (sim.joined == 0).any(axis=0)
-            cached = sim.cache["heard"] = (
-                set(np.flatnonzero(fuzzy).tolist()),
-                set(np.flatnonzero(exact).tolist()),
-            )
-        return cached  # type: ignore[return-value]
-
-    def _starts(self, comp: _Compiled, sim: Similarity, fuzz: bool) -> list[int]:
-        """Tokens where a slot's word is heard (alone or split in two), cached per utterance."""
-        key = (id(comp), fuzz)
-        cached = sim.cache.get(key)
-        if cached is None:
-            limits = comp.fuzzy_limits if fuzz else comp.exact_limits
-            hit: np.ndarray = np.asarray((sim.single[:, comp.idx] <= limits).any(axis=1))
-            if fuzz and len(sim.texts) > 1:
-                hit[:-1] |= (sim.joined[:, comp.idx] <= limits).any(axis=1)
-            cached = sim.cache[key] = np.flatnonzero(hit).tolist()
-        return cached  # type: ignore[return-value]
 
     def _at(
         self, variant: Variant, tokens: Sequence[Token], sim: Similarity, start: int, fuzz: bool
@@ -296,7 +166,7 @@ class VariantMatcher:
         fuzz: bool,
         stack: list[_State],
     ) -> None:
-        comp = self._compiled[slot]
+        comp = self.words.compiled[slot]
         limits = comp.fuzzy_limits if fuzz else comp.exact_limits
         i = st.token
         dist = sim.single[i, comp.idx]
@@ -343,7 +213,7 @@ class VariantMatcher:
                 )
         nxt = st.slot + 1
         if nxt < len(slots) and not slots[nxt].gap:
-            join = self._joins[(slot, slots[nxt])]
+            join = self.words.joins[(slot, slots[nxt])]
             if not join.words:
                 return
             dist = sim.single[i, join.idx]

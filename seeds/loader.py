@@ -9,7 +9,8 @@ field, so a coach can change one suggestion without copying the rule;
 A bad file never takes the other rules down: a TOML syntax error skips that
 file, a bad rule skips that rule (an override that fails keeps the rule it
 would have replaced), and every problem is kept in ``RuleBook.problems`` as
-one line ``file:line: rule 'id': field 'x': what is wrong``.
+one line ``file:line: rule 'id': field 'x': what is wrong``. The pack-wide
+tables (``[matching]``, ``[names]``, ``[classes]``) are read by ``seeds.pack_tables``.
 """
 
 from __future__ import annotations
@@ -24,15 +25,28 @@ from pathlib import Path
 from typing import Any
 
 from belcoach.core.errors import RuleError
-from belcoach.seeds.patterns import (
-    Classes,
-    PatternError,
-    Variant,
-    class_group,
-    expand,
-    normalise_words,
+from belcoach.seeds.pack_tables import (
+    Matching,
+    NameIntro,
+    NameSettings,
+    first_line,
+    read_classes,
+    read_matching,
+    read_names,
 )
+from belcoach.seeds.patterns import Classes
 from belcoach.seeds.rule_schema import Rule, build_rule
+
+__all__ = [
+    "Matching",
+    "NameIntro",
+    "NameSettings",
+    "RuleBook",
+    "check_file",
+    "load_rules",
+    "packaged_languages",
+    "packaged_pack",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,63 +54,6 @@ _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _PACK_KEYS = frozenset({"language", "rule", "matching", "names", "classes"})
 _EXTRA_KEYS = frozenset({"language", "rule", "classes"})
-
-
-@dataclass(frozen=True, slots=True)
-class Matching:
-    """How tolerant matching is for one language.
-
-    Attributes:
-        exact_words: words never matched fuzzily, because a sentence's meaning
-            hangs on them (negations, pronouns: "niet"/"wel", "u"/"ik").
-        max_gap: most words a ``*`` in a pattern may skip.
-        spellings: other spellings of a word → the spelling the rules use
-            (Swedish "dej" → "dig", Dutch "m'n" → "mijn"), applied to what was said.
-        fillers: words that may stand between two pattern words without a
-            ``*`` ("eh", "nou", "eigenlijk"), before a ``^`` match at the
-            clause start and after a ``$`` match; they never carry the meaning.
-        max_fillers: most filler words one match may pass over.
-    """
-
-    exact_words: frozenset[str] = frozenset()
-    max_gap: int = 3
-    spellings: Mapping[str, str] = field(default_factory=dict)
-    fillers: frozenset[str] = frozenset()
-    max_fillers: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class NameIntro:
-    """A phrase that introduces a name: ``met {name}``, ``{name} heter jag``.
-
-    Attributes:
-        pattern: the pattern as written.
-        variants: the words around ``{name}``, expanded.
-        name_first: True when the name comes before the words.
-    """
-
-    pattern: str
-    variants: tuple[Variant, ...]
-    name_first: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NameSettings:
-    """How names are found (the ``[names]`` table of a pack).
-
-    Attributes:
-        titles: forms of address before a surname ("meneer", "mevrouw").
-        particles: lower-case parts of surnames ("de", "van der").
-        customer_intro: how customers say who they are ("met Anouk Jansen").
-        agent_intro: how agents say who they are (their own name is not the customer's).
-        not_names: capitalised words that are never names (greetings, "Ik").
-    """
-
-    titles: frozenset[str] = frozenset()
-    particles: frozenset[str] = frozenset()
-    customer_intro: tuple[NameIntro, ...] = ()
-    agent_intro: tuple[NameIntro, ...] = ()
-    not_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +183,7 @@ class _Loading:
         lines = text.splitlines()
         allowed = _PACK_KEYS if packaged else _EXTRA_KEYS
         for key in sorted(set(data) - allowed):
-            line = _first_line(lines, rf"^\s*\[?\s*{re.escape(key)}\b")
+            line = first_line(lines, rf"^\s*\[?\s*{re.escape(key)}\b")
             where = f"{file}:{line}" if line else file
             self.problems.append(
                 f"{where}: unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed))})"
@@ -235,7 +192,9 @@ class _Loading:
         if not isinstance(file_language, str):
             self.problems.append(f"{file}: 'language' must be a string")
             file_language = ""
-        self._classes(file, lines, data.get("classes", {}), packaged=packaged)
+        self.problems += read_classes(
+            file, lines, data.get("classes", {}), self.classes, packaged=packaged
+        )
         if packaged:
             self._pack_tables(file, lines, data)
         tables = data.get("rule", [])
@@ -293,73 +252,13 @@ class _Loading:
         self.raw[rule.id] = merged
         self.rules[rule.id] = rule
 
-    def _classes(self, file: str, lines: list[str], table: Any, *, packaged: bool) -> None:
-        """Read a ``[classes]`` table: ``name = ["alternative", …]``, in file order.
-
-        A coach's file may add classes for its own rules, but not redefine the
-        pack's: the packaged rules were built with them.
-        """
-        header = _first_line(lines, r"^\s*\[\s*classes\s*\]")
-        if not isinstance(table, dict):
-            self.problems.append(f"{file}:{header or '?'}: 'classes' must be a table")
-            return
-        for name, alternatives in table.items():
-            line = _first_line(lines, rf"^\s*\"?{re.escape(name)}\"?\s*=") or header or "?"
-            where = f"{file}:{line}: classes.{name}"
-            if not packaged and name in self.classes:
-                self.problems.append(f"{where}: the pack already defines @{name}; use another name")
-                continue
-            if not isinstance(alternatives, list) or not all(
-                isinstance(a, str) for a in alternatives
-            ):
-                self.problems.append(f"{where}: must be a list of strings")
-                continue
-            try:
-                self.classes[name] = class_group(name, alternatives, self.classes)
-            except PatternError as exc:
-                self.problems.append(f"{where}: {exc}")
-
     def _pack_tables(self, file: str, lines: list[str], data: Mapping[str, Any]) -> None:
-        matching = data.get("matching", {})
-        names = data.get("names", {})
         try:
-            exact = _words(matching.get("exact_words", []), "matching.exact_words")
-            gap = matching.get("max_gap", 3)
-            if not isinstance(gap, int) or isinstance(gap, bool) or not 0 < gap <= 10:
-                raise RuleError("matching.max_gap must be a whole number 1..10")
-            spellings = matching.get("spellings", {})
-            if not isinstance(spellings, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in spellings.items()
-            ):
-                raise RuleError('matching.spellings must be a table of word = "word"')
-            fillers = _words(matching.get("fillers", []), "matching.fillers")
-            most = matching.get("max_fillers", 2)
-            if not isinstance(most, int) or isinstance(most, bool) or not 0 <= most <= 5:
-                raise RuleError("matching.max_fillers must be a whole number 0..5")
-            self.matching = Matching(
-                exact_words=frozenset(exact),
-                max_gap=gap,
-                spellings={
-                    " ".join(normalise_words(k)): " ".join(normalise_words(v))
-                    for k, v in spellings.items()
-                },
-                fillers=frozenset(fillers),
-                max_fillers=most,
-            )
-            self.names = NameSettings(
-                titles=frozenset(_words(names.get("titles", []), "names.titles")),
-                particles=frozenset(_words(names.get("particles", []), "names.particles")),
-                customer_intro=_intros(
-                    names.get("customer_intro", []), "names.customer_intro", self.classes
-                ),
-                agent_intro=_intros(
-                    names.get("agent_intro", []), "names.agent_intro", self.classes
-                ),
-                not_names=frozenset(_words(names.get("not_names", []), "names.not_names")),
-            )
+            self.matching = read_matching(data.get("matching", {}))
+            self.names = read_names(data.get("names", {}), self.classes)
         except (RuleError, AttributeError) as exc:
             key = str(exc).split(" ", 1)[0].split(".")[0]
-            line = _first_line(lines, rf"^\s*\[\s*{re.escape(key)}\s*\]")
+            line = first_line(lines, rf"^\s*\[\s*{re.escape(key)}\s*\]")
             self.problems.append(f"{file}:{line or '?'}: {exc}")
 
     def finish(self, disabled: set[str]) -> RuleBook:
@@ -412,33 +311,3 @@ class _LineFinder:
                 if any(q in self.lines[i] for q in quoted):
                     return i + 1
         return at + 1 if at is not None else None
-
-
-def _first_line(lines: list[str], pattern: str) -> int | None:
-    rx = re.compile(pattern)
-    return next((i + 1 for i, line in enumerate(lines) if rx.match(line)), None)
-
-
-def _words(value: Any, name: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(f"{name} must be a list of strings")
-    return [" ".join(normalise_words(v)) for v in value if normalise_words(v)]
-
-
-def _intros(value: Any, name: str, classes: Classes) -> tuple[NameIntro, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(f"{name} must be a list of strings")
-    out: list[NameIntro] = []
-    for pattern in value:
-        text = pattern.strip()
-        if text.count("{name}") != 1:
-            raise RuleError(f"{name}: {pattern!r} needs exactly one {{name}}")
-        name_first = text.lstrip("^").startswith("{name}")
-        if not (name_first or text.rstrip("$").endswith("{name}")):
-            raise RuleError(f"{name}: {pattern!r}: {{name}} must come first or last")
-        try:
-            variants = expand(text.replace("{name}", " ").replace("^ ", "^"), classes)
-        except PatternError as exc:
-            raise RuleError(f"{name}: {exc}") from None
-        out.append(NameIntro(pattern, variants, name_first))
-    return tuple(out)
