@@ -4,9 +4,12 @@ The sets (tests/data/phrases/, loader and scorer in tests/support/phrase_sets.py
 are typed agent sentences written for belcoach by someone who never saw the
 patterns, split into dev and test BEFORE any tuning. The rules were tuned on
 dev only; these floors are the test figures reached (``benchmarks/rules.py``
-prints them per rule and kind), minus a small margin, so a regression fails.
-Where a floor is below the target (P 0.95, R 0.90) the target was missed on
-the test part; the docs say so.
+prints them per rule and kind), so a regression fails: precision reached the
+target 0.95 in every language and must stay there (nl is exactly at 0.950:
+209 of 220 flagged rules right); recall missed the target 0.90 everywhere
+(nl 0.760, sv 0.823, en 0.835), so its floors are the measured recall minus
+0.02. Matching typed text is deterministic, so the margins guard against
+regressions, not noise.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ import pytest
 
 from support.phrase_sets import KINDS, load_part, score
 
-TARGET_PRECISION = 0.95
-TARGET_RECALL = 0.90
 FLOORS = {
-    # language: (precision, recall) on the test part, measured minus ~0.02
-    "nl": (0.92, 0.47),
-    "sv": (0.94, 0.61),
-    "en": (0.94, 0.66),
+    # language: (precision, recall) on the test part: the target where it was
+    # reached, else the measured figure minus 0.02 (see the module docstring)
+    "nl": (0.95, 0.74),
+    "sv": (0.95, 0.80),
+    "en": (0.95, 0.81),
 }
 
 
@@ -30,8 +32,8 @@ def test_test_part_figures(language: str) -> None:
     result = score(language, "test", mistakes=False)
     precision, recall = FLOORS[language]
     print(f"{language} test: precision {result.precision:.3f}, recall {result.recall:.3f}")
-    assert result.precision >= min(precision, TARGET_PRECISION)
-    assert result.recall >= min(recall, TARGET_RECALL)
+    assert round(result.precision, 3) >= precision
+    assert round(result.recall, 3) >= recall
 
 
 @pytest.mark.parametrize("language", ["nl", "sv", "en"])
