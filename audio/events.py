@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from belcoach.seeds.emotion_data import VALENCE_CLASS
+
 
 class Channel(StrEnum):
     """The two sides of a call."""
@@ -323,8 +325,10 @@ class EmotionEstimate(Event):
     """An *estimate* of how the customer seems to feel; ``t`` is the utterance's end.
 
     Attributes:
-        label: ``boos``, ``gefrustreerd``, ``angstig``, ``verongelijkt``,
-            ``neutraal`` or ``tevreden`` (the seed 000 labels; language-independent ids).
+        label: ``boos``, ``gefrustreerd``, ``angstig``, ``verongelijkt``, ``neutraal``,
+            ``zakelijk`` or ``tevreden`` (seed 000's seven feelings; language-independent
+            ids). Its valence class (negative, neutral, positive) is in
+            ``belcoach.seeds.emotion_data.VALENCE_CLASS``; ``to_json`` adds it.
         confidence: 0..1.
         valence: -1 (negative) .. +1 (positive).
         arousal: -1 (calm) .. +1 (agitated), relative to this caller's own baseline.
@@ -345,6 +349,12 @@ class EmotionEstimate(Event):
     changed: bool = False
     utterance: int = 0
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Like every event, plus ``valence_class`` (negative, neutral or positive) of the label."""
+        out = Event.to_json(self)
+        out["valence_class"] = VALENCE_CLASS.get(self.label, "")
+        return out
 
 
 # ---------------------------------------------------------------------------

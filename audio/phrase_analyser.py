@@ -7,8 +7,9 @@ so a hit is published right after the words are committed, in the same bus
 delivery. Each rule is flagged at most once per utterance.
 
 Settings (``[analysis.rules]``, laid over ``RulesConfig``): coach and IT rule
-files, disabled rule ids, fuzzy matching, and the time windows of the
-call-context rules (see ``belcoach.audio.phrase_context``). Problems in rule
+files, disabled rule ids, fuzzy matching, the time windows of the
+call-context rules (see ``belcoach.audio.phrase_context``) and the word
+probability a card's words need (``belcoach.audio.phrase_gate``). Problems in rule
 files are logged and published once as ``EngineStatus`` warnings
 (code ``rules_invalid``); the rules that are fine keep working.
 """
@@ -24,9 +25,11 @@ from belcoach.audio.analysers import BaseAnalyser
 from belcoach.audio.blocks import AudioBlock
 from belcoach.audio.events import Channel, EngineStatus, Event, PhraseHit, Transcript, Word
 from belcoach.audio.phrase_context import CallMemory, NameBook, OpenSummary
+from belcoach.audio.phrase_gate import Basis, WordGate
 from belcoach.audio.phrase_tokens import Similarity, Token
 from belcoach.audio.phrases import Finding, PhraseMatcher, Span
 from belcoach.audio.vad import VadFrames
+from belcoach.core.errors import ConfigError
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.loader import RuleBook, load_rules
 from belcoach.seeds.placeholders import CallNames, fill
@@ -58,6 +61,13 @@ class RulesConfig:
         agent_name: the agent's name for suggestions (setting ``agent.name``;
             empty = the name the agent introduces themselves with, if any).
         company_name: the company's name for suggestions (setting ``company.name``).
+        min_word_probability: a match raises a card only when Whisper was at
+            least this sure of the words that carry it (``phrase_gate``);
+            0 switches the gate off. Chosen on real Dutch speech
+            (``benchmarks/real_cards.py``, dev part).
+        word_probability_basis: ``"min"`` (each of those words) or ``"mean"``.
+        single_word_neighbours: a match carried by one word is judged with
+            this many words on each side of it as well.
     """
 
     enabled: bool = True
@@ -69,15 +79,27 @@ class RulesConfig:
     name_intro_seconds: float = 60.0
     agent_name: str = ""
     company_name: str = ""
+    min_word_probability: float = 0.4
+    word_probability_basis: Basis = "min"
+    single_word_neighbours: int = 1
 
 
 def rules_config(settings: Mapping[str, Any] | None, *, origin: str = "") -> RulesConfig:
     """``RulesConfig`` with the ``rules`` table of the analysis settings laid over it.
 
     Raises:
-        ConfigError: an unknown key or a value of the wrong type.
+        ConfigError: an unknown key, a value of the wrong type or out of range.
     """
-    return apply_overrides(RulesConfig(), settings or {}, origin=origin, prefix="analysis.rules")
+    config = apply_overrides(RulesConfig(), settings or {}, origin=origin, prefix="analysis.rules")
+    where = f"{origin}: " if origin else ""
+    if not 0.0 <= config.min_word_probability <= 1.0:
+        raise ConfigError(
+            f"{where}setting 'analysis.rules.min_word_probability' must be in 0..1, "
+            f"not {config.min_word_probability}"
+        )
+    if config.single_word_neighbours < 0:
+        raise ConfigError(f"{where}setting 'analysis.rules.single_word_neighbours' must be >= 0")
+    return config
 
 
 class PhraseAnalyser(BaseAnalyser):
@@ -99,6 +121,10 @@ class PhraseAnalyser(BaseAnalyser):
         self.matcher = PhraseMatcher(self.book, fuzzy=self.config.fuzzy)
         self.names = NameBook(self.book.names, self.matcher)
         self.memory = CallMemory()
+        cfg = self.config
+        self.gate = WordGate(
+            cfg.min_word_probability, cfg.word_probability_basis, cfg.single_word_neighbours
+        )
         self._checks = {r.after: r for r in self.book.rules if r.kind == "summary_check"}
         self._agent_rules = [r for r in self.book.rules if r.channel == "agent"]
         self._customer_rules = [r for r in self.book.rules if r.channel == "customer"]
@@ -158,6 +184,12 @@ class PhraseAnalyser(BaseAnalyser):
         found = _drop_silenced_here(found)
         for finding in sorted(found, key=lambda f: f.span.start):
             rule = finding.rule
+            if not rule.silent and not self.gate.passes(finding.span, tokens, words):
+                # A card must not hang on words Whisper was unsure of. The rule is
+                # not used up (a sure match later still counts), but it silences
+                # others as if heard: fewer cards is the safe side of a doubt.
+                memory.unsure.add(rule.id)
+                continue
             memory.count(rule.id)
             if rule.kind == "summary":
                 self._open_summary(rule, finding.span, tokens, sim, words, utterance)

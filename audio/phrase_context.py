@@ -253,15 +253,18 @@ class CallMemory:
         first_agent_t: when the agent first spoke (start of the opening).
         counts: hits so far per rule id (silent rules included).
         summary: the summary being checked, if any.
+        unsure: rules matched only on words Whisper was unsure of (no card
+            raised, not counted; they still silence the rules that name them).
     """
 
     first_agent_t: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
     summary: OpenSummary | None = None
+    unsure: set[str] = field(default_factory=set)
 
     def seen(self, rule_id: str) -> bool:
-        """Whether ``rule_id`` matched earlier in the call."""
-        return self.counts.get(rule_id, 0) > 0
+        """Whether ``rule_id`` matched earlier in the call (surely or not)."""
+        return self.counts.get(rule_id, 0) > 0 or rule_id in self.unsure
 
     def count(self, rule_id: str) -> None:
         """Record one hit of ``rule_id``."""

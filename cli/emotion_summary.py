@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from belcoach.audio.events import EmotionEstimate, Event
+from belcoach.seeds.emotion_data import VALENCE_CLASS, VALENCE_CLASSES
 
 
 def _stamp(t: float) -> str:
@@ -33,6 +34,13 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
         "Customer's feeling (an estimate from words and voice, not a fact):",
         "  path: " + " → ".join(path),
     ]
+    said = [e for e in estimates if e.evidence.get("update") != "acknowledged"]
+    if said:
+        counts = {c: sum(VALENCE_CLASS.get(e.label) == c for e in said) for c in VALENCE_CLASSES}
+        lines.append(
+            f"  customer utterances by valence class ({len(said)}): "
+            + ", ".join(f"{c} {n}" for c, n in counts.items())
+        )
     first_erkennen = next((e for e in estimates if e.step == "erkennen"), None)
     acknowledged = next((e for e in estimates if "acknowledged" in e.evidence), None)
     if first_erkennen is not None:
@@ -50,7 +58,8 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
             lines.append("  not acknowledged by the agent (seed 000: erkennen before leiden)")
     last = estimates[-1]
     lines.append(
-        f"  end of call: {last.label}, estimated with confidence {last.confidence:.2f} "
+        f"  end of call: {last.label} ({VALENCE_CLASS.get(last.label, '?')}), estimated with "
+        f"confidence {last.confidence:.2f} "
         f"(valence {last.valence:+.2f}, arousal {last.arousal:+.2f} vs the caller's start)"
     )
     return lines

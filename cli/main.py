@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_cmd,
         devices_cmd,
         doctor_cmd,
+        emotion_cmd,
         forget_cmd,
         live_cmd,
         models_cmd,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     models_cmd.register(sub)
     demo_cmd.register(sub)
     rules_cmd.register(sub)
+    emotion_cmd.register(sub)
     settings_cmd.register(sub)
     doctor_cmd.register(sub)
     qt_check_cmd.register(sub)

@@ -23,12 +23,47 @@ LABELS: tuple[str, ...] = (
     "angstig",
     "verongelijkt",
     "neutraal",
+    "zakelijk",
     "tevreden",
 )
-"""Seed 000's feelings, as language-independent ids (the Dutch words)."""
+"""Seed 000's seven feelings, as language-independent ids (the Dutch words): "Is hij boos,
+gefrustreerd, angstig, verongelijkt? Neutraal, zakelijk? Of gewoon heel tevreden"."""
 
-NEGATIVE_LABELS: frozenset[str] = frozenset({"boos", "gefrustreerd", "angstig", "verongelijkt"})
+VALENCE_CLASSES: tuple[str, ...] = ("negative", "neutral", "positive")
+"""The three valence classes the feelings fall into."""
+
+VALENCE_CLASS: Mapping[str, str] = {
+    "boos": "negative",
+    "gefrustreerd": "negative",
+    "angstig": "negative",
+    "verongelijkt": "negative",
+    "neutraal": "neutral",
+    "zakelijk": "neutral",
+    "tevreden": "positive",
+}
+"""Each feeling's valence class: the one place that says which feelings are negative.
+
+Zakelijk (businesslike: brisk, to the point) is neutral, like neutraal: nothing to
+acknowledge, the customer wants facts or action."""
+
+NEGATIVE_LABELS: frozenset[str] = frozenset(k for k, v in VALENCE_CLASS.items() if v == "negative")
 """The feelings that call for acknowledgement (Erkennen) before leading."""
+
+NEUTRAL_LABELS: frozenset[str] = frozenset(k for k, v in VALENCE_CLASS.items() if v == "neutral")
+"""The feelings with nothing to acknowledge (neutraal, zakelijk)."""
+
+POSITIVE_LABELS: frozenset[str] = frozenset(k for k, v in VALENCE_CLASS.items() if v == "positive")
+"""The content customer (tevreden)."""
+
+
+def valence_class(label: str) -> str:
+    """The valence class (``negative``, ``neutral``, ``positive``) of a seed label.
+
+    Raises:
+        KeyError: ``label`` is not one of ``LABELS``.
+    """
+    return VALENCE_CLASS[label]
+
 
 STEPS: tuple[str, ...] = ("aanvoelen", "erkennen", "leiden")
 """Seed 000's three steps."""
@@ -88,7 +123,15 @@ class LanguageCues:
         language: its code.
         negators: words that negate what follows ("niet", "geen").
         negation_window: how many words after a negator stay negated.
+        negation_after: how many words after a word a clause-final negator may follow and
+            still negate it (Dutch and Swedish: "dat waardeer ik niet"; 0 for English).
+        negators_after: the negators that can do that ("niet", "inte").
+        negation_stops: conjunctions that end a negation's reach ("niet of dat ...").
         intensifiers: word → multiplier (>1 strengthens, <1 softens).
+        compound_prefixes: glued-on intensifiers ("jätte" in "jättenöjd") → multiplier.
+        contrast: words after which the rest of the sentence counts in full and what
+            came before counts ``contrast_before`` ("niet boos, maar wel teleurgesteld").
+        contrast_before: the weight of the words before a contrast word, 0..1.
         valence_overrides: word → valence that replaces the lexicons' value.
         groups: cue groups, one or more per label.
         acknowledge: agent phrases that acknowledge the customer's feeling.
@@ -99,7 +142,13 @@ class LanguageCues:
     language: str
     negators: frozenset[str]
     negation_window: int
+    negation_after: int
+    negators_after: frozenset[str]
+    negation_stops: frozenset[str]
     intensifiers: Mapping[str, float]
+    compound_prefixes: Mapping[str, float]
+    contrast: frozenset[str]
+    contrast_before: float
     valence_overrides: Mapping[str, float]
     groups: tuple[CueGroup, ...]
     acknowledge: tuple[str, ...]
@@ -116,7 +165,7 @@ class Hint:
         labels: the feelings it fits, or ``("*",)`` for any.
         texts: language code → the hint.
         quote: the seed line it rests on.
-        source: the seed file.
+        source: the seed file (or files, comma-separated).
     """
 
     step: str
@@ -217,23 +266,45 @@ def load_cues(language: str) -> LanguageCues:
         if label not in LABELS:
             raise RuleError(f"{at}.label must be one of {', '.join(LABELS)}, not {label!r}")
         numbers = _float_map({k: raw.get(k, 1.0) for k in ("valence", "weight")}, at)
+        phrases = _strings(raw.get("phrases"), f"{at}.phrases")
+        for phrase in phrases:
+            if phrase.split()[0] == "*" or phrase.split()[-1] == "*":
+                raise RuleError(f"{at}.phrases: {phrase!r} starts or ends with a gap '*'")
         groups.append(
             CueGroup(
                 label=label,
                 valence=numbers["valence"],
                 weight=numbers["weight"],
-                phrases=_strings(raw.get("phrases"), f"{at}.phrases"),
+                phrases=phrases,
             )
         )
     ack = data.get("acknowledge", {})
     window = data.get("negation_window", 3)
     if not isinstance(window, int) or window < 1:
         raise RuleError(f"{where}: negation_window must be a positive integer")
+    after = data.get("negation_after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise RuleError(f"{where}: negation_after must be a whole number, 0 or more")
+    before = data.get("contrast_before", 1.0)
+    if isinstance(before, bool) or not isinstance(before, int | float) or not 0 <= before <= 1:
+        raise RuleError(f"{where}: contrast_before must be a number from 0 to 1")
     return LanguageCues(
         language=lang,
         negators=frozenset(_strings(data.get("negators", []), f"{where}: negators")),
         negation_window=window,
+        negation_after=after,
+        negators_after=frozenset(
+            _strings(data.get("negators_after", []), f"{where}: negators_after")
+        ),
+        negation_stops=frozenset(
+            _strings(data.get("negation_stops", []), f"{where}: negation_stops")
+        ),
         intensifiers=_float_map(data.get("intensifiers", {}), f"{where}: intensifiers"),
+        compound_prefixes=_float_map(
+            data.get("compound_prefixes", {}), f"{where}: compound_prefixes"
+        ),
+        contrast=frozenset(_strings(data.get("contrast", []), f"{where}: contrast")),
+        contrast_before=float(before),
         valence_overrides=_float_map(
             data.get("valence_overrides", {}), f"{where}: valence_overrides"
         ),
@@ -273,7 +344,7 @@ def load_hints() -> tuple[Hint, ...]:
                 labels=labels,
                 texts=texts,
                 quote=str(raw.get("quote", "")),
-                source=source,
+                source=str(raw.get("source", source)),
             )
         )
     return tuple(out)

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 
 from belcoach.audio.events import Channel, Word
 
-NEGATIVE_EMOTIONS = frozenset({"boos", "gefrustreerd", "angstig", "verongelijkt"})
-"""The seed 000 feelings a coach wants to see acknowledged (aanvoelen, erkennen, leiden)."""
-
 LANES = ("speech", "overtalk", "pause", "phrase", "emotion")
 """Lane order from top to bottom in the replay window and the report."""
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from belcoach.audio.calls.derived import SENTENCE_PAUSE_S, merged_spans
 from belcoach.audio.calls.folder import CallMeta
-from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS, Line, Mark
+from belcoach.audio.calls.marks import Line, Mark
 from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import Channel, Event, SpeechRate, SpeechRegion
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 
 FigureValue = float | int | str | None
 
@@ -402,5 +403,5 @@ def negative_share(summary: CallSummary) -> float | None:
     if not summary.emotion_path:
         return None
     total = sum(m.end - m.start for m in summary.emotion_path)
-    bad = sum(m.end - m.start for m in summary.emotion_path if m.label in NEGATIVE_EMOTIONS)
+    bad = sum(m.end - m.start for m in summary.emotion_path if m.label in NEGATIVE_LABELS)
     return bad / total if total > 0 else None

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS
 from belcoach.audio.calls.summary import CallSummary
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 from belcoach.seeds.report_tips import Tip, load_tips
 
 FAST_SHARE = 0.1
@@ -62,9 +62,9 @@ CHECKS: dict[str, Callable[[CallSummary], bool]] = {
     "promise": lambda s: any(p.category == "promise" for p in s.phrases),
     "address": _category("address"),
     "dead_air": lambda s: bool(s.dead_air),
-    "emotion_negative": lambda s: any(m.label in NEGATIVE_EMOTIONS for m in s.emotion_path),
+    "emotion_negative": lambda s: any(m.label in NEGATIVE_LABELS for m in s.emotion_path),
     "emotion_negative_end": lambda s: (
-        bool(s.emotion_path) and s.emotion_path[-1].label in NEGATIVE_EMOTIONS
+        bool(s.emotion_path) and s.emotion_path[-1].label in NEGATIVE_LABELS
     ),
 }
 

@@ -257,8 +257,8 @@ class EmotionAnalyser(BaseAnalyser):
         utterance: int,
         evidence: dict[str, Any],
     ) -> EmotionEstimate:
-        text, quote = hint(step, label, self.language)
-        evidence["hint_source"] = {"seed": "000_a1d49fd2dc71d7a4.txt", "quote": quote}
+        found = hint(step, label)
+        evidence["hint_source"] = {"seed": found.source, "quote": found.quote}
         estimate = EmotionEstimate(
             t,
             Channel.CUSTOMER,
@@ -267,7 +267,7 @@ class EmotionAnalyser(BaseAnalyser):
             valence=round(self._smoother.valence, 3),
             arousal=round(self._smoother.arousal, 3),
             step=step,
-            hint=text,
+            hint=found.text(self.language),
             changed=label != (self._last.label if self._last is not None else "neutraal"),
             utterance=utterance,
             evidence=evidence,

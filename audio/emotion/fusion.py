@@ -7,6 +7,8 @@ Per utterance every source adds evidence for labels (all weights are in ``Fusion
   the voice is agitated, to ``verongelijkt`` the more it is subdued;
 - a raised pitch without much more loudness (a tense, higher voice) leans ``angstig``;
 - positive valence goes to ``tevreden``; little affect at all leaves ``neutraal``;
+- ``zakelijk`` (businesslike) comes from its cue phrases only ("ja of nee", "kort en
+  goed", "per mail"): the voice cannot tell brisk from plain;
 - an optional acoustic model and the optional embedding classifier add their own
   probabilities.
 
@@ -24,7 +26,7 @@ from typing import Any
 
 from belcoach.audio.emotion.text import TextReading
 from belcoach.audio.emotion.voice import VoiceReading
-from belcoach.seeds.emotion_data import LABELS, NEGATIVE_LABELS
+from belcoach.seeds.emotion_data import LABELS, NEGATIVE_LABELS, POSITIVE_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ class FusionWeights:
         subdued: negative valence times low arousal towards ``verongelijkt``.
         tense: raised pitch (with some negativity) towards ``angstig``.
         positive: positive valence towards ``tevreden``.
-        neutral_prior: evidence ``neutraal`` always has (little affect = businesslike).
+        neutral_prior: evidence ``neutraal`` always has (little affect = a plain turn).
         voice_only: high arousal alone towards ``boos`` (when the words say nothing).
         model: the acoustic model's probabilities.
         embeddings: the embedding classifier's probabilities.
@@ -106,8 +108,9 @@ def fuse(
     pos = max(0.0, valence)
     hi = max(0.0, arousal)
     lo = max(0.0, -arousal)
-    for label in ("boos", "angstig", "verongelijkt", "neutraal", "tevreden"):
-        s[label] += cue[label]
+    for label in LABELS:
+        if label != "gefrustreerd":
+            s[label] += cue[label]
     # A complaint takes the voice's colour (seed 000: boos is the agitated complaint,
     # verongelijkt the subdued one), so part of a frustration cue moves with the arousal.
     s["gefrustreerd"] += cue["gefrustreerd"] * (1.0 - 0.5 * hi - 0.5 * lo)
@@ -133,7 +136,8 @@ def fuse(
         for label, p in model.items():
             s[label] = s.get(label, 0.0) + w.model * p
         valence += 0.3 * (
-            model.get("tevreden", 0.0) - sum(model.get(x, 0.0) for x in NEGATIVE_LABELS)
+            sum(model.get(x, 0.0) for x in POSITIVE_LABELS)
+            - sum(model.get(x, 0.0) for x in NEGATIVE_LABELS)
         )
     if embeddings:
         for label, p in embeddings.items():

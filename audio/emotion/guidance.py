@@ -5,7 +5,9 @@ recognised (Erkennen: "Vóór dat een klant in staat is om zijn gevoel te verand
 moet hij zich eerst begrepen of erkend voelen"), and only then lead towards a positive
 feeling (Leiden). So:
 
-- ``aanvoelen`` while the estimate is unsure, or nothing negative has shown yet;
+- ``aanvoelen`` while the estimate is unsure, or nothing negative has shown yet (a
+  neutral or businesslike customer, "Neutraal, zakelijk?", has nothing to acknowledge;
+  the hint for zakelijk says to be brief and concrete);
 - ``erkennen`` once a negative feeling is clear and the agent has not acknowledged it;
 - ``leiden`` once the agent acknowledged it (named the feeling, "dat begrijp ik", "het
   spijt me" — not a stock phrase like "wat vervelend voor u"), and when the customer is
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from belcoach.seeds.emotion_data import NEGATIVE_LABELS, hint_for
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS, POSITIVE_LABELS, Hint, hint_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +99,10 @@ class Guide:
             if self._calm >= self.config.calm_utterances:
                 self.opened_at = None
                 self.acknowledged = None
-            return "leiden" if had_ack or label == "tevreden" else "aanvoelen"
-        return "leiden" if label == "tevreden" and confidence >= self.config.clear else "aanvoelen"
+            return "leiden" if had_ack or label in POSITIVE_LABELS else "aanvoelen"
+        if label in POSITIVE_LABELS and confidence >= self.config.clear:
+            return "leiden"
+        return "aanvoelen"  # neutraal and zakelijk: nothing to acknowledge, keep sensing
 
     def _earlier_acknowledgement(self, label: str) -> Acknowledgement | None:
         assert self.opened_at is not None
@@ -123,7 +127,6 @@ class Guide:
         return self.acknowledged
 
 
-def hint(step: str, label: str, language: str) -> tuple[str, str]:
-    """The hint text in ``language`` and the seed quote it rests on."""
-    found = hint_for(step, label)
-    return found.text(language), found.quote
+def hint(step: str, label: str) -> Hint:
+    """The hint for ``step`` and ``label`` (its text per language, seed quote and source)."""
+    return hint_for(step, label)

@@ -2,49 +2,59 @@
 
 A portable baseline that needs nothing but the data in ``seeds/emotion/``. Words are
 scored with the language's sentiment lexicons (Pattern and AFINN for Dutch, VADER and AFINN
-for Swedish, AFINN for English), with negation ("niet blij" turns weakly negative, as in
-VADER) and intensifiers ("echt", "heel", "totaal"). Cue phrases from ``cues_<lang>.toml``
-cover what lexicons miss in customer-service talk ("voor de derde keer", "van het kastje
-naar de muur", "bang dat", "fijn geregeld"); each names the feeling it signals.
+for Swedish, AFINN for English). Cue phrases from ``cues_<lang>.toml`` cover what lexicons
+miss in customer-service talk ("voor de derde keer", "van het kastje naar de muur", "bang
+dat", "ja of nee", "fijn geregeld"); each names the feeling it signals.
+
+Around the words, the usual rules of sentiment analysis (as in VADER):
+
+- negation: a negator shortly before a word ("niet blij") turns it weakly the other way;
+  it does not reach across a comma, a sentence end or a conjunction ("niet of dat ...");
+  a negated complaint ("niet boos") does not count for its feeling;
+- intensifiers ("echt", "heel", "totally") and glued-on prefixes ("jättenöjd") strengthen;
+- contrast: in "niet boos, maar wel teleurgesteld" what follows "maar" counts in full and
+  what comes before it counts less.
 
 Whisper misreads words, more so on synthetic or noisy speech, so each word counts by
-Whisper's own probability for it. Cue words match exactly (or by a written prefix,
-``woord*``): near-miss spellings were once matched too, with a threshold chosen around one
-misreading in the demo call, and are gone. Every hit is kept as evidence.
+Whisper's own probability for it. Every hit is kept as evidence.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from belcoach.seeds.emotion_data import LanguageCues, Lexicon
+from belcoach.audio.emotion.cue_match import find, match_at
+from belcoach.audio.emotion.tokens import (
+    Token,
+    normalise,
+    pattern_words,
+    split_compounds,
+    tokens_from_text,
+    tokens_from_words,
+)
+from belcoach.seeds.emotion_data import NEUTRAL_LABELS, LanguageCues, Lexicon
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?;]\s*$")
+__all__ = [
+    "CueHit",
+    "LexiconHit",
+    "TextReading",
+    "TextScorer",
+    "Token",
+    "tokens_from_text",
+    "tokens_from_words",
+]
 
 NEGATION_SCALAR = -0.6
 """A negated word's valence is multiplied by this: "niet blij" is mildly negative, not "boos"."""
 
-GAP_MAX = 3
-"""A lone ``*`` in a cue phrase skips up to this many words."""
+NEGATED_COMPLAINT = 0.3
+"""A negated negative cue ("geen zorgen", "niet boos") adds this share of its valence as
+relief (a little positive); its feeling does not count."""
 
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One lower-cased word of the utterance.
-
-    Attributes:
-        text: the word without punctuation.
-        weight: how far to trust it (from Whisper's probability), 0.1..1.
-        sentence_start: True when a sentence ended right before it (negation stops there).
-    """
-
-    text: str
-    weight: float = 1.0
-    sentence_start: bool = False
+INTENSITY_MAX = 2.0
+"""Intensifiers multiply up to this much ("echt heel erg" does not run away)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +65,10 @@ class CueHit:
         label: the feeling it signals.
         phrase: the cue as written in the seed file.
         said: the words that matched.
-        weight: its strength after word trust.
+        weight: its strength after word trust, intensifiers and contrast.
         negated: True when a negator came right before it (then it does not count).
+        negator: the negating word, "" when not negated.
+        intensifiers: the intensifying words right before it.
     """
 
     label: str
@@ -64,6 +76,29 @@ class CueHit:
     said: str
     weight: float
     negated: bool = False
+    negator: str = ""
+    intensifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconHit:
+    """A word the sentiment lexicons know, outside any cue phrase.
+
+    Attributes:
+        word: the word.
+        base: its valence in the lexicon (or the cue file's override), -1..1.
+        value: its signed contribution after trust, intensifiers, negation and contrast.
+        source: the lexicon file, or the cue file for an override.
+        intensifiers: the intensifying words right before it.
+        negator: the negating word, "" when not negated.
+    """
+
+    word: str
+    base: float
+    value: float
+    source: str
+    intensifiers: tuple[str, ...] = ()
+    negator: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,43 +109,26 @@ class TextReading:
         valence: -1 (negative) .. +1 (positive); 0 when nothing in the words carries feeling.
         cue_scores: label → summed cue weight (only labels with hits).
         cues: every cue hit, negated ones included, for the evidence.
-        lexicon_words: (word, signed contribution) for each lexicon hit outside cues.
+        lexicon: every lexicon hit outside cues.
         words: number of words read.
     """
 
     valence: float = 0.0
     cue_scores: Mapping[str, float] = field(default_factory=dict)
     cues: tuple[CueHit, ...] = ()
-    lexicon_words: tuple[tuple[str, float], ...] = ()
+    lexicon: tuple[LexiconHit, ...] = ()
     words: int = 0
+
+    @property
+    def lexicon_words(self) -> tuple[tuple[str, float], ...]:
+        """(word, signed contribution) for each lexicon hit, as the evidence lists them."""
+        return tuple((hit.word, hit.value) for hit in self.lexicon)
 
     @property
     def strength(self) -> float:
         """How much the words say at all, 0..1 (cues and lexicon hits saturating)."""
-        total = sum(self.cue_scores.values()) + sum(abs(v) for _, v in self.lexicon_words)
+        total = sum(self.cue_scores.values()) + sum(abs(h.value) for h in self.lexicon)
         return 1.0 - math.exp(-1.5 * total)
-
-
-def tokens_from_words(words: Iterable[tuple[str, float]]) -> list[Token]:
-    """Split Whisper words (text, probability) into tokens, keeping sentence ends.
-
-    A word Whisper was unsure of (probability 0.1) counts a sixth as much as a sure one:
-    weight = min(1, max(0.1, p) / 0.6).
-    """
-    out: list[Token] = []
-    boundary = True
-    for text, probability in words:
-        weight = min(1.0, max(0.1, probability) / 0.6)
-        for i, match in enumerate(_TOKEN.finditer(text.lower())):
-            out.append(Token(match.group(0), weight, boundary and i == 0))
-        if out:
-            boundary = bool(_SENTENCE_END.search(text))
-    return out
-
-
-def tokens_from_text(text: str) -> list[Token]:
-    """Tokens of plain text (every word fully trusted); for tests and the benchmark."""
-    return tokens_from_words((w, 1.0) for w in text.split())
 
 
 class TextScorer:
@@ -118,20 +136,55 @@ class TextScorer:
 
     def __init__(self, cues: LanguageCues, lexicons: Sequence[Lexicon]) -> None:
         self.cues = cues
-        self._lexicons = tuple(lexicons)
+        # every word list is spelt as utterances are (no stress accents, plain apostrophes)
+        self._lexicons = tuple(
+            (lexicon.name, {normalise(w): v for w, v in lexicon.entries.items()})
+            for lexicon in lexicons
+        )
+        self._overrides = {normalise(w): v for w, v in cues.valence_overrides.items()}
+        self._negators = frozenset(normalise(w) for w in cues.negators)
+        self._stops = frozenset(normalise(w) for w in cues.negation_stops)
+        self._negators_after = frozenset(normalise(w) for w in cues.negators_after)
+        self._contrast = frozenset(normalise(w) for w in cues.contrast)
+        self._prefixes = {normalise(w): m for w, m in cues.compound_prefixes.items()}
+        self._intensifiers = {
+            **{normalise(w): m for w, m in cues.intensifiers.items()},
+            **self._prefixes,
+        }
         self._phrases = [
-            (group.label, group.valence, group.weight, phrase, phrase.split())
+            (group.label, group.valence, group.weight, phrase, pattern_words(phrase))
             for group in cues.groups
             for phrase in group.phrases
         ]
-        self._ack = [p.split() for p in cues.acknowledge]
-        self._stock = [p.split() for p in cues.stock]
+        # cue phrases by their first word, so each token only tries the phrases it can start
+        self._by_first: dict[str, list[int]] = {}
+        self._by_prefix: list[tuple[str, int]] = []
+        for index, (*_, pattern) in enumerate(self._phrases):
+            first = pattern[0]
+            if first.endswith("*"):
+                self._by_prefix.append((first[:-1], index))
+            else:
+                self._by_first.setdefault(first, []).append(index)
+        self._ack = [pattern_words(p) for p in cues.acknowledge]
+        self._stock = [pattern_words(p) for p in cues.stock]
+        known: set[str] = set(self._overrides) | set(self._intensifiers)
+        for _name, entries in self._lexicons:
+            known.update(w for w in entries if " " not in w)
+        for *_, pattern in self._phrases:
+            known.update(w for w in pattern if not w.endswith("*"))
+        self._known = frozenset(known)
 
     # -- customer side -------------------------------------------------------------
 
+    def prepare(self, tokens: Sequence[Token]) -> list[Token]:
+        """The tokens as the scorer reads them (glued-on intensifiers split off)."""
+        return split_compounds(tokens, self._prefixes, self._known)
+
     def read(self, tokens: Sequence[Token]) -> TextReading:
         """Return the valence and cue evidence of one utterance's tokens."""
-        hits, covered = self._cue_hits(tokens)
+        tokens = self.prepare(tokens)
+        contrast = self._contrast_factors(tokens)
+        hits, covered = self._cue_hits(tokens, contrast)
         scores: dict[str, float] = {}
         total = 0.0
         for hit, valence in hits:
@@ -139,28 +192,34 @@ class TextScorer:
                 if valence > 0:  # "niet tevreden": a let-down, weakly negative
                     total += NEGATION_SCALAR * valence * hit.weight
                     scores["gefrustreerd"] = scores.get("gefrustreerd", 0.0) + 0.5 * hit.weight
+                else:  # "geen zorgen", "niks te klagen": a little relief
+                    total += NEGATED_COMPLAINT * -valence * hit.weight
                 continue
             scores[hit.label] = scores.get(hit.label, 0.0) + hit.weight
             total += valence * hit.weight
-        lexicon_words = []
+        lexicon = []
         for i, token in enumerate(tokens):
-            if i in covered or (token.text in self.cues.intensifiers and i + 1 < len(tokens)):
+            if i in covered or token.prefix or self._is_intensifier(tokens, i):
                 continue
-            value = self._valence(token.text)
-            if value == 0.0:
+            found = self._valence(token.text)
+            if found is None:
                 continue
-            value *= self._intensity(tokens, i)
-            if self._negated(tokens, i):
+            base, source = found
+            intensity, boosters = self._intensity(tokens, i)
+            value = base * intensity * token.weight * contrast[i]
+            negator = self._negator(tokens, i) or self._negator_after(tokens, i, covered)
+            if negator:
                 value *= NEGATION_SCALAR
-            value *= token.weight
-            lexicon_words.append((token.text, round(value, 3)))
+            lexicon.append(
+                LexiconHit(token.text, round(base, 3), round(value, 3), source, boosters, negator)
+            )
             total += value
         valence = total / math.sqrt(total * total + 1.0)
         return TextReading(
             valence=valence,
             cue_scores=scores,
             cues=tuple(h for h, _ in hits),
-            lexicon_words=tuple(lexicon_words),
+            lexicon=tuple(lexicon),
             words=len(tokens),
         )
 
@@ -172,116 +231,158 @@ class TextScorer:
         Stock phrases said to everyone ("wat vervelend voor u", seed 002) do not count,
         nor does an acknowledgement inside one.
         """
-        stock_spans = [span for pattern in self._stock for span in self._find(tokens, pattern)]
+        stock_spans = [span for pattern in self._stock for span in find(tokens, pattern)]
         for pattern in self._ack:
-            for start, end in self._find(tokens, pattern):
+            for start, end in find(tokens, pattern):
                 if any(s <= start and end <= e for s, e in stock_spans):
                     continue
-                if self._negated(tokens, start) and pattern[0] not in self.cues.negators:
+                if self._negator(tokens, start) and pattern[0] not in self._negators:
                     continue
                 return " ".join(t.text for t in tokens[start:end])
         return None
 
     # -- matching ------------------------------------------------------------------
 
-    def _cue_hits(self, tokens: Sequence[Token]) -> tuple[list[tuple[CueHit, float]], set[int]]:
+    def _cue_hits(
+        self, tokens: Sequence[Token], contrast: Sequence[float]
+    ) -> tuple[list[tuple[CueHit, float]], set[int]]:
         """Find cue phrases; longer matches win where two overlap."""
         candidates = []
-        for label, valence, weight, phrase, pattern in self._phrases:
-            for start, end in self._find(tokens, pattern):
-                trust = sum(t.weight for t in tokens[start:end]) / (end - start)
-                candidates.append((end - start, weight * trust, start, end, label, valence, phrase))
+        for start, token in enumerate(tokens):
+            if token.prefix:
+                continue
+            tried = self._by_first.get(token.text, [])
+            tried = tried + [k for pre, k in self._by_prefix if token.text.startswith(pre)]
+            for k in tried:
+                label, valence, weight, phrase, pattern = self._phrases[k]
+                end = match_at(tokens, start, pattern)
+                if end is None:
+                    continue
+                n = end - start
+                trust = sum(tokens[i].weight * contrast[i] for i in range(start, end)) / n
+                candidates.append((n, weight * trust, start, end, label, valence, phrase, pattern))
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
         taken: set[int] = set()
-        hits = []
-        for _n, strength, start, end, label, valence, phrase in candidates:
+        hits: list[tuple[tuple[CueHit, float], int]] = []
+        for _n, strength, start, end, label, valence, phrase, pattern in candidates:
             span = set(range(start, end))
             if span & taken:
                 continue
             taken |= span
-            negated = self._negated(tokens, start) and pattern_starts_plain(phrase, self.cues)
+            negator = self._negator(tokens, start) if self._plain(pattern) else ""
+            intensity, boosters = self._intensity(tokens, start)
+            if label not in NEUTRAL_LABELS:  # "heel graag" is no stronger businesslike
+                strength *= intensity
             hit = CueHit(
                 label=label,
                 phrase=phrase,
                 said=" ".join(t.text for t in tokens[start:end]),
                 weight=round(strength, 3),
-                negated=negated,
+                negated=bool(negator),
+                negator=negator,
+                intensifiers=boosters,
             )
-            hits.append((hit, valence))
-        hits.sort(key=lambda h: h[0].said)
-        return hits, taken
+            hits.append(((hit, valence), end))
+        out = [self._negated_after(tokens, found, end, taken) for found, end in hits]
+        out.sort(key=lambda h: h[0].said)
+        return out, taken
 
-    def _find(self, tokens: Sequence[Token], pattern: Sequence[str]) -> list[tuple[int, int]]:
-        """Every (start, end) where ``pattern`` matches, non-overlapping, left to right."""
-        found = []
-        i = 0
-        while i < len(tokens):
-            match = _match(tokens, i, pattern, 0)
-            if match is None:
-                i += 1
-                continue
-            found.append((i, match))
-            i = match
-        return found
+    def _negated_after(
+        self, tokens: Sequence[Token], found: tuple[CueHit, float], end: int, taken: set[int]
+    ) -> tuple[CueHit, float]:
+        """Dutch and Swedish negate after the verb ("dat waardeer ik niet", "det hjälper
+        inte"): a free negator right after a cue, in its clause, negates it too."""
+        hit, valence = found
+        if hit.negated or not self._plain(pattern_words(hit.phrase)):
+            return found
+        negator = self._negator_after(tokens, end - 1, taken)
+        if not negator:
+            return found
+        return replace(hit, negated=True, negator=negator), valence
 
-    def _valence(self, word: str) -> float:
-        overrides = self.cues.valence_overrides
-        if word in overrides:
-            return overrides[word]
-        for lexicon in self._lexicons:
-            if word in lexicon.entries:
-                return lexicon.entries[word]
-        return 0.0
+    def _negator_after(self, tokens: Sequence[Token], last: int, taken: set[int]) -> str:
+        """A clause-final "niet"/"inte" within ``negation_after`` words after token ``last``.
 
-    def _intensity(self, tokens: Sequence[Token], i: int) -> float:
+        Only the adverb at the end of its clause negates backwards ("dat waardeer ik
+        niet."); "geen", or a "niet" before more words ("... als ik niet kan betalen"),
+        negates what follows it.
+        """
+        for j in range(last + 1, min(len(tokens), last + 1 + self.cues.negation_after)):
+            if tokens[j].clause_start:
+                return ""
+            word = tokens[j].text
+            if word in self._negators_after:
+                final = j + 1 == len(tokens) or tokens[j + 1].clause_start
+                return word if final and j not in taken else ""
+            if word in self._negators or word in self._stops:
+                return ""
+        return ""
+
+    def _plain(self, pattern: Sequence[str]) -> bool:
+        """A cue that itself starts with a negator ("niet eerlijk") is not negated again."""
+        return pattern[0] not in self._negators
+
+    def _valence(self, word: str) -> tuple[float, str] | None:
+        if word in self._overrides:
+            value = self._overrides[word]
+            return (value, self.cues.source) if value else None
+        for name, entries in self._lexicons:
+            if word in entries:
+                value = entries[word]
+                return (value, name) if value else None
+        return None
+
+    def _is_intensifier(self, tokens: Sequence[Token], i: int) -> bool:
+        """An intensifier before another word of its clause only boosts that word."""
+        return (
+            tokens[i].text in self._intensifiers
+            and i + 1 < len(tokens)
+            and not tokens[i + 1].clause_start
+        )
+
+    def _intensity(self, tokens: Sequence[Token], i: int) -> tuple[float, tuple[str, ...]]:
+        """The product of the intensifiers right before token ``i`` (in its clause)."""
         factor = 1.0
+        words: list[str] = []
         for j in range(i - 1, max(-1, i - 3), -1):
-            if tokens[j + 1].sentence_start:
+            if tokens[j + 1].clause_start:
                 break
-            factor *= self.cues.intensifiers.get(tokens[j].text, 1.0)
-        return factor
+            m = self._intensifiers.get(tokens[j].text)
+            if m is None:
+                if tokens[j].text in self._negators:
+                    continue  # "niet echt blij": look past the negator
+                break
+            factor *= m
+            words.insert(0, tokens[j].text)
+        return min(INTENSITY_MAX, factor), tuple(words)
 
-    def _negated(self, tokens: Sequence[Token], i: int) -> bool:
-        """True when a negator stands within the window before token ``i`` in its sentence."""
+    def _negator(self, tokens: Sequence[Token], i: int) -> str:
+        """The negator that negates token ``i`` ("" for none).
+
+        It must stand within the window before ``i`` in the same clause, with no
+        conjunction between ("ik weet niet of dat kwaad kan": "kwaad" is not negated).
+        """
         for j in range(i - 1, max(-1, i - 1 - self.cues.negation_window), -1):
-            if tokens[j + 1].sentence_start:
-                return False
-            if tokens[j].text in self.cues.negators:
-                return True
-        return False
+            if tokens[j + 1].clause_start:
+                return ""
+            word = tokens[j].text
+            if word in self._negators:
+                return word
+            if word in self._stops:
+                return ""
+        return ""
 
-
-def pattern_starts_plain(phrase: str, cues: LanguageCues) -> bool:
-    """A cue that itself starts with a negator ("niet eerlijk") is not negated again."""
-    return phrase.split()[0] not in cues.negators
-
-
-def _word_matches(word: str, pattern: str) -> bool:
-    """Whether one word fits one pattern word (exactly, or by its prefix for ``woord*``)."""
-    if pattern.endswith("*") and len(pattern) > 1:
-        return word.startswith(pattern[:-1])
-    return word == pattern
-
-
-def _match(tokens: Sequence[Token], i: int, pattern: Sequence[str], k: int) -> int | None:
-    """Match ``pattern[k:]`` at token ``i``; return the end or None. Gaps are lazy."""
-    if k == len(pattern):
-        return i
-    word = pattern[k]
-    if word == "*":
-        for skip in range(GAP_MAX + 1):
-            if i + skip > len(tokens):
-                break
-            if skip and tokens[i + skip - 1].sentence_start and i + skip - 1 != i:
-                break
-            rest = _match(tokens, i + skip, pattern, k + 1)
-            if rest is not None:
-                return rest
-        return None
-    if i >= len(tokens):
-        return None
-    if k > 0 and tokens[i].sentence_start and pattern[k - 1] != "*":
-        return None  # phrases do not run across sentences
-    if not _word_matches(tokens[i].text, word):
-        return None
-    return _match(tokens, i + 1, pattern, k + 1)
+    def _contrast_factors(self, tokens: Sequence[Token]) -> list[float]:
+        """Per token, how much it counts: less before the last contrast word of its sentence."""
+        factors = [1.0] * len(tokens)
+        if not self._contrast:
+            return factors
+        start = 0
+        for i in range(len(tokens) + 1):
+            if i == len(tokens) or (i > start and tokens[i].sentence_start):
+                marks = [j for j in range(start + 1, i) if tokens[j].text in self._contrast]
+                if marks:
+                    for j in range(start, marks[-1]):
+                        factors[j] = self.cues.contrast_before
+                start = i
+        return factors

@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 from belcoach.audio.calls.loaded import LoadedCall
-from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS, Line
+from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.palette import EMOTION_TONES, TONES
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.calls.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH, applicable_tips
@@ -29,6 +29,7 @@ from belcoach.audio.report.figures import clock, overview_png
 from belcoach.audio.report.labels import emotion_name, labels, report_language
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 from belcoach.seeds.report_tips import seed_title
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
             else (f"{emotion_name(first, lang)} → {emotion_name(last, lang)}")
         )
         worst = sorted(
-            (m for m in s.emotion_path if m.label in NEGATIVE_EMOTIONS),
+            (m for m in s.emotion_path if m.label in NEGATIVE_LABELS),
             key=lambda m: (SEVERITY.get(m.label, 9), m.start),
         )
         sub = (
@@ -218,7 +219,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
             else ""
         )
         cards.append(
-            Card(L["emotion"], value, sub, "attention" if last in NEGATIVE_EMOTIONS else "")
+            Card(L["emotion"], value, sub, "attention" if last in NEGATIVE_LABELS else "")
         )
     else:
         cards.append(Card(L["emotion"], nm, flag="none"))
@@ -313,7 +314,7 @@ def _transcript(call: LoadedCall, L: dict[str, str], lang: str) -> list[dict[str
             flags.append(("fast", L["too_fast"]))
         if str(line.channel) == "customer":
             for p in tl.emotion:
-                if line.t < p.t <= line.end + 0.3 and p.label in NEGATIVE_EMOTIONS:
+                if line.t < p.t <= line.end + 0.3 and p.label in NEGATIVE_LABELS:
                     flags.append(("emotion", emotion_name(p.label, lang)))
                     break
         rows.append(

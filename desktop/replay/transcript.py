@@ -13,9 +13,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat, QTextTable
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
-from belcoach.audio.calls.marks import NEGATIVE_EMOTIONS, Line
+from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.palette import TONES
 from belcoach.audio.calls.timeline import Timeline
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 
 _MARK_BG = {"avoid": "#feebc8", "good": "#c6f6d5"}
 
@@ -83,7 +84,7 @@ class TranscriptView(QTextBrowser):
                     (
                         p.label
                         for p in timeline.emotion
-                        if line.t < p.t <= line.end + 0.3 and p.label in NEGATIVE_EMOTIONS
+                        if line.t < p.t <= line.end + 0.3 and p.label in NEGATIVE_LABELS
                     ),
                     None,
                 )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from belcoach.audio.events import EmotionEstimate
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
+from belcoach.seeds.emotion_data import VALENCE_CLASS
 
 STEPS = ("aanvoelen", "erkennen", "leiden")
 LOW_CONFIDENCE = 0.35
@@ -150,11 +151,12 @@ class EmotionWidget(OverlayPart):
             self.steps.update()
             return
         unsure = est.confidence < LOW_CONFIDENCE
+        kind = VALENCE_CLASS.get(est.label, "")  # seed 000's classes (zakelijk is neutral)
         if unsure:
             colour = theme.dim
-        elif est.valence <= -0.3:
+        elif kind == "negative" or (not kind and est.valence <= -0.3):
             colour = theme.customer
-        elif est.valence >= 0.3:
+        elif kind == "positive" or (not kind and est.valence >= 0.3):
             colour = theme.good
         else:
             colour = theme.text

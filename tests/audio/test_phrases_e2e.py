@@ -11,6 +11,7 @@ records how many of its tagged phrases survive, honestly.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -72,10 +73,25 @@ def _analyze(tmp_path: Path, *argv: str) -> tuple[list[dict], str]:
     return _events(out), out.read_text(encoding="utf-8")
 
 
+def _gate_off() -> None:
+    """Lay the card gate off in the user settings, for espeak speech only.
+
+    Whisper is unsure of espeak's robotic Dutch ("Ik heb u geen tijd": "geen"
+    at probability 0.09 here), so the gate rightly holds these cards back.
+    These tests are about the plumbing from audio to cards; the gate is
+    tested in test_phrase_gate.py and measured on real speech in
+    benchmarks/real_cards.py.
+    """
+    settings = Path(os.environ["BELCOACH_CONFIG_DIR"]) / "settings.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[analysis.rules]\nmin_word_probability = 0.0\n", encoding="utf-8")
+
+
 def test_generated_call_flags_both_phrases_with_advice_and_times(
     call: tuple[Path, CallTruth], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path, truth = call
+    _gate_off()
     events, _ = _analyze(tmp_path, str(path))
     summary = capsys.readouterr().out
     book = load_rules("nl")
@@ -160,6 +176,7 @@ def test_demo_script_text_finds_every_tagged_phrase() -> None:
 def test_demo_call_through_whisper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """How many of the demo's tagged phrases survive Whisper base on espeak (measured: 1/5)."""
     truth = CallTruth.load(demo_truth_path())
+    _gate_off()
     events, _ = _analyze(tmp_path, str(demo_call_path()))
     capsys.readouterr()
     phrases = [e for e in events if e["type"] == "phrase"]

@@ -45,3 +45,17 @@ def test_switching_emits_once_and_changes_lookups(qtbot) -> None:
     assert tr.text("button.start") == "Gesprek starten"
     assert tr.text("deadair.title", seconds=6) == "Stilte · 6 s"
     assert tr.text("no.such.key") == "no.such.key"
+
+
+def test_every_seed_feeling_has_a_name_and_a_colour_everywhere() -> None:
+    """Seed 000's seven feelings (zakelijk too): overlay texts, report names, colours."""
+    from belcoach.audio.calls.palette import EMOTION_TONES
+    from belcoach.audio.report.labels import EMOTIONS
+    from belcoach.seeds.emotion_data import LABELS
+
+    for label in LABELS:
+        assert f"emotion.{label}" in TEXTS, label
+        assert set(EMOTIONS[label]) == {"nl", "sv", "en"}, label
+        assert EMOTION_TONES[label].startswith("#"), label
+    assert TEXTS["emotion.zakelijk"] == ("Zakelijk", "Saklig", "Businesslike")
+

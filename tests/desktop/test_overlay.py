@@ -208,6 +208,17 @@ def test_emotion_is_labelled_an_estimate_with_step_and_hint(feed, overlay) -> No
     assert widget.label.text() == "Satisfied ?"  # unsure: marked, and dimmed
 
 
+def test_a_businesslike_customer_is_shown_in_the_neutral_colour(feed, overlay) -> None:
+    """The colour follows the label's valence class (seeds.emotion_data), not the number."""
+    widget = overlay.emotion
+    theme = widget.ctx.theme
+    feed([EmotionEstimate(5.0, Channel.CUSTOMER, label="zakelijk", confidence=0.8, valence=-0.4)])
+    assert widget.label.text() == "Businesslike"
+    assert theme.text in widget.label.styleSheet()
+    feed([EmotionEstimate(9.0, Channel.CUSTOMER, label="boos", confidence=0.8, valence=-0.1)])
+    assert theme.customer in widget.label.styleSheet()
+
+
 def test_engine_status_in_plain_words_opens_and_closes(feed, overlay) -> None:
     status = overlay.status
     feed([EngineStatus(0.0, None, code="model_loading", message="Loading")])

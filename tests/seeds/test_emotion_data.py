@@ -70,3 +70,36 @@ def test_default_analysers_include_the_emotion_estimate_and_take_its_settings() 
     )
     with pytest.raises(ConfigError, match=r"analysis\.emotion\.use_embedings"):
         default_analysers("nl", {"emotion": {"use_embedings": True}})
+
+
+def test_seven_labels_and_one_valence_class_mapping() -> None:
+    """Seed 000: "boos, gefrustreerd, angstig, verongelijkt? Neutraal, zakelijk? [...] tevreden"."""
+    from belcoach.seeds.emotion_data import (
+        NEGATIVE_LABELS,
+        NEUTRAL_LABELS,
+        POSITIVE_LABELS,
+        VALENCE_CLASS,
+        valence_class,
+    )
+
+    assert LABELS == (
+        "boos", "gefrustreerd", "angstig", "verongelijkt", "neutraal", "zakelijk", "tevreden"
+    )  # fmt: skip
+    assert set(VALENCE_CLASS) == set(LABELS)
+    assert {"boos", "gefrustreerd", "angstig", "verongelijkt"} == NEGATIVE_LABELS
+    assert {"neutraal", "zakelijk"} == NEUTRAL_LABELS and {"tevreden"} == POSITIVE_LABELS
+    assert valence_class("zakelijk") == "neutral"
+
+
+def test_a_cue_phrase_may_not_start_with_a_gap(tmp_path, monkeypatch) -> None:
+    from belcoach.core.errors import RuleError
+    from belcoach.seeds import emotion_data
+
+    text = 'language = "nl"\n[[cues]]\nlabel = "boos"\nphrases = ["* boos"]\n'
+    monkeypatch.setattr(emotion_data, "_read_text", lambda name: text)
+    emotion_data.load_cues.cache_clear()
+    try:
+        with pytest.raises(RuleError, match=r"cues_nl\.toml: cues\[0\]\.phrases: '\* boos'"):
+            emotion_data.load_cues("nl")
+    finally:
+        emotion_data.load_cues.cache_clear()

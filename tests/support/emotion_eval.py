@@ -13,26 +13,43 @@ import numpy as np
 from belcoach.audio.emotion.fusion import FusionWeights, fuse
 from belcoach.audio.emotion.text import TextScorer, tokens_from_text
 from belcoach.audio.emotion.voice import CallerBaseline, VoiceReading, voice_features
-from belcoach.seeds.emotion_data import LABELS, NEGATIVE_LABELS, load_cues, load_lexicons
+from belcoach.seeds.emotion_data import (
+    LABELS,
+    NEGATIVE_LABELS,
+    VALENCE_CLASS,
+    VALENCE_CLASSES,
+    load_cues,
+    load_lexicons,
+)
 
-DATA = Path(__file__).resolve().parents[1] / "audio" / "emotion" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "emotion"
+
+PARTS = ("dev", "dev-author", "test")
+"""The labelled sets per language (``tests/data/emotion/<lang>.<part>.tsv``):
+
+- ``dev``: fresh sentences written independently of the cue lists; tune on these;
+- ``dev-author``: the old set written by the cue author (demo lines removed); tuned on;
+- ``test``: fresh sentences split off before any tuning; frozen, never tuned on.
+"""
 
 
-def labelled(language: str) -> list[tuple[str, str]]:
-    """(label, utterance) pairs of the labelled test set for ``language``."""
-    path = DATA / f"labelled_{language}.tsv"
+def labelled(language: str, part: str) -> list[tuple[str, str]]:
+    """(label, utterance) pairs of one labelled set (see ``PARTS``)."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}: use one of {', '.join(PARTS)}")
+    path = DATA / f"{language}.{part}.tsv"
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
+        if line.strip() and not line.startswith("#"):
             label, text = line.split("\t", 1)
             assert label in LABELS, f"{path}: unknown label {label!r}"
-            out.append((label, text))
+            out.append((label, text.strip()))
     return out
 
 
 @dataclass
 class Scores:
-    """Per-label precision/recall and the confusion matrix of one evaluation."""
+    """Accuracy, per-label figures and confusion matrices of one evaluation."""
 
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (truth, predicted)
 
@@ -41,11 +58,16 @@ class Scores:
         return sum(t == p for t, p in self.pairs) / len(self.pairs)
 
     @property
+    def class_accuracy(self) -> float:
+        """Valence class right (negative / neutral / positive; seeds.emotion_data)."""
+        right = sum(VALENCE_CLASS[t] == VALENCE_CLASS[p] for t, p in self.pairs)
+        return right / len(self.pairs)
+
+    @property
     def polarity_accuracy(self) -> float:
         """Negative vs not negative right (the split that decides Erkennen)."""
-        return sum((t in NEGATIVE_LABELS) == (p in NEGATIVE_LABELS) for t, p in self.pairs) / len(
-            self.pairs
-        )
+        right = sum((t in NEGATIVE_LABELS) == (p in NEGATIVE_LABELS) for t, p in self.pairs)
+        return right / len(self.pairs)
 
     def precision_recall(self, label: str) -> tuple[float, float]:
         tp = sum(t == p == label for t, p in self.pairs)
@@ -53,24 +75,38 @@ class Scores:
         actual = sum(t == label for t, _ in self.pairs)
         return (tp / predicted if predicted else 0.0, tp / actual if actual else 0.0)
 
+    def label_accuracy(self, label: str) -> float:
+        """One-vs-rest accuracy: this label right where it is, and not said where it is not."""
+        return sum((t == label) == (p == label) for t, p in self.pairs) / len(self.pairs)
+
     def report(self, title: str) -> str:
+        n = len(self.pairs)
         lines = [
-            f"{title}: accuracy {self.accuracy:.2f}, negative-vs-not {self.polarity_accuracy:.2f}"
-            f" (n={len(self.pairs)})",
-            f"  {'label':13s} precision recall  n",
+            f"{title}: accuracy {self.accuracy:.2f}, valence class {self.class_accuracy:.2f}"
+            f", negative-vs-not {self.polarity_accuracy:.2f} (n={n})",
+            f"  {'label':13s} precision recall accuracy  truth said right",
         ]
-        counts = Counter(t for t, _ in self.pairs)
+        truth = Counter(t for t, _ in self.pairs)
+        said = Counter(p for _, p in self.pairs)
+        right = Counter(t for t, p in self.pairs if t == p)
         for label in LABELS:
             p, r = self.precision_recall(label)
-            lines.append(f"  {label:13s} {p:9.2f} {r:6.2f} {counts[label]:3d}")
+            lines.append(
+                f"  {label:13s} {p:9.2f} {r:6.2f} {self.label_accuracy(label):8.2f} "
+                f"{truth[label]:6d} {said[label]:4d} {right[label]:5d}"
+            )
+        classes = Counter((VALENCE_CLASS[t], VALENCE_CLASS[p]) for t, p in self.pairs)
+        lines.append("  valence classes (rows truth, columns estimate): negative neutral positive")
+        for c in VALENCE_CLASSES:
+            row = " ".join(f"{classes[(c, q)]:8d}" for q in VALENCE_CLASSES)
+            lines.append(f"  {c:47s}{row}")
         short = [label[:5] for label in LABELS]
-        lines.append(
-            "  confusion (rows truth, columns estimate): " + " ".join(f"{s:>5s}" for s in short)
-        )
+        heads = " ".join(f"{s:>5s}" for s in short)
+        lines.append(f"  labels (rows truth, columns estimate): {heads}")
         matrix = Counter(self.pairs)
         for label in LABELS:
-            row = " ".join(f"{matrix[(label, p)]:5d}" for p in LABELS)
-            lines.append(f"  {label:13s}{'':29s}{row}")
+            row = " ".join(f"{matrix[(label, q)]:5d}" for q in LABELS)
+            lines.append(f"  {label:13s}{'':26s}{row}")
         return "\n".join(lines)
 
 
@@ -80,13 +116,22 @@ def argmax(probs: dict[str, float]) -> str:
 
 def text_only(
     language: str,
+    part: str,
     weights: FusionWeights | None = None,
     extra: Callable[[str], dict[str, float]] | None = None,
+    misses: list[tuple[str, str, str]] | None = None,
 ) -> Scores:
-    """Classify every labelled utterance from its words alone (one utterance, no smoothing)."""
+    """Classify every utterance of one set from its words alone (one utterance, no smoothing).
+
+    Args:
+        misses: when given, (truth, estimate, utterance) of every wrong estimate is appended;
+            refused for the frozen test part, whose sentences are not to be read while tuning.
+    """
+    if misses is not None and part == "test":
+        raise ValueError("the test part is frozen: its misses are not listed")
     scorer = TextScorer(load_cues(language), load_lexicons(language))
     scores = Scores()
-    for truth, text in labelled(language):
+    for truth, text in labelled(language, part):
         reading = scorer.read(tokens_from_text(text))
         fused = fuse(
             reading,
@@ -94,7 +139,10 @@ def text_only(
             weights=weights or FusionWeights(),
             embeddings=extra(text) if extra else None,
         )
-        scores.pairs.append((truth, argmax(dict(fused.probs))))
+        guess = argmax(dict(fused.probs))
+        scores.pairs.append((truth, guess))
+        if misses is not None and guess != truth:
+            misses.append((truth, guess, text))
     return scores
 
 

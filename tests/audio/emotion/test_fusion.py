@@ -71,7 +71,7 @@ def test_embedding_layer_classifies_and_joins_the_estimate() -> None:
     analyser = build_emotion_analyser("nl", {"use_embeddings": True})
     assert analyser is not None and analyser._classifier is not None
     # an example sentence itself is nearest to its own label; on unseen sentences the layer
-    # is weak (benchmarks/emotion.py: 0.64 alone on the Dutch set), hence off by default
+    # is weak (benchmarks/emotion.py: accuracy 0.52 alone on the Dutch test part), hence off
     probs = analyser._classifier.classify("Ik lig er 's nachts wakker van.", "nl")
     assert max(probs, key=probs.__getitem__) == "angstig"
     assert abs(sum(probs.values()) - 1.0) < 1e-6

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from belcoach.audio.emotion.guidance import GuidanceConfig, Guide, hint
+from belcoach.seeds.emotion_data import LABELS
 
 
 def test_unsure_then_clear_then_acknowledged() -> None:
@@ -41,9 +42,29 @@ def test_a_calm_stretch_ends_the_episode_and_a_new_one_needs_acknowledging_again
 
 def test_hints_exist_for_every_step_label_and_language() -> None:
     for step in ("aanvoelen", "erkennen", "leiden"):
-        for label in ("boos", "gefrustreerd", "angstig", "verongelijkt", "neutraal", "tevreden"):
+        for label in LABELS:
             for language in ("nl", "sv", "en", "de"):
-                text, quote = hint(step, label, language)
-                assert text and quote
-    assert "erkennen" not in hint("erkennen", "boos", "sv")[0]
-    assert hint("erkennen", "boos", "nl")[0].startswith("Eerst erkennen")
+                found = hint(step, label)
+                assert found.text(language) and found.quote and found.source
+    assert "erkennen" not in hint("erkennen", "boos").text("sv")
+    assert hint("erkennen", "boos").text("nl").startswith("Eerst erkennen")
+
+
+def test_a_businesslike_customer_needs_no_acknowledgement() -> None:
+    """Seed 000's "Neutraal, zakelijk?": like neutraal, never erkennen; the hint says be brief."""
+    guide = Guide()
+    assert guide.step_for("zakelijk", 0.9, t=1.0) == "aanvoelen"
+    assert not guide.in_episode
+    found = hint("aanvoelen", "zakelijk")
+    assert "kort en concreet" in found.text("nl") and "brief" in found.text("en")
+    assert "Neutraal, zakelijk?" in found.quote and "001_" in found.source
+
+
+def test_a_businesslike_stretch_ends_an_episode_like_a_neutral_one() -> None:
+    guide = Guide(GuidanceConfig(clear=0.4, calm_utterances=2))
+    guide.step_for("gefrustreerd", 0.7, t=1.0)
+    guide.acknowledge(2.0, "dat begrijp ik")
+    assert guide.step_for("zakelijk", 0.6, t=3.0) == "leiden"
+    assert hint("leiden", "zakelijk").text("nl").startswith("Erkend, nu zakelijk")
+    guide.step_for("zakelijk", 0.6, t=4.0)
+    assert not guide.in_episode

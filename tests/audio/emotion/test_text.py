@@ -88,3 +88,37 @@ def test_negation_in_swedish_and_english(language: str, positive: str, negated: 
 
 def test_unknown_language_falls_back_to_english_cues() -> None:
     assert load_cues("de").language == "en"
+
+
+def test_negation_does_not_reach_across_a_comma_or_a_conjunction(nl: TextScorer) -> None:
+    assert read(nl, "Nee, ik ben blij.").valence > 0.3
+    reading = read(nl, "Ik weet niet of dat kwaad kan.")
+    assert not any(h.negator for h in reading.lexicon)
+
+
+def test_a_clause_final_niet_negates_the_verb_before_it(nl: TextScorer) -> None:
+    assert read(nl, "Dat waardeer ik.").valence > 0.3
+    reading = read(nl, "Dat waardeer ik niet.")
+    assert reading.valence < 0 and reading.cues[0].negator == "niet"
+    # "geen" negates what follows, not the cue before it
+    assert read(nl, "Ik zit al drie weken zonder, geen internet.").cue_scores
+
+
+def test_contrast_weighs_what_follows_maar(nl: TextScorer) -> None:
+    reading = read(nl, "Ik ben niet boos, maar wel heel erg teleurgesteld.")
+    assert set(reading.cue_scores) == {"gefrustreerd"} and reading.valence < -0.3
+    before = read(nl, "Het was fijn, maar nu werkt het niet.")
+    assert before.valence < 0  # "fijn" counts half, the complaint after "maar" in full
+
+
+def test_glued_on_intensifiers_and_stress_accents(nl: TextScorer) -> None:
+    sv = TextScorer(load_cues("sv"), load_lexicons("sv"))
+    happy = read(sv, "Jag är megaglad.")
+    assert happy.cue_scores.get("tevreden", 0) > 1.0  # "mega" + "glad", intensified
+    assert read(sv, "Jag är skitförbannad.").cue_scores.get("boos", 0) > 1.0
+    assert read(nl, "Hoe dúrven jullie!").cue_scores.get("boos", 0) > 0  # "durven"
+
+
+def test_businesslike_cues(nl: TextScorer) -> None:
+    reading = read(nl, "Kort en goed: ja of nee?")
+    assert set(reading.cue_scores) == {"zakelijk"} and reading.valence == 0

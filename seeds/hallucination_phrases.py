@@ -1,0 +1,91 @@
+"""Loads ``hallucinations/<language>.toml``: text Whisper writes when it hears little.
+
+Data only: deciding whether an utterance (or its end) is such text is
+``belcoach.audio.hallucinations``. The file is checked when loaded (STYLE S5),
+so a broken entry fails with the file and the entry named instead of
+silently dropping the wrong words.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from belcoach.core.errors import RuleError
+from belcoach.seeds.patterns import normalise_words
+
+FOLDER = "hallucinations"
+KINDS = ("never_said", "could_be_said")
+
+
+@dataclass(frozen=True, slots=True)
+class HallucinationPhrase:
+    """One phrase Whisper invents.
+
+    Attributes:
+        words: its normalised words.
+        prefix: True when anything may follow the words (written with a final ``*``).
+        could_be_said: True when a person might really say it, so Whisper's
+            own figures must agree before it is dropped.
+    """
+
+    words: tuple[str, ...]
+    prefix: bool
+    could_be_said: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HallucinationPhrases:
+    """A language's phrases (empty for a language without a file).
+
+    Attributes:
+        language: the language code.
+        phrases: every phrase, ``never_said`` first.
+    """
+
+    language: str
+    phrases: tuple[HallucinationPhrase, ...] = ()
+
+
+def load_hallucination_phrases(
+    language: str, text: str | None = None, *, origin: str | None = None
+) -> HallucinationPhrases:
+    """Read the packaged phrases of ``language`` (or ``text``, for tests).
+
+    Raises:
+        RuleError: the file is not valid TOML or an entry is not a usable phrase.
+    """
+    origin = origin or f"seeds/{FOLDER}/{language}.toml"
+    if text is None:
+        resource = resources.files("belcoach.seeds").joinpath(FOLDER, f"{language}.toml")
+        if not resource.is_file():
+            return HallucinationPhrases(language)
+        text = resource.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{origin}: not valid TOML: {exc}") from None
+    phrases: list[HallucinationPhrase] = []
+    for kind in KINDS:
+        phrases += [_phrase(entry, kind, origin) for entry in _strings(data, kind, origin)]
+    return HallucinationPhrases(language, tuple(phrases))
+
+
+def _strings(data: dict[str, Any], kind: str, origin: str) -> list[str]:
+    entries = data.get(kind, [])
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise RuleError(f"{origin}: '{kind}' must be a list of strings")
+    return entries
+
+
+def _phrase(entry: str, kind: str, origin: str) -> HallucinationPhrase:
+    text = entry.strip()
+    prefix = text.endswith("*")
+    words = tuple(normalise_words(text.removesuffix("*")))
+    if not words or "*" in text.removesuffix("*"):
+        raise RuleError(
+            f"{origin}: {kind} entry {entry!r}: give words, with at most one '*' at the end"
+        )
+    return HallucinationPhrase(words, prefix, kind == "could_be_said")
