@@ -6,8 +6,9 @@ Some coaching signals need more than one utterance:
   ("Met Anouk Jansen", pack ``[names] customer_intro``); the agent then
   uses it ("mevrouw Jansen", or "Anouk"). The agent's own name ("u spreekt
   met Daan") is learnt too, so it never counts as the customer's. A title
-  with a capitalised word ("mevrouw Jansen") counts even when the
-  introduction was missed;
+  with a capitalised word ("mevrouw Jansen") counts when the introduction
+  was missed or gave only a first name; after "met Anouk Jansen", "mevrouw
+  Bos" is somebody else;
 - **rules seen**: ``not_after`` silences a rule once another has matched
   (no "je" warning after "mag ik je zeggen?"), ``max_per_call`` caps repeats;
 - **the opening**: ``when = "opening"`` rules count only in the first
@@ -167,12 +168,7 @@ class NameBook:
                     and not tokens[j].clause_end
                 ):
                     j += 1
-                if (
-                    j < len(tokens)
-                    and _capitalised(tokens[j])
-                    and tokens[j].text not in self.settings.not_names
-                    and not self._is_agent(tokens[j].text)
-                ):
+                if j < len(tokens) and self._addressed_after_title(tokens[j]):
                     return _plain_span(i, j + 1)
             if (
                 _capitalised(token)
@@ -187,6 +183,21 @@ class NameBook:
                     start -= 1
                 return _plain_span(start, i + 1)
         return None
+
+    def _addressed_after_title(self, token: Token) -> bool:
+        """Whether the word after "mevrouw"/"Mr." is the customer's name.
+
+        The customer's own name counts in any case ("mevrouw janssen" as the
+        recogniser wrote it). Any other capitalised word counts too, unless the
+        customer gave a first and last name: then "mevrouw Bos" is somebody
+        else (the neighbour, when Anouk Jansen called).
+        """
+        if token.text in self.settings.not_names or self._is_agent(token.text):
+            return False
+        if self._is_customer(token.text):
+            return True
+        full_name_known = any(len(k.parts) >= 2 for k in self.customer)
+        return _capitalised(token) and not full_name_known
 
     def _is_customer(self, word: str) -> bool:
         return any(_same_name(word, part) for k in self.customer for part in k.parts)

@@ -111,6 +111,8 @@ class Similarity:
         self.joined = _distances(pairs, choices)
         self.texts = texts
         self.pairs = pairs
+        self.cache: dict[object, object] = {}
+        """Per-utterance results the matcher reuses across rules (``phrase_variants``)."""
 
 
 def _distances(queries: list[str], choices: list[str]) -> np.ndarray:

@@ -1,20 +1,30 @@
-"""Phrase rules: precision / recall per language on the labelled sets, and the matcher's speed.
+"""Phrase rules: precision / recall per language, rule and kind on the labelled sets; speed.
 
-Prints figures; asserts nothing (the targets are asserted in
+Prints figures; asserts nothing (the test-part figures are asserted in
 tests/audio/test_phrase_labels.py). Usage:
 
-    .venv/bin/python benchmarks/rules.py [--runs 5] [--demo]
+    .venv/bin/python benchmarks/rules.py [--runs 5] [--mistakes] [--demo]
 
-- accuracy: per language, precision and recall over (sentence, rule) pairs of
-  tests/data/phrases/<language>.tsv, and the share of sentences exactly right
-  per kind (pos = phrases, near = near-misses, asr = misspelt positives);
+- accuracy: per language, on the DEV part (tuned on) and the TEST part
+  (written with it by someone who never saw the patterns, split off and
+  frozen before any tuning) separately: precision and recall over (sentence,
+  rule) pairs, overall, per rule (tp/fp/fn) and per sentence kind (pos =
+  phrases, near = near-misses, plain = ordinary talk, asr = as a recogniser
+  writes it); see tests/support/phrase_sets.py for the files;
+- ``--mistakes``: the wrong sentences of the DEV part (the test part's
+  sentences are never printed: nobody tunes on them);
 - speed: time to coach one committed agent utterance (tokenise, all rules,
+<<<<<<< HEAD
   call context), p50, p95 and max over ``--runs`` passes of every sentence,
   plus a long 38-46-word utterance; and loading a language's rules (median);
+=======
+  call context) over every labelled sentence, ``--runs`` times: p50, p95 and
+  max; a long 40-word utterance; loading a language's rules;
+>>>>>>> phrasetune
 - ``--demo``: runs Whisper base on the demo call and counts how many of its
   ``phrase:`` tagged turns are flagged on the real transcript.
 
-The machine is shared: timings are medians over several runs and still noisy.
+The machine is shared: timings are noisy; the max especially.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from belcoach.audio.phrase_analyser import PhraseAnalyser  # noqa: E402
 from belcoach.audio.phrase_tokens import words_from_text  # noqa: E402
 from belcoach.seeds.loader import load_rules  # noqa: E402
-from support.phrase_sets import score  # noqa: E402
+from support.phrase_sets import Score, score  # noqa: E402
 
 LANGUAGES = ("nl", "sv", "en")
 LONG = {
@@ -52,20 +62,44 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def accuracy_and_speed(runs: int) -> None:
-    print("phrase rules on the labelled sets (tests/data/phrases)")
-    print(f"{'lang':<5} {'sentences':>9} {'precision':>9} {'recall':>7}   exact per kind")
+def _figures(label: str, result: Score) -> None:
+    t = result.overall
+    print(
+        f"{label:<9} {result.sentences:>4} sentences   P {t.precision:.3f}  R {t.recall:.3f}"
+        f"   (tp {t.tp}, fp {t.fp}, fn {t.fn})"
+    )
+    kinds = "  ".join(
+        f"{k} P {v.precision:.2f} R {v.recall:.2f} exact {result.exact[k][1]}/{result.exact[k][0]}"
+        for k, v in sorted(result.per_kind.items())
+    )
+    print(f"          per kind: {kinds}")
+    print(f"          {'rule':<36} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6}")
+    for rid, r in sorted(result.per_rule.items()):
+        counts = f"{r.tp:>4} {r.fp:>4} {r.fn:>4}"
+        print(f"          {rid:<36} {counts} {r.precision:>6.2f} {r.recall:>6.2f}")
+
+
+def accuracy(show_mistakes: bool) -> None:
+    print("phrase rules on the labelled sets (tests/data/phrases): typed sentences written for")
+    print("belcoach without seeing the patterns; dev = tuned on, test = frozen before tuning")
     for language in LANGUAGES:
-        result = score(language)
-        kinds = ", ".join(f"{k} {ok}/{n}" for k, (n, ok) in sorted(result.by_kind.items()))
-        print(
-            f"{language:<5} {result.sentences:>9} {result.precision:>9.3f} "
-            f"{result.recall:>7.3f}   {kinds}"
-        )
-        for mistake in result.mistakes:
-            print(f"      {mistake}")
+        print()
+        dev = score(language, "dev")
+        _figures(f"{language} dev", dev)
+        test = score(language, "test", mistakes=False)
+        _figures(f"{language} test", test)
+        if show_mistakes:
+            for mistake in dev.mistakes:
+                print(f"      {mistake}")
+
+
+def speed(runs: int) -> None:
     print()
+<<<<<<< HEAD
     print(f"speed per committed utterance (p50 / p95 / max over {runs} runs, milliseconds)")
+=======
+    print(f"speed per committed utterance over every labelled sentence x {runs} runs (ms)")
+>>>>>>> phrasetune
     for language in LANGUAGES:
         loads = []
         for _ in range(runs):
@@ -74,7 +108,8 @@ def accuracy_and_speed(runs: int) -> None:
             loads.append(time.perf_counter() - started)
         per_sentence: list[float] = []
         for _ in range(runs):
-            per_sentence += score(language, book).seconds
+            for part in ("dev", "test"):
+                per_sentence += score(language, part, book, mistakes=False).seconds
         long_times = []
         for _ in range(runs * 5):
             analyser = PhraseAnalyser(language, book=book)
@@ -83,11 +118,21 @@ def accuracy_and_speed(runs: int) -> None:
             analyser.agent_words(words)
             long_times.append(time.perf_counter() - started)
         print(
+<<<<<<< HEAD
             f"{language:<5} sentences {statistics.median(per_sentence) * 1e3:6.2f} / "
             f"{_percentile(per_sentence, 0.95) * 1e3:6.2f} / {max(per_sentence) * 1e3:6.2f}   "
             f"{len(words)}-word utterance {statistics.median(long_times) * 1e3:6.2f} / "
             f"{_percentile(long_times, 0.95) * 1e3:6.2f} / {max(long_times) * 1e3:6.2f}   "
             f"load rules {statistics.median(loads) * 1e3:6.1f}"
+=======
+            f"{language:<5} sentences p50 {statistics.median(per_sentence) * 1e3:5.2f}"
+            f"  p95 {_percentile(per_sentence, 0.95) * 1e3:5.2f}"
+            f"  max {max(per_sentence) * 1e3:6.2f}   "
+            f"{len(words)}-word utterance p50 {statistics.median(long_times) * 1e3:5.2f}"
+            f"  p95 {_percentile(long_times, 0.95) * 1e3:5.2f}"
+            f"  max {max(long_times) * 1e3:6.2f}   "
+            f"load rules p50 {statistics.median(loads) * 1e3:6.1f}"
+>>>>>>> phrasetune
         )
 
 
@@ -132,9 +177,13 @@ def demo() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--mistakes", action="store_true", help="print the dev part's wrong sentences"
+    )
     parser.add_argument("--demo", action="store_true", help="also run Whisper on the demo call")
     args = parser.parse_args()
-    accuracy_and_speed(args.runs)
+    accuracy(args.mistakes)
+    speed(args.runs)
     if args.demo:
         demo()
 

@@ -9,7 +9,8 @@ field, so a coach can change one suggestion without copying the rule;
 A bad file never takes the other rules down: a TOML syntax error skips that
 file, a bad rule skips that rule (an override that fails keeps the rule it
 would have replaced), and every problem is kept in ``RuleBook.problems`` as
-one line ``file:line: rule 'id': field 'x': what is wrong``.
+one line ``file:line: rule 'id': field 'x': what is wrong``. The pack-wide
+tables (``[matching]``, ``[names]``, ``[classes]``) are read by ``seeds.pack_tables``.
 """
 
 from __future__ import annotations
@@ -24,66 +25,35 @@ from pathlib import Path
 from typing import Any
 
 from belcoach.core.errors import RuleError
-from belcoach.seeds.patterns import PatternError, Variant, expand, normalise_words
+from belcoach.seeds.pack_tables import (
+    Matching,
+    NameIntro,
+    NameSettings,
+    first_line,
+    read_classes,
+    read_matching,
+    read_names,
+)
+from belcoach.seeds.patterns import Classes
 from belcoach.seeds.rule_schema import Rule, build_rule
+
+__all__ = [
+    "Matching",
+    "NameIntro",
+    "NameSettings",
+    "RuleBook",
+    "check_file",
+    "load_rules",
+    "packaged_languages",
+    "packaged_pack",
+]
 
 log = logging.getLogger(__name__)
 
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_PACK_KEYS = frozenset({"language", "rule", "matching", "names"})
-_EXTRA_KEYS = frozenset({"language", "rule"})
-
-
-@dataclass(frozen=True, slots=True)
-class Matching:
-    """How tolerant matching is for one language.
-
-    Attributes:
-        exact_words: words never matched fuzzily, because a sentence's meaning
-            hangs on them (negations, pronouns: "niet"/"wel", "u"/"ik").
-        max_gap: most words a ``*`` in a pattern may skip.
-        spellings: other spellings of a word → the spelling the rules use
-            (Swedish "dej" → "dig", Dutch "m'n" → "mijn"), applied to what was said.
-    """
-
-    exact_words: frozenset[str] = frozenset()
-    max_gap: int = 3
-    spellings: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class NameIntro:
-    """A phrase that introduces a name: ``met {name}``, ``{name} heter jag``.
-
-    Attributes:
-        pattern: the pattern as written.
-        variants: the words around ``{name}``, expanded.
-        name_first: True when the name comes before the words.
-    """
-
-    pattern: str
-    variants: tuple[Variant, ...]
-    name_first: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NameSettings:
-    """How names are found (the ``[names]`` table of a pack).
-
-    Attributes:
-        titles: forms of address before a surname ("meneer", "mevrouw").
-        particles: lower-case parts of surnames ("de", "van der").
-        customer_intro: how customers say who they are ("met Anouk Jansen").
-        agent_intro: how agents say who they are (their own name is not the customer's).
-        not_names: capitalised words that are never names (greetings, "Ik").
-    """
-
-    titles: frozenset[str] = frozenset()
-    particles: frozenset[str] = frozenset()
-    customer_intro: tuple[NameIntro, ...] = ()
-    agent_intro: tuple[NameIntro, ...] = ()
-    not_names: frozenset[str] = frozenset()
+_PACK_KEYS = frozenset({"language", "rule", "matching", "names", "classes"})
+_EXTRA_KEYS = frozenset({"language", "rule", "classes"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +67,7 @@ class RuleBook:
         names: the language's name settings.
         problems: one line per problem found while loading (the rules above still work).
         files: the files read, lowest layer first.
+        classes: the word classes patterns may use (``@name`` → its group).
     """
 
     language: str
@@ -105,6 +76,7 @@ class RuleBook:
     names: NameSettings = field(default_factory=NameSettings)
     problems: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    classes: Classes = field(default_factory=dict)
 
     def get(self, rule_id: str) -> Rule | None:
         """The enabled rule with this id, or None."""
@@ -197,6 +169,7 @@ class _Loading:
         self.rules: dict[str, Rule] = {}
         self.matching = Matching()
         self.names = NameSettings()
+        self.classes: dict[str, str] = {}
         self.problems: list[str] = []
         self.files: list[str] = []
 
@@ -210,7 +183,7 @@ class _Loading:
         lines = text.splitlines()
         allowed = _PACK_KEYS if packaged else _EXTRA_KEYS
         for key in sorted(set(data) - allowed):
-            line = _first_line(lines, rf"^\s*\[?\s*{re.escape(key)}\b")
+            line = first_line(lines, rf"^\s*\[?\s*{re.escape(key)}\b")
             where = f"{file}:{line}" if line else file
             self.problems.append(
                 f"{where}: unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed))})"
@@ -219,6 +192,9 @@ class _Loading:
         if not isinstance(file_language, str):
             self.problems.append(f"{file}: 'language' must be a string")
             file_language = ""
+        self.problems += read_classes(
+            file, lines, data.get("classes", {}), self.classes, packaged=packaged
+        )
         if packaged:
             self._pack_tables(file, lines, data)
         tables = data.get("rule", [])
@@ -260,7 +236,11 @@ class _Loading:
         merged = {**self.raw.get(rid, {}), **raw} if isinstance(rid, str) else raw
         try:
             rule = build_rule(
-                merged, file=file, line_of=finder, default_language=language or self.language
+                merged,
+                file=file,
+                line_of=finder,
+                default_language=language or self.language,
+                classes=self.classes,
             )
         except RuleError as exc:
             # ``id`` may be any TOML value here (a list is unhashable): only a string names a rule.
@@ -273,36 +253,12 @@ class _Loading:
         self.rules[rule.id] = rule
 
     def _pack_tables(self, file: str, lines: list[str], data: Mapping[str, Any]) -> None:
-        matching = data.get("matching", {})
-        names = data.get("names", {})
         try:
-            exact = _words(matching.get("exact_words", []), "matching.exact_words")
-            gap = matching.get("max_gap", 3)
-            if not isinstance(gap, int) or isinstance(gap, bool) or not 0 < gap <= 10:
-                raise RuleError("matching.max_gap must be a whole number 1..10")
-            spellings = matching.get("spellings", {})
-            if not isinstance(spellings, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in spellings.items()
-            ):
-                raise RuleError('matching.spellings must be a table of word = "word"')
-            self.matching = Matching(
-                exact_words=frozenset(exact),
-                max_gap=gap,
-                spellings={
-                    " ".join(normalise_words(k)): " ".join(normalise_words(v))
-                    for k, v in spellings.items()
-                },
-            )
-            self.names = NameSettings(
-                titles=frozenset(_words(names.get("titles", []), "names.titles")),
-                particles=frozenset(_words(names.get("particles", []), "names.particles")),
-                customer_intro=_intros(names.get("customer_intro", []), "names.customer_intro"),
-                agent_intro=_intros(names.get("agent_intro", []), "names.agent_intro"),
-                not_names=frozenset(_words(names.get("not_names", []), "names.not_names")),
-            )
+            self.matching = read_matching(data.get("matching", {}))
+            self.names = read_names(data.get("names", {}), self.classes)
         except (RuleError, AttributeError) as exc:
             key = str(exc).split(" ", 1)[0].split(".")[0]
-            line = _first_line(lines, rf"^\s*\[\s*{re.escape(key)}\s*\]")
+            line = first_line(lines, rf"^\s*\[\s*{re.escape(key)}\s*\]")
             self.problems.append(f"{file}:{line or '?'}: {exc}")
 
     def finish(self, disabled: set[str]) -> RuleBook:
@@ -326,6 +282,7 @@ class _Loading:
             names=self.names,
             problems=tuple(self.problems),
             files=tuple(self.files),
+            classes=dict(self.classes),
         )
 
 
@@ -354,33 +311,3 @@ class _LineFinder:
                 if any(q in self.lines[i] for q in quoted):
                     return i + 1
         return at + 1 if at is not None else None
-
-
-def _first_line(lines: list[str], pattern: str) -> int | None:
-    rx = re.compile(pattern)
-    return next((i + 1 for i, line in enumerate(lines) if rx.match(line)), None)
-
-
-def _words(value: Any, name: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(f"{name} must be a list of strings")
-    return [" ".join(normalise_words(v)) for v in value if normalise_words(v)]
-
-
-def _intros(value: Any, name: str) -> tuple[NameIntro, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(f"{name} must be a list of strings")
-    out: list[NameIntro] = []
-    for pattern in value:
-        text = pattern.strip()
-        if text.count("{name}") != 1:
-            raise RuleError(f"{name}: {pattern!r} needs exactly one {{name}}")
-        name_first = text.lstrip("^").startswith("{name}")
-        if not (name_first or text.rstrip("$").endswith("{name}")):
-            raise RuleError(f"{name}: {pattern!r}: {{name}} must come first or last")
-        try:
-            variants = expand(text.replace("{name}", " ").replace("^ ", "^"))
-        except PatternError as exc:
-            raise RuleError(f"{name}: {exc}") from None
-        out.append(NameIntro(pattern, variants, name_first))
-    return tuple(out)

@@ -16,11 +16,21 @@ hundreds of spelled-out sentences, so a coach can read and extend them:
 ``^``       first item only: the match starts a clause (the utterance's
             start or right after ``.``, ``,``, ``?``, ``!``, ``;`` or ``:``)
 ``$``       last item only: the match ends a clause
+``@name``   a word class of the pack (``[classes]``): the same as writing
+            its alternatives as a group, so ``@weten`` can stand for
+            ``(weet|wist|weten)`` in every rule that needs it
 ==========  ==========================================================
 
 ``ik weet het [ook|echt] (niet|=niks)`` expands to six word sequences.
 Parsing fails with a ``PatternError`` saying what is wrong and where, so a
 rule file's author sees the problem (the loader adds the file, line and field).
+
+Between two pattern words the matcher also lets a few filler words of the
+pack pass (``[matching] fillers``: "eh", "nou", "eigenlijk" …), so
+``dat weet ik =niet`` matches "dat weet ik eigenlijk niet" without listing
+every filler; a ``^`` match may follow fillers at the clause start ("Eh,
+wacht even") and a ``$`` match may be followed by some ("Ik mag u niet, hoor").
+Fillers never carry the meaning: a pattern still names every word that does.
 
 The same ``normalise_words`` turns rule text and transcribed words into
 tokens, so "Één", "een" and "EEN," compare equal, as do "don't" and "dont".
@@ -31,14 +41,23 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAX_VARIANTS = 256
 """A pattern may expand to at most this many slot sequences (keeps matching fast)."""
+MAX_CLASS_DEPTH = 4
+"""Word classes may use other classes this many levels deep (catches loops)."""
+
+Classes = Mapping[str, str]
+"""Word class name → its alternatives as one pattern group, ``"(weet|wist)"``."""
 
 _JOINERS = re.compile(r"['’`´\u00ad]|(?<=\w)-(?=\w)")
 _NON_WORD = re.compile(r"[^\w]+")
 _CLAUSE_END = re.compile(r"[.,!?;:…]\W*$")
+_CLASS_REF = re.compile(r"(=?)@([\w-]*)")
+CLASS_NAME = re.compile(r"^[^\W\d][\w-]*$")
+"""What a word class may be called: a letter, then letters, digits, ``-`` or ``_``."""
 
 
 class PatternError(ValueError):
@@ -131,16 +150,72 @@ _Alt = list[Slot]
 _TOKEN = re.compile(r"\s*([()\[\]|*^$]|=?[^\s()\[\]|*^$]+)")
 
 
-def expand(pattern: str) -> tuple[Variant, ...]:
+def class_group(name: str, alternatives: Sequence[str], classes: Classes) -> str:
+    """The pattern group a word class stands for, checked.
+
+    Args:
+        name: the class's name (without ``@``).
+        alternatives: its alternatives, each a pattern fragment ("=niet",
+            "geen idee", "@other").
+        classes: the classes defined before it (it may use them).
+
+    Raises:
+        PatternError: a bad name, no alternatives, or an alternative that
+            does not parse.
+    """
+    if not CLASS_NAME.match(name):
+        raise PatternError(f"word class name {name!r}: letters, digits, '-' or '_' only")
+    if not alternatives or any(not a.strip() for a in alternatives):
+        raise PatternError(f"word class @{name} needs non-empty alternatives")
+    for alt in alternatives:
+        if alt.strip().startswith("^") or alt.strip().endswith("$"):
+            raise PatternError(f"word class @{name}: {alt!r}: '^' and '$' belong in the rule")
+        expand(alt, classes)
+    return "(" + "|".join(a.strip() for a in alternatives) + ")"
+
+
+def resolve_classes(pattern: str, classes: Classes | None) -> str:
+    """``pattern`` with every ``@name`` replaced by its class's group.
+
+    Raises:
+        PatternError: an unknown class, ``=@name``, or classes that use each other in a loop.
+    """
+    text = pattern
+    for _ in range(MAX_CLASS_DEPTH + 1):
+        if "@" not in text:
+            return text
+
+        def group(m: re.Match[str]) -> str:
+            exact, name = m.group(1), m.group(2)
+            if exact:
+                raise PatternError(f"pattern {pattern!r}: '=@{name}': put '=' on the class's words")
+            if name not in (classes or {}):
+                known = ", ".join("@" + k for k in sorted(classes or {})) or "none"
+                raise PatternError(
+                    f"pattern {pattern!r}: unknown word class '@{name}' (known: {known})"
+                )
+            return (classes or {})[name]
+
+        text = _CLASS_REF.sub(group, text)
+    raise PatternError(f"pattern {pattern!r}: word classes nested too deep (a loop?)")
+
+
+def expand(pattern: str, classes: Classes | None = None) -> tuple[Variant, ...]:
     """Parse ``pattern`` and return the slot sequences it stands for.
+
+    Args:
+        pattern: the pattern, in the syntax of the module docstring.
+        classes: the pack's word classes (``@name``), from ``class_group``.
 
     Raises:
         PatternError: the pattern is empty, unbalanced, misplaces ``^``, ``$``
-            or ``*``, or expands to more than ``MAX_VARIANTS`` sequences.
+            or ``*``, names an unknown ``@class``, or expands to more than
+            ``MAX_VARIANTS`` sequences.
     """
     text = pattern.strip()
     if not text:
         raise PatternError("empty pattern")
+    text = resolve_classes(text, classes).strip()
     at_start = text.startswith("^")
     at_end = text.endswith("$")
     body = text[1 if at_start else 0 : len(text) - 1 if at_end else len(text)]

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from belcoach.core.errors import RuleError
-from belcoach.seeds.patterns import PatternError, Variant, expand
+from belcoach.seeds.patterns import Classes, PatternError, Variant, expand
 from belcoach.seeds.placeholders import PlaceholderError
 from belcoach.seeds.placeholders import check as check_placeholders
 
@@ -178,7 +178,12 @@ LineOf = Callable[[str | None, str | None], int | None]
 
 
 def build_rule(
-    raw: Mapping[str, Any], *, file: str, line_of: LineOf, default_language: str
+    raw: Mapping[str, Any],
+    *,
+    file: str,
+    line_of: LineOf,
+    default_language: str,
+    classes: Classes | None = None,
 ) -> Rule:
     """Validate one merged rule table and return the rule.
 
@@ -189,6 +194,7 @@ def build_rule(
         line_of: ``line_of(field, value)`` gives the line number of a field,
             or of the rule's header when ``field`` is None.
         default_language: the file's top-level ``language``.
+        classes: the word classes its patterns may use (``@name``).
 
     Raises:
         RuleError: ``file:line: rule 'id': field 'x': problem``.
@@ -259,7 +265,7 @@ def build_rule(
         out: list[Variant] = []
         for p in patterns:
             try:
-                out.extend(expand(p))
+                out.extend(expand(p, classes))
             except PatternError as exc:
                 raise fail(name, str(exc), p) from None
         return tuple(out)
@@ -284,7 +290,7 @@ def build_rule(
     if kind == "summary_check":
         if not after:
             raise fail("after", "a summary_check rule names its summary rule in 'after'")
-        parts = _parts(raw.get("parts"), fail)
+        parts = _parts(raw.get("parts"), fail, classes)
     elif "parts" in raw or after:
         raise fail("parts" if "parts" in raw else "after", "only for kind = 'summary_check'")
 
@@ -325,7 +331,9 @@ def _count(raw: Mapping[str, Any], name: str, default: int, fail: Callable[..., 
     return value
 
 
-def _parts(value: Any, fail: Callable[..., RuleError]) -> tuple[SummaryPart, ...]:
+def _parts(
+    value: Any, fail: Callable[..., RuleError], classes: Classes | None
+) -> tuple[SummaryPart, ...]:
     if not isinstance(value, Mapping):
         raise fail("parts", "needs a table [rule.parts.what] / .when / .who")
     out: list[SummaryPart] = []
@@ -346,7 +354,7 @@ def _parts(value: Any, fail: Callable[..., RuleError]) -> tuple[SummaryPart, ...
         variants: list[Variant] = []
         for p in pats:
             try:
-                variants.extend(expand(p))
+                variants.extend(expand(p, classes))
             except PatternError as exc:
                 raise fail("parts", f"parts.{name}: {exc}", p) from None
         out.append(SummaryPart(name, tuple(pats), sugg.strip(), tuple(variants)))

@@ -131,8 +131,17 @@ def test_customer_name_from_their_introduction(nl: Call) -> None:
     assert hit.said == "meneer De Vries.".rstrip(".")
     assert ids(nl.agent("Goed, Peter.", 9.0)) == ["nl.naam-klant"]
     assert nl.agent("Sanne hier, nog een vraag.", 12.0) == []  # the agent's own name
-    assert ids(nl.agent("Mevrouw Jansen, een moment.", 15.0)) == ["nl.naam-klant"]  # title + name
+    # after a full name, a title with another name is somebody else (a neighbour) ...
+    assert nl.agent("Het ligt bij mevrouw Jansen.", 15.0) == []
+    # ... and the customer's own name counts however the recogniser wrote it
+    assert ids(nl.agent("meneer de vries, een moment.", 16.0)) == ["nl.naam-klant"]
     assert nl.agent("Dank u, meneer. Uw rekening klopt.", 18.0) == []  # a title alone is no name
+
+
+def test_title_with_any_name_when_the_introduction_was_missed() -> None:
+    call = Call(PhraseAnalyser("nl"))
+    call.customer("Hallo, ik heb een vraag.", 1.0)
+    assert ids(call.agent("Mevrouw Jansen, een moment.", 3.0)) == ["nl.naam-klant"]
 
 
 def test_title_with_abbreviation_dot() -> None:

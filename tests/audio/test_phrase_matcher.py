@@ -132,3 +132,46 @@ def test_allowed_edits_grow_with_length() -> None:
         allowed_edits(w, exact=False) for w in ("u", "bel", "weet", "schelen", "voorstellen")
     ] == [0, 1, 1, 2, 3]
     assert allowed_edits("voorstellen", exact=True) == 0
+
+
+def _filler_book(*patterns: str) -> RuleBook:
+    book = _book(*patterns)
+    matching = Matching(
+        exact_words=frozenset({"niet", "u", "ik"}),
+        max_gap=3,
+        fillers=frozenset({"eh", "nou", "eigenlijk", "echt", "hoor", "even"}),
+        max_fillers=2,
+    )
+    return RuleBook("nl", book.rules, matching)
+
+
+def test_fillers_pass_between_pattern_words_but_never_replace_one() -> None:
+    book = _filler_book("dat weet ik =niet")
+    assert _said(book, "Eh, dat weet ik eigenlijk niet.") == "dat weet ik eigenlijk niet"
+    assert _said(book, "Dat weet ik eh echt niet.") == "dat weet ik eh echt niet"
+    assert _said(book, "Dat weet ik eh nou echt niet.") is None  # three fillers > max_fillers 2
+    assert _said(book, "Dat weet ik wel.") is None  # a filler is no pattern word
+    assert _said(book, "Dat weet ik best niet.") is None  # "best" is not a filler
+
+
+def test_anchors_tolerate_fillers_at_the_clause_edges() -> None:
+    start = _filler_book("^wacht (even|nou)")
+    assert _said(start, "Eh, nou wacht even, welk adres?") == "wacht even"
+    assert _said(start, "Dan wacht even de monteur.") is None  # "dan" is no filler
+    end = _filler_book("ik mag u =niet$")
+    assert _said(end, "Ik mag u niet, hoor.") == "ik mag u niet"
+    assert _said(end, "Ik mag u niet hoor") == "ik mag u niet"
+    assert _said(end, "Ik mag u niet eh doorverbinden.") is None
+
+
+def test_fillers_do_not_count_in_a_gap() -> None:
+    book = _filler_book("ik bel u * terug")
+    assert _said(book, "Ik bel u morgen eh om tien nou terug.") is not None
+    assert _said(book, "Ik bel u morgen om tien uur terug.") is None  # four words > 3
+
+
+def test_a_short_word_in_a_two_word_match_is_exact() -> None:
+    book = _book("(fijne|fijn) dag")
+    assert _said(book, "Fijne dag!") == "fijne dag"
+    assert _said(book, "Fijn dat u belt.") is None  # "dat" is one letter from "dag"
+    assert _said(_book("prettige avond"), "Prettige avnd.") == "prettige avnd"  # longer: tolerated

@@ -26,7 +26,7 @@ def test_list_shows_every_language_or_one(capsys: pytest.CaptureFixture[str]) ->
         capsys, "rules", "list", "--language", "nl", "--category", "stock_phrase", "-p"
     )
     assert code == 0
-    assert "nl.welkom-bij" in out and "say:    ^[hartelijk|van harte] welkom bij" in out
+    assert "nl.welkom-bij" in out and "^en [hartelijk|van harte] welkom bij" in out
     assert "nl.wacht" not in out and "sv." not in out
 
 
@@ -40,7 +40,7 @@ def test_test_explains_matches_fuzz_and_exceptions(capsys: pytest.CaptureFixture
         capsys, "rules", "test", "Ik weet het niet, maar ik zoek het direct voor u uit."
     )
     assert "- nl.ik-weet-het-niet: matched 'ik weet het niet'" in out
-    assert "the exception 'ik zoek (het|dat) * uit' makes it fine" in out
+    assert "the exception 'ik (zoek|vraag|kijk|" in out and "makes it fine" in out
     code, out, _ = _run(
         capsys, "rules", "test", "Dank u, meneer De Vries.", "--customer", "Met Peter de Vries."
     )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from belcoach.seeds.patterns import MAX_VARIANTS, PatternError, expand, normalise_words
+from belcoach.seeds.patterns import (
+    MAX_VARIANTS,
+    PatternError,
+    class_group,
+    expand,
+    normalise_words,
+)
 
 
 def test_normalisation_ignores_case_accents_and_punctuation() -> None:
@@ -72,3 +78,50 @@ def test_runaway_expansion_is_refused() -> None:
     group = "(" + "|".join(f"a{i} b{i}" for i in range(20)) + ")"
     with pytest.raises(PatternError, match=f"more than {MAX_VARIANTS}"):
         expand(f"{group} {group}")
+
+
+def test_word_classes_stand_for_their_alternatives() -> None:
+    classes: dict[str, str] = {}
+    classes["niet"] = class_group("niet", ["=niet", "=niks"], classes)
+    classes["weten"] = class_group("weten", ["weet", "wist"], classes)
+    classes["zin"] = class_group("zin", ["@weten @niet"], classes)  # a class may use earlier ones
+    (variant,) = expand("ik @weten het @niet", classes)
+    assert variant.describe() == "ik (weet|wist) het (=niet|=niks)"
+    assert variant.pattern == "ik @weten het @niet"  # explanations show what the coach wrote
+    assert [v.describe() for v in expand("^@zin", classes)] == ["^(weet|wist) (=niet|=niks)"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("ik @weten", "unknown word class '@weten' (known: @niet)"),
+        ("ik =@niet", "put '=' on the class's words"),
+    ],
+)
+def test_bad_class_use_says_what_is_wrong(pattern: str, message: str) -> None:
+    classes = {"niet": class_group("niet", ["=niet"], {})}
+    with pytest.raises(PatternError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        expand(pattern, classes)
+
+
+@pytest.mark.parametrize(
+    ("name", "alternatives", "message"),
+    [
+        ("weten", [], "needs non-empty alternatives"),
+        ("1x", ["a"], "letters, digits"),
+        ("weten", ["weet$"], "belong in the rule"),
+        ("weten", ["(weet"], "never closed"),
+        ("weten", ["@onbekend"], "unknown word class"),
+    ],
+)
+def test_bad_class_definitions_are_refused(
+    name: str, alternatives: list[str], message: str
+) -> None:
+    with pytest.raises(PatternError, match=message):
+        class_group(name, alternatives, {})
+
+
+def test_classes_that_use_each_other_in_a_loop_are_refused() -> None:
+    looping = {"a": "(x|@b)", "b": "(y|@a)"}
+    with pytest.raises(PatternError, match="nested too deep"):
+        expand("@a", looping)

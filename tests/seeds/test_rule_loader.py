@@ -236,3 +236,59 @@ def test_unknown_language_has_no_rules() -> None:
     assert packaged_pack("de") is None
     book = load_rules("de")
     assert book.rules == () and book.problems == ()
+
+
+def test_coach_files_use_the_pack_classes_and_may_add_their_own(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        'language = "nl"\n\n[classes]\nmoeite = ["moeite", "last"]\n\n'
+        "[[rule]]\n"
+        'id = "nl.coach-klasse"\n'
+        'category = "avoid"\n'
+        'patterns = ["geen @moeite", "ik weet het @niet"]\n'
+        'suggestions = ["Zeg het anders."]\n'
+        'why = "Omdat."\n'
+        'source = "coach"\n',
+    )
+    book = load_rules("nl", extra_files=[path])
+    assert book.problems == ()
+    rule = book.get("nl.coach-klasse")
+    assert rule is not None
+    assert {v.describe() for v in rule.variants} == {
+        "geen (moeite|last)",
+        "ik weet het (=niet|=niks|=niets)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        ('[classes]\nniet = ["nooit"]\n', 2, "classes.niet: the pack already defines @niet"),
+        ('[classes]\nx = "a"\n', 2, "classes.x: must be a list of strings"),
+        ('[classes]\nx = ["(a"]\n', 2, "classes.x: pattern '(a': '(' is never closed"),
+    ],
+)
+def test_bad_classes_name_file_line_and_class(
+    tmp_path: Path, text: str, line: int, expected: str
+) -> None:
+    path = _write(tmp_path, text + GOOD_RULE)
+    book = load_rules("nl", extra_files=[path])
+    assert len(book.problems) == 1, book.problems
+    assert book.problems[0].startswith(f"{path}:{line}: "), book.problems
+    assert expected in book.problems[0]
+    assert book.get("nl.coach-test") is not None
+
+
+def test_a_rule_with_an_unknown_class_is_reported_with_its_field(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD_RULE.replace('["geen punt"]', '["geen @punt"]'))
+    (problem,) = load_rules("nl", extra_files=[path]).problems
+    assert f"{path}:5: rule 'nl.coach-test': field 'patterns':" in problem
+    assert "unknown word class '@punt'" in problem
+
+
+def test_packs_declare_fillers_that_never_carry_the_meaning() -> None:
+    for language in ("nl", "sv", "en"):
+        matching = load_rules(language).matching
+        assert matching.fillers and 1 <= matching.max_fillers <= 5
+        negations = {"niet", "geen", "niks", "inte", "ingen", "not", "no", "never", "dont"}
+        assert not matching.fillers & negations
