@@ -14,13 +14,8 @@ tests/audio/test_phrase_labels.py). Usage:
 - ``--mistakes``: the wrong sentences of the DEV part (the test part's
   sentences are never printed: nobody tunes on them);
 - speed: time to coach one committed agent utterance (tokenise, all rules,
-<<<<<<< HEAD
-  call context), p50, p95 and max over ``--runs`` passes of every sentence,
-  plus a long 38-46-word utterance; and loading a language's rules (median);
-=======
   call context) over every labelled sentence, ``--runs`` times: p50, p95 and
   max; a long 40-word utterance; loading a language's rules;
->>>>>>> phrasetune
 - ``--demo``: runs Whisper base on the demo call and counts how many of its
   ``phrase:`` tagged turns are flagged on the real transcript.
 
@@ -95,11 +90,7 @@ def accuracy(show_mistakes: bool) -> None:
 
 def speed(runs: int) -> None:
     print()
-<<<<<<< HEAD
-    print(f"speed per committed utterance (p50 / p95 / max over {runs} runs, milliseconds)")
-=======
     print(f"speed per committed utterance over every labelled sentence x {runs} runs (ms)")
->>>>>>> phrasetune
     for language in LANGUAGES:
         loads = []
         for _ in range(runs):
@@ -118,13 +109,6 @@ def speed(runs: int) -> None:
             analyser.agent_words(words)
             long_times.append(time.perf_counter() - started)
         print(
-<<<<<<< HEAD
-            f"{language:<5} sentences {statistics.median(per_sentence) * 1e3:6.2f} / "
-            f"{_percentile(per_sentence, 0.95) * 1e3:6.2f} / {max(per_sentence) * 1e3:6.2f}   "
-            f"{len(words)}-word utterance {statistics.median(long_times) * 1e3:6.2f} / "
-            f"{_percentile(long_times, 0.95) * 1e3:6.2f} / {max(long_times) * 1e3:6.2f}   "
-            f"load rules {statistics.median(loads) * 1e3:6.1f}"
-=======
             f"{language:<5} sentences p50 {statistics.median(per_sentence) * 1e3:5.2f}"
             f"  p95 {_percentile(per_sentence, 0.95) * 1e3:5.2f}"
             f"  max {max(per_sentence) * 1e3:6.2f}   "
@@ -132,7 +116,6 @@ def speed(runs: int) -> None:
             f"  p95 {_percentile(long_times, 0.95) * 1e3:5.2f}"
             f"  max {max(long_times) * 1e3:6.2f}   "
             f"load rules p50 {statistics.median(loads) * 1e3:6.1f}"
->>>>>>> phrasetune
         )
 
 
