@@ -1,4 +1,4 @@
-"""Makes the working tree importable as ``belcoach.*`` in this checkout's venv, without reinstalling.
+"""Makes the working tree importable as ``belcoach.*`` in this checkout's venv, no reinstall.
 
 ``pip install -e .`` alone maps ``belcoach.audio`` → ``audio/`` through an
 import hook. Python follows that hook, but import-linter (grimp) and mypy look

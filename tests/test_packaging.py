@@ -45,7 +45,7 @@ def test_wheel_has_only_belcoach_packages(tmp_path: Path) -> None:
 
 
 def test_working_tree_is_what_runs_without_reinstalling() -> None:
-    """A module added under audio/ is importable as belcoach.audio.… at once (scripts/dev_links.py)."""
+    """A module added under audio/ is importable as belcoach.audio.… at once (dev_links.py)."""
     probe = ROOT / "audio" / "_probe_working_tree.py"
     probe.write_text("SEEN = 'working tree'\n", encoding="utf-8")
     try:
