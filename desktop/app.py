@@ -319,8 +319,7 @@ class DesktopApp:
             self.settings_dialog = None
         self.calls.close()
         self.hotkeys.stop()
-        self.tray.icon.hide()
-        self.tray.menu.deleteLater()
+        self.tray.close()
         self.overlay.deleteLater()
         self.ui_state.sync()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

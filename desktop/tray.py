@@ -90,7 +90,23 @@ class CallTray(QObject):
         self.icon.activated.connect(self._on_activated)
         bridge.session_state.connect(self._on_session_state)
         bridge.status.connect(self._on_status)
-        translator.changed.connect(lambda _l: self.retranslate())
+        translator.changed.connect(self._on_language)
+        self.retranslate()
+
+    def close(self) -> None:
+        """Hide the icon and delete the menu, first cutting it off from the bridge.
+
+        The bridge outlives the windows: a call's last state change can arrive after the
+        app closed them, and a slot that then touched the deleted menu's actions raised
+        "Internal C++ object already deleted" (seen in the live overlay test).
+        """
+        self._bridge.session_state.disconnect(self._on_session_state)
+        self._bridge.status.disconnect(self._on_status)
+        self._tr.changed.disconnect(self._on_language)
+        self.icon.hide()
+        self.menu.deleteLater()
+
+    def _on_language(self, _language: str) -> None:
         self.retranslate()
 
     def show(self) -> bool:

@@ -1,29 +1,38 @@
-"""Phrase rules end to end: generated Dutch speech → Whisper base → ``belcoach analyze``.
+"""Phrase rules end to end: generated Dutch speech → the engine → ``belcoach analyze``.
 
-Whisper base misreads much of espeak-ng's robotic Dutch (MEASURED.md), so the
-generated call uses phrases and a voice it was measured to transcribe: with
-``nl+m1`` at 150 wpm base hears "Ik heb u geen tijd voor u." (one word
-inserted, which the matcher tolerates) and "Schiet op, ik heb niet de keren
-gehad." The demo call (voice ``nl+f3``) is transcribed far worse; its test
-records how many of its tagged phrases survive, honestly.
+Which words Whisper base hears in espeak-ng's robotic Dutch depends on the CPU's
+kernels (CTranslate2 picks MKL or its own int8 GEMM per CPU vendor and instruction set,
+MEASURED.md): a test that needed base to hear "ik heb nu geen tijd voor u" passed on
+AMD and failed on an Intel Xeon. So no test here needs Whisper to hear a phrase:
+
+- the real analyse path (VAD, segmenter, ASR worker, analysers, events file, summary)
+  with a transcriber that hears the script proves that the cards reach ``analyze``'s
+  output with their advice and times;
+- the same call and the demo through real Whisper prove that, whatever base heard,
+  the cards in the events file are exactly what the rules find in the words next to
+  them, with the rule's advice, inside those words and the agent's turns, and that the
+  printed summary lists them;
+- the demo's script as a perfect transcript finds every phrase it was written with.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
 
-from belcoach.audio.events import Channel, PhraseHit, Transcript, Word
+from belcoach.audio.calls.eventlog import read_events
+from belcoach.audio.events import CallEnded, PhraseHit
+from belcoach.audio.jsonl import event_line
 from belcoach.audio.phrase_analyser import PhraseAnalyser
 from belcoach.audio.synth import CallTruth, Turn, espeak_binary, synthesize_call
-from belcoach.cli.main import main
+from belcoach.cli.phrase_summary import phrase_section
 from belcoach.demo import demo_call_path, demo_truth_path
 from belcoach.seeds.loader import load_rules
+from support.analyzed import Analyzed, run_analyze
+from support.script_words import ScriptedTranscriber, script_transcripts
 
-SLACK = 0.35
+SLACK = 0.5
 """Seconds Whisper's word times may stray outside the spoken turn."""
 
 VOICE = "nl+m1"
@@ -62,88 +71,97 @@ def call(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CallTruth]:
     return path, truth
 
 
-def _events(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def check_card(hit: PhraseHit, run: Analyzed, truth: CallTruth) -> None:
+    """A card carries its rule's advice and sits on the agent's words that triggered it."""
+    rule = load_rules("nl").get(hit.rule_id)
+    assert rule is not None, hit.rule_id
+    # the rule's advice, its names filled in for this call (seeds/placeholders.py)
+    assert len(hit.suggestions) == len(rule.suggestions) and hit.why == rule.why
+    assert not any("{" in s or "[{" in s for s in hit.suggestions), hit.suggestions
+    assert hit.source == rule.source and hit.polarity == rule.polarity
+    assert hit.channel == "agent" and hit.t <= hit.end
+    (words,) = [
+        e.words
+        for e in run.finals
+        if e.channel == hit.channel == "agent" and e.utterance == hit.utterance
+    ]
+    assert words[0].start <= hit.t and hit.end <= words[-1].end
+    assert [w.text for w in hit.words] == [
+        w.text for w in words if hit.t <= w.start and w.end <= hit.end
+    ]
+    assert any(
+        turn.channel == "agent" and turn.start - SLACK <= hit.t and hit.end <= turn.end + SLACK
+        for turn in truth.turns
+    ), f"{hit.rule_id} at {hit.t:.2f}-{hit.end:.2f} s is in none of the agent's turns"
 
 
-def _analyze(tmp_path: Path, *argv: str) -> tuple[list[dict], str]:
-    out = tmp_path / "events.jsonl"
-    code = main(["analyze", *argv, "--events", str(out), "--quiet"])
-    assert code == 0
-    return _events(out), out.read_text(encoding="utf-8")
+def check_cards_follow_the_words(run: Analyzed, truth: CallTruth) -> None:
+    """The cards in the events file are exactly what the rules find in the file's words.
 
-
-def _gate_off() -> None:
-    """Lay the card gate off in the user settings, for espeak speech only.
-
-    Whisper is unsure of espeak's robotic Dutch ("Ik heb u geen tijd": "geen"
-    at probability 0.09 here), so the gate rightly holds these cards back.
-    These tests are about the plumbing from audio to cards; the gate is
-    tested in test_phrase_gate.py and measured on real speech in
-    benchmarks/real_cards.py.
+    A fresh ``PhraseAnalyser`` is fed the committed transcripts in file (publication)
+    order, as the engine fed its own; its hits must be the file's, to the journal's
+    1 ms. Holds for any transcript, so it does not care what Whisper heard.
     """
-    settings = Path(os.environ["BELCOACH_CONFIG_DIR"]) / "settings.toml"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text("[analysis.rules]\nmin_word_probability = 0.0\n", encoding="utf-8")
+    analyser = PhraseAnalyser("nl")
+    expected: list[PhraseHit] = []
+    for event in run.finals:
+        expected += [e for e in analyser.on_event(event) if isinstance(e, PhraseHit)]
+    end = next(e.t for e in run.events if isinstance(e, CallEnded))
+    expected += [e for e in analyser.finish(end) if isinstance(e, PhraseHit)]
+    assert sorted(map(event_line, run.hits)) == sorted(map(event_line, expected))
+    for hit in run.hits:
+        if hit.rule_id in {r.id for r in analyser.book.rules if r.kind != "summary_check"}:
+            check_card(hit, run, truth)
+    for line in phrase_section(run.events):
+        assert line in run.printed, line
+    if not run.hits:
+        assert "Coaching phrases" not in run.printed
 
 
-def test_generated_call_flags_both_phrases_with_advice_and_times(
-    call: tuple[Path, CallTruth], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def _heard(run: Analyzed) -> str:
+    return " | ".join(f"{e.channel}: {e.text}" for e in run.finals)
+
+
+def test_analyze_puts_both_cards_with_advice_and_times_in_its_output(
+    call: tuple[Path, CallTruth], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Everything but Whisper is real: the transcriber hears the script."""
     path, truth = call
-    _gate_off()
-    events, _ = _analyze(tmp_path, str(path))
-    summary = capsys.readouterr().out
-    book = load_rules("nl")
-    phrases = [e for e in events if e["type"] == "phrase"]
-    finals = {
-        (e["channel"], e["utterance"]): e
-        for e in events
-        if e["type"] == "transcript" and e["final"]
-    }
-    heard = " | ".join(
-        e["channel"] + ": " + " ".join(w["text"] for w in e["words"]) for e in finals.values()
-    )
+    scripted = ScriptedTranscriber(path, truth, language="nl")
+    monkeypatch.setattr("belcoach.audio.pipeline.load_transcriber", lambda *_a, **_k: scripted)
+    run = run_analyze(tmp_path / "events.jsonl", str(path))
+    assert scripted.calls >= len(truth.turns)
+    heard = _heard(run)
+    assert [e.text for e in sorted(run.finals, key=lambda e: e.t)] == [
+        t.text for t in truth.turns
+    ], heard
     for turn in truth.turns:
         if not turn.tags:
             continue
         rule_id = "nl." + turn.tags[0].split(":", 1)[1]
-        hits = [p for p in phrases if p["rule_id"] == rule_id]
-        assert len(hits) == 1, f"{rule_id} not flagged; Whisper heard: {heard}"
-        hit = hits[0]
-        rule = book.get(rule_id)
-        assert rule is not None
-        assert hit["suggestions"] == list(rule.suggestions)
-        assert hit["source"] == rule.source and hit["polarity"] == "avoid"
-        assert turn.start - SLACK <= hit["t"] < hit["end"] <= turn.end + SLACK
-        words = finals[("agent", hit["utterance"])]["words"]
-        assert words[0]["start"] <= hit["t"] and hit["end"] <= words[-1]["end"]
-        assert [w["text"] for w in hit["words"]] == [
-            w["text"] for w in words if hit["t"] <= w["start"] and w["end"] <= hit["end"]
-        ]
-    extra = [
-        p["rule_id"]
-        for p in phrases
-        if p["polarity"] == "avoid" and p["rule_id"] not in ("nl.niet-gestoord", "nl.schiet-op")
-    ]
-    assert not extra, f"unexpected phrase hits {extra}; Whisper heard: {heard}"
-    assert "Coaching phrases: 2 to avoid" in summary
+        hits = [h for h in run.hits if h.rule_id == rule_id]
+        assert len(hits) == 1, f"{rule_id} not flagged; the words were: {heard}"
+        (hit,) = hits
+        assert turn.start - 0.01 <= hit.t < hit.end <= turn.end + 0.01  # the journal's ms
+        check_card(hit, run, truth)
+    avoid = sorted(h.rule_id for h in run.hits if h.polarity == "avoid")
+    assert avoid == ["nl.niet-gestoord", "nl.schiet-op"], heard
+    assert "Coaching phrases: 2 to avoid" in run.printed
+    check_cards_follow_the_words(run, truth)
+    # the journal holds the same cards the summary was made from
+    assert read_events(run.path).events == tuple(run.events)
 
 
-def _script_transcripts(truth: CallTruth) -> list[Transcript]:
-    """The demo script as if transcribed perfectly: each turn one utterance, even word times."""
-    out = []
-    for index, turn in enumerate(truth.turns):
-        texts = turn.text.split()
-        step = (turn.end - turn.start) / len(texts)
-        words = tuple(
-            Word(w, turn.start + i * step, turn.start + (i + 1) * step - 0.02, 1.0)
-            for i, w in enumerate(texts)
-        )
-        out.append(
-            Transcript(turn.start, Channel(turn.channel), words=words, final=True, utterance=index)
-        )
-    return sorted(out, key=lambda e: e.t)
+@pytest.mark.slow
+@pytest.mark.whisper
+def test_analyze_with_whisper_flags_what_the_rules_find_in_its_words(
+    call: tuple[Path, CallTruth], tmp_path: Path, base_model: object
+) -> None:
+    path, truth = call
+    run = run_analyze(tmp_path / "events.jsonl", str(path))
+    assert {e.channel for e in run.finals} == {"agent", "customer"}, _heard(run)
+    check_cards_follow_the_words(run, truth)
+    print(f"Whisper heard: {_heard(run)}; cards: {[h.rule_id for h in run.hits]}")
 
 
 def test_demo_script_text_finds_every_tagged_phrase() -> None:
@@ -151,7 +169,7 @@ def test_demo_script_text_finds_every_tagged_phrase() -> None:
     truth = CallTruth.load(demo_truth_path())
     analyser = PhraseAnalyser("nl")
     hits: list[PhraseHit] = []
-    for event in _script_transcripts(truth):
+    for event in script_transcripts(truth):
         hits += [e for e in analyser.on_event(event) if isinstance(e, PhraseHit)]
     hits += [e for e in analyser.finish(truth.duration) if isinstance(e, PhraseHit)]
     tagged = {
@@ -173,13 +191,14 @@ def test_demo_script_text_finds_every_tagged_phrase() -> None:
 
 
 @pytest.mark.slow
-def test_demo_call_through_whisper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """How many of the demo's tagged phrases survive Whisper base on espeak (measured: 1/5)."""
+@pytest.mark.whisper
+def test_demo_call_through_whisper_flags_what_the_rules_find_in_its_words(
+    demo_through_whisper: Analyzed,
+) -> None:
+    """The demo through base: the cards follow the words (how many survive is not asserted)."""
+    run = demo_through_whisper
     truth = CallTruth.load(demo_truth_path())
-    _gate_off()
-    events, _ = _analyze(tmp_path, str(demo_call_path()))
-    capsys.readouterr()
-    phrases = [e for e in events if e["type"] == "phrase"]
+    check_cards_follow_the_words(run, truth)
     tagged = [
         ("nl." + tag.split(":", 1)[1], turn)
         for turn in truth.turns
@@ -190,9 +209,8 @@ def test_demo_call_through_whisper(tmp_path: Path, capsys: pytest.CaptureFixture
         rule_id
         for rule_id, turn in tagged
         if any(
-            p["rule_id"] == rule_id and turn.start - SLACK <= p["t"] <= turn.end + SLACK
-            for p in phrases
+            h.rule_id == rule_id and turn.start - SLACK <= h.t <= turn.end + SLACK for h in run.hits
         )
     ]
     print(f"demo call: {len(found)}/{len(tagged)} tagged phrases found on Whisper's words: {found}")
-    assert "nl.welkom-bij" in found
+    assert demo_call_path().name in next(e.source for e in run.events if e.type == "call_started")

@@ -152,6 +152,7 @@ def test_paced_source_keeps_blocks_and_checks_speed() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_the_demo_call_with_real_whisper_in_the_background(base_model) -> None:
     cache = TranscriberCache(
         lambda _c, language: WhisperTranscriber(base_model, DecodeOptions(language=language))

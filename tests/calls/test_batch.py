@@ -39,6 +39,7 @@ def test_collect_expands_folders_and_keeps_stems_unique(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_batch_analyses_the_good_calls_and_reports_the_bad(
     calls: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], base_model: object
 ) -> None:

@@ -50,6 +50,7 @@ print("finished", flush=True)
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_recording_survives_kill_9(tmp_path: Path, base_model: object) -> None:
     root = tmp_path / "library"
     proc = subprocess.Popen(

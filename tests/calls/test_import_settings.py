@@ -20,6 +20,7 @@ from belcoach.demo import demo_call_path
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_import_takes_language_model_and_analysis_from_the_settings(
     base_model, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

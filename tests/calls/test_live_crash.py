@@ -194,6 +194,7 @@ def _check_recovered(root: Path, folder: Path) -> tuple[float, LoadedCall]:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_kill_9_at_random_moments_of_a_recorded_live_call(
     tmp_path: Path, pulse: PulseServer, speech: tuple[Path, Path], base_model: object
 ) -> None:
@@ -221,8 +222,11 @@ def test_kill_9_at_random_moments_of_a_recorded_live_call(
             out.join()
         assert proc.returncode == -signal.SIGKILL, out.lines[-5:]
         progress = out.progress()
-        (t0, wall0), (t_last, _w) = progress[0], progress[-1]
-        at_kill = t0 + (killed - wall0)  # audio the devices had delivered when it died
+        (_t0, wall0), (t_last, _w) = progress[0], progress[-1]
+        # audio the devices had delivered when it died: the devices deliver in real time,
+        # the engine reads in bursts when the CPU is busy, so the least delayed report
+        # (not the first, which may come late) ties the audio clock to the wall clock
+        at_kill = killed + max(t - wall for t, wall in progress)
         kept, call = _check_recovered(root, out.folder())
         assert kept <= at_kill + 0.1
         assert kept >= t_last - 0.5  # everything the engine had read, minus FLAC's last frame
@@ -242,6 +246,7 @@ def test_kill_9_at_random_moments_of_a_recorded_live_call(
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_kill_9_of_the_desktop_app_mid_call(
     tmp_path: Path, pulse: PulseServer, speech: tuple[Path, Path], base_model: object
 ) -> None:

@@ -54,6 +54,7 @@ print("finished", flush=True)
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_an_encrypted_recording_survives_kill_9(tmp_path: Path, base_model: object) -> None:
     root = tmp_path / "library"
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}

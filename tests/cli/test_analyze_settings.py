@@ -117,6 +117,7 @@ def test_settings_problems_are_one_warning_each_on_stderr(
     assert lines[1].startswith("belcoach: error: ") and len(lines) == 2
 
 
+@pytest.mark.whisper
 def test_the_analysis_table_reaches_the_analysers(
     capsys: pytest.CaptureFixture[str],
     user: Path,

@@ -86,6 +86,7 @@ def test_unknown_language(capsys: pytest.CaptureFixture[str]) -> None:
     assert "unknown language code 'xx'" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.whisper
 def test_english_only_model_refuses_dutch(capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = _run(capsys, "analyze", "--demo", "--model", "tiny.en", "--quiet")
     assert code == 2

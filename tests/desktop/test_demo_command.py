@@ -38,6 +38,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_demo_runs_its_full_length_under_x_with_a_screenshot_and_no_warnings(
     base_model, xvfb_display: str, tmp_path: Path
 ) -> None:
@@ -74,6 +75,7 @@ def test_demo_runs_its_full_length_under_x_with_a_screenshot_and_no_warnings(
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_without_a_display_the_demo_prints_the_live_events(base_model) -> None:
     run = subprocess.run(
         [BELCOACH, "demo", "--speed", "8"],

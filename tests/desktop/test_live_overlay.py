@@ -35,6 +35,7 @@ def call(tmp_path_factory: pytest.TempPathFactory) -> CallFiles:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_start_call_in_the_overlay_uses_the_devices_from_the_settings(
     qtbot, qapp, pulse: PulseServer, call: CallFiles
 ) -> None:

@@ -8,6 +8,7 @@ from support.netguard import SocketGuard
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_the_demo_app_runs_to_the_end_without_touching_the_network(
     base_model, qapp, no_network: SocketGuard
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from belcoach.audio.events import CallStarted
+from belcoach.audio.events import CallStarted, EngineStatus
 from belcoach.desktop.bridge import EngineBridge
 from belcoach.desktop.tray import CallTray
 
@@ -40,4 +40,17 @@ def test_menu_follows_the_call_and_the_language(qtbot, translator) -> None:
     assert tray.overlay_action.text() == "Visa overlay"
     with qtbot.waitSignal(tray.settings_requested, timeout=1000):
         tray.settings_action.trigger()
-    tray.menu.deleteLater()
+    tray.close()
+
+
+def test_a_closed_tray_ignores_the_call_that_outlives_it(qtbot, translator) -> None:
+    """The app's windows close before a call's last state change may arrive."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    bridge = EngineBridge(IdleSession)
+    tray = CallTray(bridge, translator)
+    tray.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the menu is gone
+    bridge.session_state.emit("idle")  # raised "Internal C++ object already deleted"
+    bridge.status.emit(EngineStatus(0.0, None, code="recording_stopped"))
+    translator.set_language("sv")

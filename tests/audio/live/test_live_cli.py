@@ -61,6 +61,7 @@ def test_meter_bar_scales_from_silence_to_full_scale() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_live_command_runs_a_short_call_to_jsonl(
     pulse: PulseServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,6 +23,7 @@ def test_a_bad_file_is_explained_before_any_work(qtbot, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.whisper
 def test_import_shows_progress_can_be_cancelled_and_adds_the_call(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, base_model: object
 ) -> None:
