@@ -174,12 +174,17 @@ def demo_section() -> None:
     print("== 4. Demo call: the estimate path ==")
     from belcoach.audio.emotion import build_emotion_analyser
     from belcoach.audio.events import EmotionEstimate, Event
+    from belcoach.audio.synth import CallTruth
     from belcoach.demo import demo_call_path, demo_truth_path
-    from support.emotion_replay import load_events, replay, script_events
+    from support.emotion_replay import load_events, replay
+    from support.script_words import script_events
 
     recorded = ROOT / "tests" / "audio" / "emotion" / "data" / "demo_whisper_base.jsonl"
     runs: list[tuple[str, list[Event]]] = [
-        ("its script's words (a perfect transcript)", script_events(demo_truth_path())),
+        (
+            "its script's words (a perfect transcript)",
+            script_events(CallTruth.load(demo_truth_path())),
+        ),
         ("its recorded Whisper base transcripts", load_events(recorded)),
     ]
     for title, events in runs:

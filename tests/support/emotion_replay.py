@@ -70,26 +70,3 @@ def replay(analyser: Analyser, audio_path: Path, events: list[Event]) -> list[Ev
     feed_until(len(audio) / rate)
     out.extend(analyser.finish(len(audio) / rate))
     return out
-
-
-def script_events(truth_path: Path) -> list[Event]:
-    """Speech regions and final transcripts of a rendered call's script (its truth JSON).
-
-    The words are the script's own, as a perfect transcript would give them (probability
-    1, evenly spread over each turn), in the order they were spoken: what the estimate
-    makes of the story itself, without Whisper's misreadings of synthetic speech.
-    """
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    out: list[Event] = []
-    for number, turn in enumerate(truth["turns"], start=1):
-        channel = Channel(turn["channel"])
-        start, end = float(turn["start"]), float(turn["end"])
-        texts = turn["text"].split()
-        step = (end - start) / max(1, len(texts))
-        words = tuple(
-            Word(w, start + i * step, start + (i + 1) * step - 0.02, 1.0)
-            for i, w in enumerate(texts)
-        )
-        out.append(SpeechRegion(start, channel, end=end))
-        out.append(Transcript(start, channel, words=words, final=True, utterance=number))
-    return out

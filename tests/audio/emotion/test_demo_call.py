@@ -61,7 +61,7 @@ def check_estimates_are_well_formed(events: list[Event]) -> list[EmotionEstimate
         assert -1.0 <= e.valence <= 1.0 and -1.0 <= e.arousal <= 1.0, e
         assert set(e.evidence) >= EVIDENCE, e.evidence.keys()
         assert "words" in e.evidence["sources"]
-        assert e.hint == hint(e.step, e.label, "nl")[0]
+        assert e.hint == hint(e.step, e.label).text("nl")
         assert e.changed == (e.label != previous)
         previous = e.label
         ack = e.evidence.get("acknowledged")
