@@ -199,6 +199,7 @@ def _clip(path, seconds: float | None = None) -> np.ndarray:
     return mono * (0.9 / max(1e-6, float(np.abs(mono).max())))
 
 
+@pytest.mark.whisper
 @pytest.mark.parametrize(
     "relative",
     [
