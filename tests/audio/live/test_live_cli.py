@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -20,7 +21,10 @@ def test_devices_lists_sources_with_host_api_and_rate(
     assert main(["devices"]) == 0
     out = capsys.readouterr().out
     assert "agent.monitor (Monitor of Agent)" in out and "customer.monitor" in out
-    assert "[call audio]" in out and "PulseAudio, 48000 Hz, 2 channels" in out
+    assert "[call audio]" in out
+    # PulseAudio moves an idle null sink between its default and alternate rate
+    # (44100/48000) to suit the streams it plays, so the rate shown is either.
+    assert re.search(r"PulseAudio, (44100|48000) Hz, 2 channels", out), out
     assert "Outputs:" in out
     assert "belcoach_agent" not in out  # the private PCMs are an implementation detail
 
