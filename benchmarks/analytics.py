@@ -43,17 +43,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from spread import Spread  # noqa: E402
 
-from belcoach.audio.default_analysers import default_analysers  # noqa: E402
+from belcoach.audio.analysis.defaults import default_analysers  # noqa: E402
+from belcoach.audio.analysis.speech.analyser import SpeechAnalytics  # noqa: E402
+from belcoach.audio.analysis.speech.config import OverTalkConfig, speech_config  # noqa: E402
+from belcoach.audio.engine.sources import open_call  # noqa: E402
+from belcoach.audio.engine.vad import StreamingVad  # noqa: E402
 from belcoach.audio.events import Channel, Event, OverTalk, SpeechRate  # noqa: E402
-from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call  # noqa: E402
-from belcoach.audio.sources import open_call  # noqa: E402
-from belcoach.audio.speech_analytics import SpeechAnalytics  # noqa: E402
-from belcoach.audio.speech_config import OverTalkConfig, speech_config  # noqa: E402
-from belcoach.audio.syllables import text_syllables  # noqa: E402
-from belcoach.audio.synth import CallTruth, Turn, synthesize_call  # noqa: E402
-from belcoach.audio.vad import StreamingVad  # noqa: E402
+from belcoach.audio.jobs.run import ModelChoice, load_transcriber, run_call  # noqa: E402
+from belcoach.audio.words import text_syllables  # noqa: E402
 from support.analytics import analyse, silero  # noqa: E402
 from support.corpora import corpora_dir  # noqa: E402
+from support.synth import CallTruth, Turn, synthesize_call  # noqa: E402
 
 WIDE = {"speech": {"rate": {"window": 600.0}}}
 MIN_OVERLAP = OverTalkConfig().min_overlap

@@ -66,25 +66,44 @@ def main() -> None:
         calls = Path(tmp) / "calls"
         calls.mkdir()
         audio = make_calls(calls, count=args.calls, minutes=args.minutes)
-        print(f"{args.calls} calls of {args.minutes:g} min ({audio:.0f} s of audio), "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+        print(
+            f"{args.calls} calls of {args.minutes:g} min ({audio:.0f} s of audio), "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
+        )
         for jobs in args.jobs:
             speeds = []
             for run in range(args.runs):
                 out = Path(tmp) / f"out-{jobs}-{run}"
                 started = time.perf_counter()
-                proc = subprocess.run([belcoach, "analyze", str(calls), "--jobs", str(jobs),
-                                       "--out", str(out), "--quiet"],
-                                      capture_output=True, text=True)
+                proc = subprocess.run(
+                    [
+                        belcoach,
+                        "analyze",
+                        str(calls),
+                        "--jobs",
+                        str(jobs),
+                        "--out",
+                        str(out),
+                        "--quiet",
+                    ],
+                    capture_output=True,
+                    text=True,
+                )
                 wall = time.perf_counter() - started
                 if proc.returncode != 0:
                     raise SystemExit(f"belcoach analyze failed:\n{proc.stderr[-2000:]}")
                 speeds.append(audio / wall)
-                print(f"  --jobs {jobs} run {run + 1}: {wall:.0f} s wall, "
-                      f"{audio / wall:.1f}x real time "
-                      f"(load average {os.getloadavg()[0]:.1f})", flush=True)
-            print(f"--jobs {jobs}: {statistics.median(speeds):.1f}x real time "
-                  f"(median of {len(speeds)})", flush=True)
+                print(
+                    f"  --jobs {jobs} run {run + 1}: {wall:.0f} s wall, "
+                    f"{audio / wall:.1f}x real time "
+                    f"(load average {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+            print(
+                f"--jobs {jobs}: {statistics.median(speeds):.1f}x real time "
+                f"(median of {len(speeds)})",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

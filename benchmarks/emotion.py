@@ -1,6 +1,6 @@
 """Emotion estimate benchmark: accuracy on the labelled sets, fusion vs single sources, voice.
 
-Prints (no pass/fail; the floors live in tests/audio/emotion):
+Prints (no pass/fail; the floors live in tests/audio/analysis/emotion):
 
 1. words only, per language and per part of the labelled sets (typed customer sentences
    written for belcoach, ``tests/data/emotion/``): ``dev`` (tuned on), ``dev-author`` (the
@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 
-from belcoach.audio.emotion.fusion import FusionWeights, fuse  # noqa: E402
-from belcoach.audio.emotion.text import TextScorer, tokens_from_text  # noqa: E402
-from belcoach.audio.emotion.voice import voice_features  # noqa: E402
+from belcoach.audio.analysis.emotion.fusion import FusionWeights, fuse  # noqa: E402
+from belcoach.audio.analysis.emotion.text import TextScorer, tokens_from_text  # noqa: E402
+from belcoach.audio.analysis.emotion.voice import voice_features  # noqa: E402
 from belcoach.seeds.emotion_data import VALENCE_CLASS, load_cues, load_lexicons  # noqa: E402
 from support.corpora import corpora_dir  # noqa: E402
 from support.emotion_eval import (  # noqa: E402
@@ -65,7 +65,7 @@ def words_section(parts: Sequence[str], misses: bool) -> None:
     )
     classifier = None
     try:
-        from belcoach.audio.emotion.embeddings import load_classifier
+        from belcoach.audio.analysis.emotion.embeddings import load_classifier
 
         classifier = load_classifier()
     except Exception as exc:  # optional layer: say why it is missing and go on
@@ -172,12 +172,12 @@ def voice_section(runs: int) -> None:
 
 def demo_section() -> None:
     print("== 4. Demo call: the estimate path ==")
-    from belcoach.audio.emotion import build_emotion_analyser
+    from belcoach.audio.analysis.emotion import build_emotion_analyser
     from belcoach.audio.events import EmotionEstimate, Event
-    from belcoach.audio.synth import CallTruth
     from belcoach.demo import demo_call_path, demo_truth_path
     from support.emotion_replay import load_events, replay
     from support.script_words import script_events
+    from support.synth import CallTruth
 
     recorded = ROOT / "tests" / "audio" / "emotion" / "data" / "demo_whisper_base.jsonl"
     runs: list[tuple[str, list[Event]]] = [

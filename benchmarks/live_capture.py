@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from spread import Spread  # noqa: E402
 
-from belcoach.audio.blocks import SAMPLE_RATE  # noqa: E402
+from belcoach.audio.engine.blocks import SAMPLE_RATE  # noqa: E402
 from belcoach.audio.events import EngineStatus, Event  # noqa: E402
 from belcoach.audio.live import open_live  # noqa: E402
 from support.live import tone  # noqa: E402

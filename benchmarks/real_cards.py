@@ -37,14 +37,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig  # noqa: E402
+from belcoach.audio.analysis.phrases.context import CallMemory, NameBook  # noqa: E402
+from belcoach.audio.analysis.phrases.tokens import words_from_text  # noqa: E402
+from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
+from belcoach.audio.engine.transcriber import DecodeOptions  # noqa: E402
+from belcoach.audio.engine.vad import SileroSession  # noqa: E402
 from belcoach.audio.events import Event, PhraseHit, Transcript  # noqa: E402
-from belcoach.audio.hallucinations import HallucinationFilter  # noqa: E402
-from belcoach.audio.phrase_analyser import PhraseAnalyser, RulesConfig  # noqa: E402
-from belcoach.audio.phrase_context import CallMemory, NameBook  # noqa: E402
-from belcoach.audio.phrase_tokens import words_from_text  # noqa: E402
-from belcoach.audio.pipeline import ModelChoice, load_transcriber  # noqa: E402
-from belcoach.audio.transcriber import DecodeOptions  # noqa: E402
-from belcoach.audio.vad import SileroSession  # noqa: E402
+from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.seeds.loader import RuleBook, load_rules  # noqa: E402
 from belcoach.seeds.patterns import normalise_words  # noqa: E402
 from support.fillets import Clip, fillets_clips, fillets_root  # noqa: E402

@@ -1,7 +1,7 @@
 """Phrase rules: precision / recall per language, rule and kind on the labelled sets; speed.
 
 Prints figures; asserts nothing (the test-part figures are asserted in
-tests/audio/test_phrase_labels.py). Usage:
+tests/audio/analysis/phrases/test_phrase_labels.py). Usage:
 
     .venv/bin/python benchmarks/rules.py [--runs 5] [--mistakes] [--demo]
 
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from belcoach.audio.phrase_analyser import PhraseAnalyser  # noqa: E402
-from belcoach.audio.phrase_tokens import words_from_text  # noqa: E402
+from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser  # noqa: E402
+from belcoach.audio.analysis.phrases.tokens import words_from_text  # noqa: E402
 from belcoach.seeds.loader import load_rules  # noqa: E402
 from support.phrase_sets import Score, score  # noqa: E402
 
@@ -120,11 +120,11 @@ def speed(runs: int) -> None:
 
 
 def demo() -> None:
+    from belcoach.audio.engine.sources import open_call
     from belcoach.audio.events import Event, PhraseHit
-    from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call
-    from belcoach.audio.sources import open_call
-    from belcoach.audio.synth import CallTruth
+    from belcoach.audio.jobs.run import ModelChoice, load_transcriber, run_call
     from belcoach.demo import demo_call_path, demo_truth_path
+    from support.synth import CallTruth
 
     truth = CallTruth.load(demo_truth_path())
     transcriber = load_transcriber(ModelChoice(), "nl")

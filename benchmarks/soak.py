@@ -64,21 +64,21 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from spread import Spread  # noqa: E402
 
-from belcoach.audio.blocks import AudioClock, audio_clock_of  # noqa: E402
+from belcoach.audio.analysis.defaults import default_analysers  # noqa: E402
 from belcoach.audio.bus import EventBus  # noqa: E402
-from belcoach.audio.default_analysers import default_analysers  # noqa: E402
-from belcoach.audio.engine import CallEngine, EngineConfig  # noqa: E402
+from belcoach.audio.engine.blocks import AudioClock, audio_clock_of  # noqa: E402
+from belcoach.audio.engine.engine import CallEngine, EngineConfig  # noqa: E402
+from belcoach.audio.engine.paced import PacedSource  # noqa: E402
+from belcoach.audio.engine.sources import open_call  # noqa: E402
+from belcoach.audio.engine.vad import SileroSession  # noqa: E402
 from belcoach.audio.events import (  # noqa: E402
     EngineStatus,
     Event,
     SpeechStarted,
     Transcript,
 )
+from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.audio.jsonl import JsonlWriter  # noqa: E402
-from belcoach.audio.paced import PacedSource  # noqa: E402
-from belcoach.audio.pipeline import ModelChoice, load_transcriber  # noqa: E402
-from belcoach.audio.sources import open_call  # noqa: E402
-from belcoach.audio.vad import SileroSession  # noqa: E402
 from support.fillets import fillets_clips  # noqa: E402
 
 RATE = 16_000
@@ -306,7 +306,7 @@ def main() -> None:
     args = ap.parse_args()
     # Gaps are counted in the table; the worker's own warning per gap would drown it.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("belcoach.audio.asr_worker").setLevel(logging.ERROR)
+    logging.getLogger("belcoach.audio.engine.asr_worker").setLevel(logging.ERROR)
     sample = args.sample or max(0.5, min(5.0, args.minutes / 24))
     warmup = args.warmup or min(10.0, max(sample, args.minutes / 6))
 

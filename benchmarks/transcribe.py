@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from spread import Spread  # noqa: E402
 
-from belcoach.audio.pipeline import ModelChoice, load_transcriber  # noqa: E402
+from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
 from support.calls import CallRun, clips_call, run_file  # noqa: E402
 from support.fillets import fillets_clips  # noqa: E402

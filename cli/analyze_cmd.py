@@ -28,7 +28,7 @@ from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings
 
 if TYPE_CHECKING:
-    from belcoach.audio.pipeline import ModelChoice
+    from belcoach.audio.jobs.run import ModelChoice
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _source(args: argparse.Namespace):
-    from belcoach.audio.sources import open_call
+    from belcoach.audio.engine.sources import open_call
 
     if args.demo:
         if args.call or args.agent or args.customer:
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     if batch_cmd.wants_batch(args):
         return batch_cmd.run(args, choice, language, settings)
     args.call = args.call[0] if args.call else None
-    from belcoach.audio.pipeline import load_transcriber, run_call
+    from belcoach.audio.jobs.run import load_transcriber, run_call
 
     source = _source(args)  # fails fast on a bad file, before the model loads
     show_bar = not args.quiet
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
 
     sink = on_event
     if args.redact or settings.values.privacy.redact:
-        from belcoach.audio.redact import redacting
+        from belcoach.audio.privacy.redact import redacting
 
         sink = redacting(on_event)  # the transcript, the summary and --events alike
     try:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 if TYPE_CHECKING:
-    from belcoach.audio.pipeline import ModelChoice
+    from belcoach.audio.jobs.run import ModelChoice
     from belcoach.core.settings import ResolvedSettings
 
 
@@ -49,7 +49,7 @@ def run(
     args: argparse.Namespace, choice: ModelChoice, language: str, settings: ResolvedSettings
 ) -> int:
     """Run a batch analysis with the model and language ``analyze`` resolved (flags, settings)."""
-    from belcoach.audio.calls.batch import BatchConfig, collect, run_batch, write_table
+    from belcoach.audio.jobs.batch import BatchConfig, collect, run_batch, write_table
     from belcoach.core.errors import ConfigError
 
     if args.demo or args.agent or args.customer or args.realtime or args.events:

@@ -159,9 +159,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """``belcoach calls import``."""
-    from belcoach.audio.calls.importer import CallFiles, ImportCancelled, import_call
+    from belcoach.audio.jobs.importer import CallFiles, ImportCancelled, import_call
+    from belcoach.audio.jobs.run import load_transcriber
     from belcoach.audio.languages import check_language
-    from belcoach.audio.pipeline import load_transcriber
     from belcoach.cli.common import model_choice
 
     if args.call is None and not (args.agent or args.customer):

@@ -17,7 +17,7 @@ from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings, load_settings
 
 if TYPE_CHECKING:
-    from belcoach.audio.pipeline import ModelChoice
+    from belcoach.audio.jobs.run import ModelChoice
 
 SETTINGS_LOGGER = "belcoach.core.settings"
 """The settings loader logs each problem; the CLI prints them itself (see ``main``)."""
@@ -100,7 +100,7 @@ def model_choice(
     Raises:
         ConfigError: threads or beam size below 1.
     """
-    from belcoach.audio.pipeline import ModelChoice
+    from belcoach.audio.jobs.run import ModelChoice
 
     values = settings.values.model
     threads = values.cpu_threads if threads is None else threads

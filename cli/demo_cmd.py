@@ -108,7 +108,7 @@ def run_app_cmd(args: argparse.Namespace) -> int:
 
 
 def _run_in_terminal(speed: float) -> int:
-    from belcoach.audio.session import CallSession, TranscriberCache
+    from belcoach.audio.jobs.session import CallSession, TranscriberCache
     from belcoach.cli.live_print import LivePrinter
     from belcoach.core.settings import load_settings
     from belcoach.desktop.app import demo_source_factory, session_config

@@ -116,7 +116,7 @@ def _origin(store: Any, path: Path) -> str:
 
 def vad(report: Report) -> None:
     """Check that the Silero VAD model is present and onnxruntime can open it."""
-    from belcoach.audio.vad import SileroSession, silero_model_path
+    from belcoach.audio.engine.vad import SileroSession, silero_model_path
 
     path = silero_model_path()
     try:
@@ -182,7 +182,7 @@ def devices(report: Report, settings: ResolvedSettings) -> None:
 
 def analysis(report: Report, settings: ResolvedSettings) -> None:
     """Let the analysers validate the ``[analysis]`` table, and check the call language."""
-    from belcoach.audio.default_analysers import default_analysers
+    from belcoach.audio.analysis.defaults import default_analysers
     from belcoach.audio.languages import check_language
 
     try:

@@ -32,9 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "test", help="show how a customer sentence is read: label, valence, cues, step, hint"
     )
     q.add_argument("sentence", help="what the customer says (quote it)")
-    q.add_argument(
-        "--language", "-l", default="nl", help=f"call language ({', '.join(LANGUAGES)})"
-    )
+    q.add_argument("--language", "-l", default="nl", help=f"call language ({', '.join(LANGUAGES)})")
     q.add_argument("--json", action="store_true", help="print JSON for machines")
     q.set_defaults(func=run_test)
 
@@ -70,8 +68,7 @@ def check_language(code: str) -> str:
     norm = code.strip().lower()
     if norm not in LANGUAGES:
         raise ConfigError(
-            f"emotion test: unknown language {code!r}; the feeling cues know "
-            f"{', '.join(LANGUAGES)}"
+            f"emotion test: unknown language {code!r}; the feeling cues know {', '.join(LANGUAGES)}"
         )
     return norm
 
@@ -80,7 +77,7 @@ def run_test(args: argparse.Namespace) -> int:
     """Run ``belcoach emotion test``."""
     language = check_language(args.language)
     text = check_sentence(args.sentence)
-    from belcoach.audio.emotion.explain import explain
+    from belcoach.audio.analysis.emotion.explain import explain
 
     result = explain(text, language)
     if args.json:

@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``belcoach live``."""
     from pathlib import Path
 
+    from belcoach.audio.jobs.run import ModelChoice, load_transcriber, run_call
     from belcoach.audio.languages import check_language
     from belcoach.audio.live import check_devices, open_live
-    from belcoach.audio.pipeline import ModelChoice, load_transcriber, run_call
 
     language = check_language(args.language)
     if args.duration is not None and args.duration <= 0:

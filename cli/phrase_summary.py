@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from belcoach.audio.analysis.phrases.matcher import PhraseMatcher
+from belcoach.audio.analysis.phrases.tokens import words_from_text
 from belcoach.audio.events import CallEnded, CallStarted, Event, PhraseHit
-from belcoach.audio.phrase_tokens import words_from_text
-from belcoach.audio.phrases import PhraseMatcher
 from belcoach.seeds.loader import RuleBook, load_rules
 
 MAX_SAID = 70

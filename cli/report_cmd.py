@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``belcoach report``."""
     from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
-    from belcoach.audio.report.build import write_report
+    from belcoach.audio.review.report.build import write_report
     from belcoach.core.errors import ConfigError
 
     if args.html is None and args.pdf is None:

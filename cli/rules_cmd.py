@@ -19,10 +19,10 @@ import argparse
 import sys
 import textwrap
 
+from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig
+from belcoach.audio.analysis.phrases.matcher import Finding
+from belcoach.audio.analysis.phrases.tokens import words_from_text
 from belcoach.audio.events import PhraseHit
-from belcoach.audio.phrase_analyser import PhraseAnalyser, RulesConfig
-from belcoach.audio.phrase_tokens import words_from_text
-from belcoach.audio.phrases import Finding
 from belcoach.seeds.loader import RuleBook, check_file, load_rules, packaged_languages
 from belcoach.seeds.rule_schema import CATEGORIES, Rule
 

@@ -141,7 +141,7 @@ def parse_value(settings: ResolvedSettings, key: str, text: str) -> Any:
 
 def _check_analysis(settings: ResolvedSettings, key: str, value: Any) -> None:
     """Let the analysers validate an ``analysis.*`` change before it is written."""
-    from belcoach.audio.default_analysers import default_analysers
+    from belcoach.audio.analysis.defaults import default_analysers
 
     table = _nested_copy(settings.values.analysis)
     node = table

@@ -8,7 +8,7 @@ them. It knows nothing about Qt.
 
 Keys are dotted paths into this tree (``recording.enabled``,
 ``alerts.overtalk``). The ``analysis`` table is passed through to the
-analysers (``belcoach.audio.default_analysers``), which validate it against
+analysers (``belcoach.audio.analysis.defaults``), which validate it against
 their own config dataclasses, so its keys are documented there.
 """
 
@@ -165,7 +165,7 @@ class Settings:
         """The ``[analysis]`` table a call runs with: the names suggestions use added to its rules.
 
         ``agent.name`` and ``company.name`` become ``rules.agent_name`` and
-        ``rules.company_name`` (see ``belcoach.audio.phrase_analyser.RulesConfig``),
+        ``rules.company_name`` (see ``belcoach.audio.analysis.phrases.analyser.RulesConfig``),
         so the analysers get plain values and never read settings themselves.
         """
         table = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.analysis.items()}

@@ -34,13 +34,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from belcoach.audio.blocks import AudioSource
 from belcoach.audio.bus import Subscriber
-from belcoach.audio.call_recording import RecordingFactory
+from belcoach.audio.engine.blocks import AudioSource
+from belcoach.audio.engine.paced import PacedSource
 from belcoach.audio.events import EngineStatus
-from belcoach.audio.paced import PacedSource
-from belcoach.audio.pipeline import ModelChoice
-from belcoach.audio.session import (
+from belcoach.audio.jobs.recording import RecordingFactory
+from belcoach.audio.jobs.run import ModelChoice
+from belcoach.audio.jobs.session import (
     CallSession,
     Finished,
     SessionConfig,
@@ -100,7 +100,7 @@ def demo_source_factory(*, speed: float = 1.0) -> SourceFactory:
     """Open the embedded demo call, paced at ``speed`` times real time."""
 
     def open_demo(_publish: Subscriber) -> AudioSource:
-        from belcoach.audio.sources import open_call
+        from belcoach.audio.engine.sources import open_call
         from belcoach.demo import demo_call_path
 
         return PacedSource(open_call(demo_call_path()), speed=speed)

@@ -46,7 +46,7 @@ from belcoach.audio.events import (
     SpeechRate,
     Transcript,
 )
-from belcoach.audio.session import CallSession, Finished
+from belcoach.audio.jobs.session import CallSession, Finished
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ import sqlite3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from belcoach.audio.call_recording import Recording, RecordingFactory, RecordingRequest
 from belcoach.audio.calls.library import CallLibrary
+from belcoach.audio.jobs.recording import Recording, RecordingFactory, RecordingRequest
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.i18n import Translator

@@ -16,9 +16,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from belcoach.audio.call_recording import Recording, RecordingFactory, RecordingRequest
 from belcoach.audio.calls.library import CallLibrary, library_root
 from belcoach.audio.calls.privacy import RecordingPrivacy
+from belcoach.audio.jobs.recording import Recording, RecordingFactory, RecordingRequest
 from belcoach.core.settings import ResolvedSettings
 
 log = logging.getLogger(__name__)

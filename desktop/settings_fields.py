@@ -51,7 +51,7 @@ def valid_threshold(spec: ThresholdSpec, language: str) -> bool:
     is shown when a made-up key in the same table is refused and it is not.
     A table nobody validates (its analyser is not installed) shows nothing.
     """
-    from belcoach.audio.default_analysers import default_analysers
+    from belcoach.audio.analysis.defaults import default_analysers
 
     parts = spec.key.split(".")[1:]  # drop "analysis"
 

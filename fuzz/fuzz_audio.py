@@ -21,7 +21,7 @@ import atheris
 with atheris.instrument_imports():
     import numpy as np
 
-    from belcoach.audio.sources import open_call
+    from belcoach.audio.engine.sources import open_call
     from belcoach.core.errors import AppError
 
 from common import check_error, scratch

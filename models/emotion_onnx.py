@@ -2,7 +2,7 @@
 
 No speech-emotion model ships in a package belcoach can depend on (MEASURED.md), so none is
 bundled. IT may place one in the model directory; when present, its output joins the
-estimate (``belcoach.audio.emotion``). The contract:
+estimate (``belcoach.audio.analysis.emotion``). The contract:
 
 - file: ``<model dir>/emotion/model.onnx`` (found through ``BELCOACH_MODEL_DIR``), or any
   path set in ``analysis.emotion.onnx_model``;

@@ -98,7 +98,7 @@ PYTHON_EXCLUDES = (
     "PySide2",
     "wx",
     "gi",
-    # matplotlib draws the report's plots with Agg only (audio/report/figures.py)
+    # matplotlib draws the report's plots with Agg only (audio/review/report/figures.py)
     *(
         f"matplotlib.backends.{name}"
         for name in (
@@ -123,7 +123,7 @@ PYTHON_EXCLUDES = (
     "pyqtgraph.examples",
     "pyqtgraph.jupyter",
     # librosa, numba and llvmlite are no longer dependencies (the voice features'
-    # YIN and RMS are in audio/emotion/pitch.py); keep them out should a build venv
+    # YIN and RMS are in audio/analysis/emotion/pitch.py); keep them out should a build venv
     # still have them
     "librosa",
     "numba",

@@ -28,8 +28,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from belcoach.audio.synth import CallTruth, Turn, synthesize_call
+# The call generator is test support (tests/support/synth.py), not product code.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 from belcoach.core.errors import AppError
+from support.synth import CallTruth, Turn, synthesize_call
 
 DEMO_LANGUAGE = "nl"
 DEMO_STEM = "demo_call_nl"

@@ -31,9 +31,9 @@ NOTES = (
 def real_demo_folder(root: Path) -> Path:
     """Analyse the demo call with the real engine into a new library under ``root``."""
     from belcoach.audio.calls.folder import Note
-    from belcoach.audio.calls.importer import CallFiles, import_call
     from belcoach.audio.calls.library import CallLibrary
-    from belcoach.audio.pipeline import ModelChoice, load_transcriber
+    from belcoach.audio.jobs.importer import CallFiles, import_call
+    from belcoach.audio.jobs.run import ModelChoice, load_transcriber
     from belcoach.demo import demo_call_path
 
     library = CallLibrary.open(root)
@@ -56,7 +56,7 @@ def main() -> None:
 
     from belcoach.audio.calls.library import CallLibrary
     from belcoach.audio.calls.loaded import load_call
-    from belcoach.audio.report.build import write_report
+    from belcoach.audio.review.report.build import write_report
     from belcoach.desktop.replay.window import ReplayWindow
     from support.demo_events import make_demo_call_folder
 

@@ -1,7 +1,7 @@
 """Loads ``hallucinations/<language>.toml``: text Whisper writes when it hears little.
 
 Data only: deciding whether an utterance (or its end) is such text is
-``belcoach.audio.hallucinations``. The file is checked when loaded (STYLE S5),
+``belcoach.audio.engine.hallucinations``. The file is checked when loaded (STYLE S5),
 so a broken entry fails with the file and the entry named instead of
 silently dropping the wrong words.
 """

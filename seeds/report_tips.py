@@ -1,7 +1,7 @@
 """Loads the report's coaching tips (``report_tips.toml``), each citing its seed text.
 
 Data only: which tips apply to a call is decided in
-``belcoach.audio.calls.tips``. The file is validated when loaded (STYLE S5),
+``belcoach.audio.review.tips``. The file is validated when loaded (STYLE S5),
 so a broken entry fails with the file, the tip and the field named.
 """
 

@@ -149,9 +149,9 @@ def test_a_recorded_live_call_works_in_a_namespace_with_no_network(
     base_model, tmp_path: Path
 ) -> None:
     from belcoach.audio.calls.library import CallLibrary
-    from belcoach.audio.synth import espeak_binary
     from support.live import make_call
     from support.pulse import private_pulse
+    from support.synth import espeak_binary
 
     prefix = _netns()
     try:

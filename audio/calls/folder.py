@@ -309,7 +309,7 @@ class CallFolder:
         ordered = sorted(notes, key=lambda n: n.t)
         meta = self.read_meta() if self.is_call() else None
         if meta is not None and meta.redacted:
-            from belcoach.audio.redact import redact_text
+            from belcoach.audio.privacy.redact import redact_text
 
             ordered = [replace(n, text=redact_text(n.text)) for n in ordered]
         body = _dumps({"schema": SCHEMA, "notes": [asdict(n) for n in ordered]})

@@ -41,13 +41,13 @@ import numpy as np
 import soundfile as sf
 from filelock import FileLock, Timeout
 
-from belcoach.audio.blocks import AudioBlock, AudioClock, AudioSource, audio_clock_of
 from belcoach.audio.calls.folder import SAMPLE_RATE, CallFolder, CallMeta
 from belcoach.audio.calls.privacy import RecordingPrivacy, SealedAudioWriter, scrub_summary
 from belcoach.audio.calls.summary import CallSummary, summarize
+from belcoach.audio.engine.blocks import AudioBlock, AudioClock, AudioSource, audio_clock_of
 from belcoach.audio.events import Event
 from belcoach.audio.jsonl import event_line
-from belcoach.audio.redact import redact_event
+from belcoach.audio.privacy.redact import redact_event
 from belcoach.core.errors import AppError
 from belcoach.core.vault import RecordingKey, VaultError, VaultWriter
 

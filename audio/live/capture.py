@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from belcoach.audio.engine.ring import FrameRing, StampRing
 from belcoach.audio.live import devices as devs
 from belcoach.audio.live.devices import DeviceInfo
 from belcoach.audio.live.pulse import PCM_NAMES
-from belcoach.audio.ring import FrameRing, StampRing
 from belcoach.core.errors import AudioDeviceError
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import soxr
 
-from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.events import Channel, LevelUpdate
 from belcoach.audio.live.capture import ARRIVAL, FRAMES, POS, CaptureChunk
 from belcoach.audio.live.clock import ChannelAligner

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.engine.blocks import SAMPLE_RATE
 
 BIN_SECONDS = 1.0
 """Timestamps are reduced to one minimum per this many seconds of arrival time."""

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.events import Channel, EngineStatus, Event
 from belcoach.audio.live import devices as devs
 from belcoach.audio.live.capture import CALLBACK_SECONDS, DeviceCapture

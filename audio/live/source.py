@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from belcoach.audio.blocks import SAMPLE_RATE, AudioBlock, AudioClock
+from belcoach.audio.engine.blocks import SAMPLE_RATE, AudioBlock, AudioClock
 from belcoach.audio.events import Channel, Event
 from belcoach.audio.live import devices as devs
 from belcoach.audio.live.devices import DeviceInfo
@@ -191,7 +191,7 @@ def open_live(
         publish: where status and level events go; `run_call` sets it to the bus.
 
     Returns:
-        LiveCallSource: pass it to `belcoach.audio.pipeline.run_call` with ``paced=True``.
+        LiveCallSource: pass it to `belcoach.audio.jobs.run.run_call` with ``paced=True``.
     """
     return LiveCallSource(
         ChannelSpec(agent_device or None, agent_column),

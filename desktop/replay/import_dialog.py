@@ -4,7 +4,7 @@ The coach picks one stereo file (WAV/FLAC/MP3/OGG, left = agent) or the
 agent's and the customer's mono files. A worker thread loads the model and
 runs the same engine as a live call, as fast as the machine allows; Cancel
 stops it and adds nothing. The dialog only collects choices and shows
-progress; the work is ``belcoach.audio.calls.importer.import_call``.
+progress; the work is ``belcoach.audio.jobs.importer.import_call``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from belcoach.audio.calls.importer import CallFiles, ImportCancelled, import_call
 from belcoach.audio.calls.library import CallLibrary
+from belcoach.audio.jobs.importer import CallFiles, ImportCancelled, import_call
 from belcoach.core.errors import AppError
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.mp3 *.ogg);;All files (*)"
@@ -154,7 +154,7 @@ class ImportDialog(QDialog):
         self._thread.start()
 
     def _work(self, files: CallFiles, total: float) -> None:
-        from belcoach.audio.pipeline import ModelChoice, load_transcriber
+        from belcoach.audio.jobs.run import ModelChoice, load_transcriber
 
         try:
             transcriber = load_transcriber(

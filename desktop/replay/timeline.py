@@ -18,9 +18,9 @@ from PySide6.QtGui import QColor
 
 from belcoach.audio.calls.folder import Note
 from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, Mark, rate_curve, rate_is_sliding
-from belcoach.audio.calls.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.calls.timeline import Timeline
-from belcoach.audio.calls.waveform import Envelope
+from belcoach.audio.review.palette import EMOTION_TONES, TONES, tone_colour
+from belcoach.audio.review.waveform import Envelope
 
 ROWS = ("speech_agent", "speech_customer", "overtalk", "pause", "phrase", "emotion")
 """Lane rows from top to bottom (speech has one row per side)."""

@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat, QTe
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
 from belcoach.audio.calls.marks import Line
-from belcoach.audio.calls.palette import TONES
 from belcoach.audio.calls.timeline import Timeline
+from belcoach.audio.review.palette import TONES
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 
 _MARK_BG = {"avoid": "#feebc8", "good": "#c6f6d5"}

@@ -6,7 +6,7 @@ timeline (both waveforms, the lanes and the curves) and, beside it, the
 transcript over the coach's notes. With a library, the call list docks on the
 left.
 
-Playback is `belcoach.audio.calls.player.CallPlayer`; a 30 Hz timer reads its
+Playback is `belcoach.audio.review.player.CallPlayer`; a 30 Hz timer reads its
 position and moves the playhead and the transcript (STYLE T8). Everything
 else a click does is a seek.
 """
@@ -38,8 +38,8 @@ from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.loaded import LoadedCall, load_call
 from belcoach.audio.calls.marks import Mark
-from belcoach.audio.calls.player import SPEEDS, CallPlayer
-from belcoach.audio.calls.waveform import envelopes
+from belcoach.audio.review.player import SPEEDS, CallPlayer
+from belcoach.audio.review.waveform import envelopes
 from belcoach.core.errors import AppError
 from belcoach.desktop.replay.library_panel import LibraryPanel
 from belcoach.desktop.replay.notes import NotesPanel
@@ -330,7 +330,7 @@ class ReplayWindow(QMainWindow):
         pdf = path.with_suffix(".pdf")
 
         def work() -> None:
-            from belcoach.audio.report.build import write_report
+            from belcoach.audio.review.report.build import write_report
 
             try:
                 write_report(call, html=html, pdf=pdf)

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from belcoach.audio.engine.transcriber import DecodeOptions
 from belcoach.audio.events import Word
-from belcoach.audio.transcriber import DecodeOptions
 from belcoach.cli.main import main
 
 SAID = "mijn nummer is 06-12345678 en mijn bsn 111222333 , mail jan@example.nl"
@@ -36,7 +36,7 @@ class SaysPersonalNumbers:
 @pytest.fixture
 def scripted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "belcoach.audio.pipeline.load_transcriber", lambda *_a, **_k: SaysPersonalNumbers()
+        "belcoach.audio.jobs.run.load_transcriber", lambda *_a, **_k: SaysPersonalNumbers()
     )
 
 

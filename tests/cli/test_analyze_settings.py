@@ -135,7 +135,7 @@ def test_the_analysis_table_reaches_the_analysers(
         seen.append((language, settings))
         return []
 
-    monkeypatch.setattr("belcoach.audio.pipeline.default_analysers", recording)
+    monkeypatch.setattr("belcoach.audio.jobs.run.default_analysers", recording)
     call = tmp_path / "silence.wav"
     sf.write(call, np.zeros((16000, 2), np.float32), 16000)
     code = main(["analyze", str(call), "--quiet", "--language", "nl"])

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from belcoach.audio.synth import Turn
 from belcoach.cli.main import main
 from support.analytics import make_call
+from support.synth import Turn
 
 
 @pytest.mark.slow

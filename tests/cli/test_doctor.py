@@ -156,7 +156,7 @@ def test_bad_analysis_setting_is_a_problem(
     def refuse(language: str, settings: object) -> list[object]:
         raise ConfigError("unknown setting 'speech.bogus' (known here: overtalk)")
 
-    monkeypatch.setattr("belcoach.audio.default_analysers.default_analysers", refuse)
+    monkeypatch.setattr("belcoach.audio.analysis.defaults.default_analysers", refuse)
     policy.write_text("[locked.analysis.speech]\nbogus = 1\n")
     code, out, _err = _run(capsys, "doctor", "--quick")
     assert code == 1

@@ -155,7 +155,7 @@ def test_analysis_keys_are_checked_by_the_analysers_before_writing(
         return []
 
     monkeypatch.setattr(
-        "belcoach.audio.default_analysers.default_analysers", fake_default_analysers
+        "belcoach.audio.analysis.defaults.default_analysers", fake_default_analysers
     )
     code, out, _err = _run(capsys, "settings", "set", "analysis.speech.overtalk.min_overlap", "0.7")
     assert code == 0, out

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from belcoach.audio.blocks import AudioBlock
 from belcoach.audio.calls.library import CallLibrary
+from belcoach.audio.engine.blocks import AudioBlock
+from belcoach.audio.engine.paced import PacedSource
+from belcoach.audio.engine.sources import open_call
 from belcoach.audio.events import EngineStatus, Word
-from belcoach.audio.paced import PacedSource
-from belcoach.audio.session import TranscriberCache
-from belcoach.audio.sources import open_call
+from belcoach.audio.jobs.session import TranscriberCache
 from belcoach.demo import demo_call_path
 from support.private_calls import no_os_keyring  # noqa: F401 (autouse fixture)
 

@@ -22,7 +22,7 @@ BELCOACH = str(Path(sys.executable).with_name("belcoach"))
 NOISE = ("Traceback", "Warning", "WARNING", "QObject", "qt.", "Fatal", "Error")
 # At 4x speed on a busy 2-core machine Whisper may fall 15 s behind; skipping
 # speech with a visible gap is then the designed behaviour, not noise.
-EXPECTED_UNDER_LOAD = ("belcoach.audio.asr_worker: transcript skipped",)
+EXPECTED_UNDER_LOAD = ("belcoach.audio.engine.asr_worker: transcript skipped",)
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -49,8 +49,8 @@ def test_switching_emits_once_and_changes_lookups(qtbot) -> None:
 
 def test_every_seed_feeling_has_a_name_and_a_colour_everywhere() -> None:
     """Seed 000's seven feelings (zakelijk too): overlay texts, report names, colours."""
-    from belcoach.audio.calls.palette import EMOTION_TONES
-    from belcoach.audio.report.labels import EMOTIONS
+    from belcoach.audio.review.palette import EMOTION_TONES
+    from belcoach.audio.review.report.labels import EMOTIONS
     from belcoach.seeds.emotion_data import LABELS
 
     for label in LABELS:
@@ -58,4 +58,3 @@ def test_every_seed_feeling_has_a_name_and_a_colour_everywhere() -> None:
         assert set(EMOTIONS[label]) == {"nl", "sv", "en"}, label
         assert EMOTION_TONES[label].startswith("#"), label
     assert TEXTS["emotion.zakelijk"] == ("Zakelijk", "Saklig", "Businesslike")
-

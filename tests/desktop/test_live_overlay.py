@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from belcoach.audio.events import CallEnded, Event, LevelUpdate, Transcript
-from belcoach.audio.synth import espeak_binary
 from support.live import CallFiles, make_call
 from support.pulse import PulseServer, private_pulse
+from support.synth import espeak_binary
 
 
 @pytest.fixture(scope="module")

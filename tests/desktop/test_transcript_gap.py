@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from belcoach.audio.asr_worker import Gap
+from belcoach.audio.engine.asr_worker import Gap
 from belcoach.audio.events import CallStarted, Channel, Transcript, Word
 
 

@@ -20,7 +20,7 @@ def test_every_belcoach_module_is_a_hidden_import(collect: ModuleType) -> None:
     for name in (
         "belcoach.cli.main",
         "belcoach.cli.doctor_cmd",
-        "belcoach.audio.engine",
+        "belcoach.audio.engine.engine",
         "belcoach.models.store",
         "belcoach.desktop",
         "belcoach.seeds",

@@ -6,8 +6,8 @@ from importlib import resources
 
 import pytest
 
-from belcoach.audio.default_analysers import default_analysers
-from belcoach.audio.emotion import EmotionAnalyser
+from belcoach.audio.analysis.defaults import default_analysers
+from belcoach.audio.analysis.emotion import EmotionAnalyser
 from belcoach.core.errors import ConfigError
 from belcoach.seeds.emotion_data import (
     LABELS,

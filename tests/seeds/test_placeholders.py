@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig
+from belcoach.audio.analysis.phrases.tokens import words_from_text
 from belcoach.audio.events import Channel, PhraseHit, Transcript
-from belcoach.audio.phrase_analyser import PhraseAnalyser, RulesConfig
-from belcoach.audio.phrase_tokens import words_from_text
 from belcoach.core.settings_schema import AgentSettings, CompanySettings, Settings
 from belcoach.seeds.loader import check_file, load_rules
 from belcoach.seeds.placeholders import CallNames, PlaceholderError, check, fill

@@ -18,9 +18,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from belcoach.audio.analysis.defaults import default_analysers
+from belcoach.audio.analysis.speech.analyser import SpeechAnalytics
+from belcoach.audio.analysis.speech.config import speech_config
 from belcoach.audio.bus import EventBus
-from belcoach.audio.default_analysers import default_analysers
-from belcoach.audio.engine import CallEngine, EngineConfig
+from belcoach.audio.engine.engine import CallEngine, EngineConfig
+from belcoach.audio.engine.sources import MONO_MESSAGE, open_call
+from belcoach.audio.engine.vad import SileroSession, StreamingVad
 from belcoach.audio.events import (
     Channel,
     EngineStatus,
@@ -28,11 +32,7 @@ from belcoach.audio.events import (
     Transcript,
     Word,
 )
-from belcoach.audio.sources import MONO_MESSAGE, open_call
-from belcoach.audio.speech_analytics import SpeechAnalytics
-from belcoach.audio.speech_config import speech_config
-from belcoach.audio.synth import CallTruth, Turn, synthesize_call
-from belcoach.audio.vad import SileroSession, StreamingVad
+from support.synth import CallTruth, Turn, synthesize_call
 
 _SESSION: list[SileroSession] = []
 

@@ -10,10 +10,10 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from belcoach.audio.engine.sources import open_call
+from belcoach.audio.engine.transcriber import WhisperTranscriber
 from belcoach.audio.events import Event, Transcript
-from belcoach.audio.pipeline import run_call
-from belcoach.audio.sources import open_call
-from belcoach.audio.transcriber import WhisperTranscriber
+from belcoach.audio.jobs.run import run_call
 from support.fillets import Clip
 
 

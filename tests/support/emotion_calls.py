@@ -19,7 +19,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from belcoach.audio.synth import espeak_binary
+from support.synth import espeak_binary
 
 PROSODY: dict[str, tuple[int, int, int]] = {
     # name: (pitch, amplitude, rate wpm)

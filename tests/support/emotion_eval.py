@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from belcoach.audio.emotion.fusion import FusionWeights, fuse
-from belcoach.audio.emotion.text import TextScorer, tokens_from_text
-from belcoach.audio.emotion.voice import CallerBaseline, VoiceReading, voice_features
+from belcoach.audio.analysis.emotion.fusion import FusionWeights, fuse
+from belcoach.audio.analysis.emotion.text import TextScorer, tokens_from_text
+from belcoach.audio.analysis.emotion.voice import CallerBaseline, VoiceReading, voice_features
 from belcoach.seeds.emotion_data import (
     LABELS,
     NEGATIVE_LABELS,

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from belcoach.audio.analysers import Analyser
-from belcoach.audio.blocks import AudioBlock
+from belcoach.audio.engine.analysers import Analyser
+from belcoach.audio.engine.blocks import AudioBlock
+from belcoach.audio.engine.vad import WINDOW, VadFrames
 from belcoach.audio.events import Channel, Event, SpeechRegion, Transcript, Word
-from belcoach.audio.vad import WINDOW, VadFrames
 
 
 def load_events(path: Path) -> list[Event]:

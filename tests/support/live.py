@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from belcoach.audio.blocks import SAMPLE_RATE, AudioBlock
+from belcoach.audio.engine.blocks import SAMPLE_RATE, AudioBlock
 from belcoach.audio.events import Event
 from belcoach.audio.live.source import LiveCallSource, Publish
-from belcoach.audio.synth import CallTruth, Turn, synthesize_call
+from support.synth import CallTruth, Turn, synthesize_call
 
 OVERLAP_GAP = -1.2
 """The agent's second turn starts this long before the customer's turn ends: over-talk."""

@@ -1,6 +1,6 @@
 """The labelled phrase sets (tests/data/phrases/) and scoring the rules on them.
 
-Shared by ``tests/audio/test_phrase_labels.py`` (asserts the figures on the
+Shared by ``tests/audio/analysis/phrases/test_phrase_labels.py`` (asserts the figures on the
 test part) and ``benchmarks/rules.py`` (prints them per rule and per kind, with
 the matcher's speed).
 
@@ -33,9 +33,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser
+from belcoach.audio.analysis.phrases.tokens import words_from_text
 from belcoach.audio.events import PhraseHit
-from belcoach.audio.phrase_analyser import PhraseAnalyser
-from belcoach.audio.phrase_tokens import words_from_text
 from belcoach.seeds.loader import RuleBook, load_rules
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "phrases"
@@ -206,9 +206,7 @@ def score(
         result.overall.add(item.expected, found)
         result.per_kind.setdefault(item.kind, Tally()).add(item.expected, found)
         for rid in item.expected | found:
-            result.per_rule.setdefault(rid, Tally()).add(
-                item.expected & {rid}, found & {rid}
-            )
+            result.per_rule.setdefault(rid, Tally()).add(item.expected & {rid}, found & {rid})
         exact = result.exact.setdefault(item.kind, [0, 0])
         exact[0] += 1
         exact[1] += found == item.expected

@@ -14,8 +14,8 @@ from keyring.backends import fail
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.privacy import RecordingPrivacy
 from belcoach.audio.calls.recorder import CallRecorder
+from belcoach.audio.engine.sources import open_call
 from belcoach.audio.events import CallEnded, Channel, Event, PhraseHit, Transcript, Word
-from belcoach.audio.sources import open_call
 from belcoach.demo import demo_call_path
 from support.demo_events import demo_events
 

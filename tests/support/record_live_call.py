@@ -28,12 +28,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from belcoach.audio.blocks import AudioBlock, AudioSource
+from belcoach.audio.engine.blocks import AudioBlock, AudioSource
 from belcoach.audio.events import EngineStatus, Event
+from belcoach.audio.jobs.run import ModelChoice
+from belcoach.audio.jobs.session import CallSession, SessionConfig, TranscriberCache
 from belcoach.audio.jsonl import event_line
 from belcoach.audio.live import open_live
-from belcoach.audio.pipeline import ModelChoice
-from belcoach.audio.session import CallSession, SessionConfig, TranscriberCache
 from belcoach.core.settings import load_settings
 from belcoach.desktop.recording import RecordingPlan, open_library, recorder_factory
 

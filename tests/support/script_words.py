@@ -21,9 +21,9 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import correlate
 
+from belcoach.audio.engine.transcriber import DecodeOptions
 from belcoach.audio.events import Channel, Event, SpeechRegion, Transcript, Word
-from belcoach.audio.synth import CallTruth, TurnTruth
-from belcoach.audio.transcriber import DecodeOptions
+from support.synth import CallTruth, TurnTruth
 
 PUBLISH_DELAY = 0.5
 """Seconds after a turn ends that its words are published in ``script_events``."""

@@ -26,16 +26,16 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.bus import EventBus, Subscriber
-from belcoach.audio.default_analysers import default_analysers
-from belcoach.audio.engine import CallEngine, EngineConfig
+from belcoach.audio.engine.blocks import SAMPLE_RATE
+from belcoach.audio.engine.engine import CallEngine, EngineConfig
+from belcoach.audio.engine.hallucinations import Cleaned, HallucinationFilter, HeardSegment
+from belcoach.audio.engine.segmenter import SegmenterConfig
+from belcoach.audio.engine.sources import open_call
+from belcoach.audio.engine.transcriber import DecodeOptions, Transcriber, WhisperTranscriber
+from belcoach.audio.engine.vad import SileroSession
 from belcoach.audio.events import Event, Word
-from belcoach.audio.hallucinations import Cleaned, HallucinationFilter, HeardSegment
-from belcoach.audio.segmenter import SegmenterConfig
-from belcoach.audio.sources import open_call
-from belcoach.audio.transcriber import DecodeOptions, Transcriber, WhisperTranscriber
-from belcoach.audio.vad import SileroSession
 
 Segments = list[HeardSegment]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.live.clock import ChannelAligner, DeviceClock
 
 CALLBACK = 320  # 20 ms at 16 kHz

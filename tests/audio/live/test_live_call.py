@@ -14,13 +14,13 @@ import time
 
 import pytest
 
+from belcoach.audio.engine.transcriber import DecodeOptions, WhisperTranscriber
 from belcoach.audio.events import CallEnded, Event, LevelUpdate, SpeechRegion, Transcript
+from belcoach.audio.jobs.run import run_call
 from belcoach.audio.live import open_live
-from belcoach.audio.pipeline import run_call
-from belcoach.audio.synth import espeak_binary
-from belcoach.audio.transcriber import DecodeOptions, WhisperTranscriber
 from support.live import CallFiles, Tee, make_call
 from support.pulse import PulseServer
+from support.synth import espeak_binary
 
 PLAY_AT = 1.0
 

@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from belcoach.audio.blocks import SAMPLE_RATE
+from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.events import EngineStatus, Event, LevelUpdate
 from belcoach.audio.live import LiveOptions, open_live
-from belcoach.audio.synth import espeak_binary
 from support.live import (
     CallFiles,
     dominant_hz,
@@ -29,6 +28,7 @@ from support.live import (
     tone,
 )
 from support.pulse import PulseServer
+from support.synth import espeak_binary
 
 PLAY_AT = 1.0
 """Audio-clock time at which playback starts: the streams are running by then."""

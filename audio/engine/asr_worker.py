@@ -1,0 +1,354 @@
+"""The one thread that owns Whisper: takes utterance jobs by priority, publishes words.
+
+Priorities (measured need: one base pass costs ~2 s on two cores, so the
+queue can build up): final passes before interim ones, the agent's channel
+before the customer's, then first come first served. An interim pass that a
+newer pass (or the final) of the same utterance has overtaken is removed from
+the queue unrun, so interims never pile up.
+
+Batch mode (replay as fast as possible) never drops a final: ``submit``
+blocks while too many finals wait, so a fast file source cannot run away from
+the transcriber.
+
+Live (paced) mode never blocks the source, so when the PC cannot keep up
+(another program eating the cores) the queue would grow and the transcript
+would fall further and further behind the call. With ``max_lag`` set, a job
+whose speech ended more than ``max_lag`` seconds ago is dropped before it
+runs: the transcript skips that stretch and the worker publishes an
+``EngineStatus`` ``transcript_gap`` (``details``: ``channel``, ``start``,
+``end`` on the audio clock, ``utterances``, ``speech_seconds``, ``lag``) so the
+overlay can show the gap. Because the agent's finals run first, the
+customer's waiting speech ages first and is the first to go; the agent's is
+dropped only when even the agent's own speech cannot be kept up with. A
+transcript therefore appears at most ``max_lag`` plus one pass after the
+speech ended. Alerts that need no words come from the VAD on the engine
+thread and never wait here.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from belcoach.audio.engine.blocks import SAMPLE_RATE
+from belcoach.audio.engine.segmenter import Utterance
+from belcoach.audio.engine.transcriber import Transcriber
+from belcoach.audio.events import Channel, EngineStatus, Event, Transcript, Word
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[Event], None]
+LatencyOf = Callable[[float], float | None]
+
+_Entry = tuple[int, int, int, Utterance]
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A stretch of one channel's speech the live transcript skipped to keep up.
+
+    Attributes:
+        channel: whose speech was skipped.
+        start: audio-clock start of the first skipped utterance (with its padding).
+        end: audio-clock end of the last skipped utterance's speech.
+        utterances: how many final utterances were skipped.
+        speech_seconds: seconds of utterance audio skipped.
+        lag: how late (s) the oldest skipped utterance already was.
+    """
+
+    channel: Channel
+    start: float
+    end: float
+    utterances: int
+    speech_seconds: float
+    lag: float
+
+    def status(self) -> EngineStatus:
+        """The ``transcript_gap`` status that tells people and programs about it."""
+        return EngineStatus(
+            self.start,
+            self.channel,
+            level="warning",
+            code="transcript_gap",
+            message=(
+                f"Transcript skipped {self.speech_seconds:.0f} s of {self.channel} speech "
+                f"({_stamp(self.start)}-{_stamp(self.end)}) to keep up; alerts keep working."
+            ),
+            details={
+                "channel": str(self.channel),
+                "start": round(self.start, 3),
+                "end": round(self.end, 3),
+                "utterances": self.utterances,
+                "speech_seconds": round(self.speech_seconds, 1),
+                "lag": round(self.lag, 1),
+            },
+        )
+
+
+def _stamp(t: float) -> str:
+    minutes, seconds = divmod(int(t), 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+class AsrWorker:
+    """Runs a ``Transcriber`` on utterance jobs in its own thread.
+
+    Args:
+        transcriber: used only from the worker thread.
+        publish: called from the worker thread (and from ``shed``'s caller)
+            with each event; must not block long.
+        latency_of: maps an utterance's speech end (audio clock) to the delay
+            until now in seconds, or None when the source is not real time.
+        max_pending_finals: in blocking mode, ``submit`` waits while this many
+            finals are queued.
+        max_lag: live mode only: drop jobs whose speech ended more than this
+            many seconds ago (needs ``latency_of``); None never drops a final.
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        publish: Publish,
+        *,
+        latency_of: LatencyOf | None = None,
+        max_pending_finals: int = 3,
+        max_lag: float | None = None,
+    ) -> None:
+        self._transcriber = transcriber
+        self._publish = publish
+        self._latency_of = latency_of or (lambda _end: None)
+        self._max_pending_finals = max_pending_finals
+        self._max_lag = max_lag
+        self._heap: list[_Entry] = []
+        self._seq = itertools.count()
+        self._last_end: dict[Channel, float] = {}
+        self._cond = threading.Condition()
+        self._closing = False
+        self._abandon = False
+        self._pending_finals = 0
+        self._thread = threading.Thread(target=self._run, name="belcoach-asr", daemon=True)
+        self.busy_seconds = 0.0
+        self.passes = 0
+        self.skipped_interims = 0
+        self.dropped_finals = 0
+        self.dropped_seconds = 0.0
+        self.gaps: list[Gap] = []
+        self.processed_until: dict[Channel, float] = {}
+
+    def start(self) -> None:
+        """Start the worker thread."""
+        self._thread.start()
+
+    def submit(self, job: Utterance, *, block: bool) -> None:
+        """Queue a job; with ``block`` wait while the final backlog is full.
+
+        Queued interim passes of the same utterance are superseded by the new
+        job and removed unrun.
+        """
+        with self._cond:
+            while block and job.final and self._pending_finals >= self._max_pending_finals:
+                if self._abandon:
+                    return
+                self._cond.wait(timeout=0.5)
+            self._remove_interims(job.channel, job.utterance)
+            seq = next(self._seq)
+            prio = (0 if job.final else 1, 0 if job.channel is Channel.AGENT else 1)
+            heapq.heappush(self._heap, (prio[0], prio[1], seq, job))
+            if job.final:
+                self._pending_finals += 1
+            self._cond.notify_all()
+
+    def shed(self) -> list[Gap]:
+        """Drop the queued jobs that are already too late (live mode); report the gaps.
+
+        The engine calls this on every block, so a gap is reported (and its
+        audio freed) even while the worker is stuck in one long pass.
+
+        Returns:
+            The gaps published now (empty when nothing was dropped or ``max_lag`` is None).
+        """
+        with self._cond:
+            gaps = self._drop_stale()
+        self._report(gaps)
+        return gaps
+
+    def backlog_seconds(self) -> float:
+        """Seconds of final-utterance audio waiting to be transcribed."""
+        with self._cond:
+            return sum(len(j.audio) for f, _c, _s, j in self._heap if f == 0) / SAMPLE_RATE
+
+    def queued_jobs(self) -> int:
+        """Jobs waiting in the queue (finals and interims)."""
+        with self._cond:
+            return len(self._heap)
+
+    def close(self, *, timeout: float | None = None, abandon: bool = False) -> None:
+        """Finish queued finals (or drop them with ``abandon``) and stop the thread."""
+        with self._cond:
+            self._closing = True
+            self._abandon = abandon
+            self._cond.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    # ------------------------------------------------------------------ queue
+
+    def _remove_interims(self, channel: Channel, utterance: int) -> None:
+        """Remove queued interims of one utterance (caller holds the lock)."""
+        keep = [
+            e
+            for e in self._heap
+            if e[0] == 0 or e[3].channel is not channel or e[3].utterance != utterance
+        ]
+        if len(keep) != len(self._heap):
+            self.skipped_interims += len(self._heap) - len(keep)
+            heapq.heapify(keep)
+            self._heap = keep
+
+    def _too_late(self, job: Utterance) -> float | None:
+        """How late the job already is if that is past ``max_lag``, else None."""
+        if self._max_lag is None:
+            return None
+        lag = self._latency_of(job.speech_end)
+        if lag is None or lag <= self._max_lag:
+            return None
+        return lag
+
+    def _drop_stale(self) -> list[Gap]:
+        """Remove every job past ``max_lag`` (caller holds the lock); one gap per channel."""
+        if self._max_lag is None or not self._heap:
+            return []
+        keep: list[_Entry] = []
+        dropped: list[tuple[Utterance, float]] = []
+        for entry in self._heap:
+            lag = self._too_late(entry[3])
+            if lag is None:
+                keep.append(entry)
+            elif entry[0] == 0:
+                dropped.append((entry[3], lag))
+            else:
+                self.skipped_interims += 1
+        if len(keep) == len(self._heap):
+            return []
+        heapq.heapify(keep)
+        self._heap = keep
+        if dropped:
+            self._pending_finals -= len(dropped)
+            self._cond.notify_all()
+        return self._gaps(dropped)
+
+    def _gaps(self, dropped: list[tuple[Utterance, float]]) -> list[Gap]:
+        gaps: list[Gap] = []
+        for channel in Channel:
+            jobs = [(j, lag) for j, lag in dropped if j.channel is channel]
+            if not jobs:
+                continue
+            seconds = sum(len(j.audio) for j, _lag in jobs) / SAMPLE_RATE
+            gaps.append(
+                Gap(
+                    channel=channel,
+                    start=max(0.0, min(j.t0 for j, _lag in jobs)),
+                    end=max(j.speech_end for j, _lag in jobs),
+                    utterances=len(jobs),
+                    speech_seconds=seconds,
+                    lag=max(lag for _j, lag in jobs),
+                )
+            )
+            self.dropped_finals += len(jobs)
+            self.dropped_seconds += seconds
+        return gaps
+
+    def _report(self, gaps: list[Gap]) -> None:
+        """Publish gaps (never under the lock: subscribers may be slow)."""
+        for gap in gaps:
+            self.gaps.append(gap)
+            log.warning(
+                "transcript skipped %.1f s of %s speech (%.1f-%.1f s, %d utterances, %.1f s late)",
+                gap.speech_seconds,
+                gap.channel,
+                gap.start,
+                gap.end,
+                gap.utterances,
+                gap.lag,
+            )
+            self._publish(gap.status())
+
+    def _next_job(self) -> Utterance | None:
+        """The next job to run, after dropping what is too late; None when closing."""
+        while True:
+            with self._cond:
+                while not self._heap and not self._closing and not self._abandon:
+                    self._cond.wait()
+                if self._abandon:
+                    return None
+                gaps = self._drop_stale()
+                if not gaps:
+                    if self._heap:
+                        return heapq.heappop(self._heap)[3]
+                    if self._closing:
+                        return None
+                    continue  # only stale interims were queued: wait again
+            self._report(gaps)
+
+    def _run(self) -> None:
+        while (job := self._next_job()) is not None:
+            try:
+                self._process(job)
+            except Exception as exc:  # a thread boundary: report, keep the engine alive
+                log.exception(
+                    "transcription failed for %s utterance %d", job.channel, job.utterance
+                )
+                self._publish(
+                    EngineStatus(
+                        job.speech_end,
+                        job.channel,
+                        level="error",
+                        code="asr_failed",
+                        message=f"Transcription failed for one utterance: {exc}",
+                    )
+                )
+            finally:
+                if job.final:
+                    with self._cond:
+                        self._pending_finals -= 1
+                        self._cond.notify_all()
+
+    def _process(self, job: Utterance) -> None:
+        started = time.perf_counter()
+        raw = self._transcriber.transcribe(job.audio)
+        self.busy_seconds += time.perf_counter() - started
+        self.passes += 1
+        if job.final:
+            self.processed_until[job.channel] = job.speech_end
+        words = self._place(job, raw)
+        if not words:
+            return
+        if job.final:
+            self._last_end[job.channel] = words[-1].end
+        self._publish(
+            Transcript(
+                words[0].start,
+                job.channel,
+                words=tuple(words),
+                final=job.final,
+                utterance=job.utterance,
+                latency=self._latency_of(job.speech_end) if job.final else None,
+            )
+        )
+
+    def _place(self, job: Utterance, raw: list[Word]) -> list[Word]:
+        """Move word times onto the audio clock, inside the job, never before earlier words."""
+        lo = max(job.t0, self._last_end.get(job.channel, 0.0))
+        hi = job.t0 + len(job.audio) / SAMPLE_RATE
+        placed: list[Word] = []
+        for w in raw:
+            start = min(max(job.t0 + w.start, lo), hi)
+            end = min(max(job.t0 + w.end, start), hi)
+            placed.append(Word(w.text, start, end, w.probability))
+            lo = start
+        return placed

@@ -1,0 +1,122 @@
+"""Turns one utterance's audio into words with faster-whisper, settings chosen for live use.
+
+Measured here (../shared/MEASURED.md): the default temperature fallback made
+base decode one window six times (73 s for a 66 s clip) and a previous-text
+prompt sent it into repetition loops, so live use runs at temperature 0 with
+no conditioning on earlier text. The VAD already removed silence, so
+faster-whisper's own VAD filter is off. Whisper still invents text on some
+non-speech, short or noisy audio (subtitle credits such as "Ondertiteling
+door TV Gelderland", "Thanks for watching", or "MUZIEK." for a one-second
+"Moet je zien!"); ``belcoach.audio.engine.hallucinations`` removes that text here,
+before any transcript event carries it to the overlay, the rules or the
+emotion estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from belcoach.audio.engine.blocks import SAMPLE_RATE
+from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
+from belcoach.audio.events import Word
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """How Whisper decodes; one value for live and replay so both give the same words.
+
+    Attributes:
+        language: ISO code Whisper knows ("nl", "sv", "en", ...).
+        beam_size: 1 is greedy; measured ~1.5x faster than 5 on base here.
+        no_speech_threshold: segments above this no-speech probability whose
+            average log-probability is also under ``log_prob_threshold`` are dropped.
+        log_prob_threshold: see above.
+        compression_ratio_threshold: a segment compressing better than this
+            is a repetition loop and is dropped.
+    """
+
+    language: str
+    beam_size: int = 1
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+
+
+class Transcriber(Protocol):
+    """Anything that turns 16 kHz mono audio into timed words (times relative to its start)."""
+
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        """Transcribe np.ndarray [shape=(n,), float32, 16 kHz mono]; word times from 0."""
+        ...
+
+
+class WhisperTranscriber:
+    """faster-whisper behind the ``Transcriber`` protocol, with its hallucinations removed.
+
+    Only the ASR worker thread calls ``transcribe``: one thread owns the model.
+
+    Args:
+        model: a loaded ``faster_whisper.WhisperModel``.
+        options: how to decode.
+        hallucinations: what to drop from Whisper's output; by default the
+            packaged lists for ``options.language`` (``seeds/hallucinations``).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        options: DecodeOptions,
+        *,
+        hallucinations: HallucinationFilter | None = None,
+    ) -> None:
+        self._model = model
+        self.options = options
+        self.hallucinations = hallucinations or HallucinationFilter.for_language(
+            options.language,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+        )
+
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        """Transcribe one utterance; returns its words with times relative to ``audio[0]``."""
+        heard = self.decode(audio)
+        return list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
+
+    def decode(self, audio: np.ndarray) -> list[HeardSegment]:
+        """Whisper's segments for one utterance as plain values, nothing dropped yet."""
+        opts = self.options
+        segments, _info = self._model.transcribe(
+            audio,
+            language=opts.language,
+            task="transcribe",
+            beam_size=opts.beam_size,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            initial_prompt=None,
+            word_timestamps=True,
+            vad_filter=False,
+            no_speech_threshold=opts.no_speech_threshold,
+            log_prob_threshold=opts.log_prob_threshold,
+            compression_ratio_threshold=opts.compression_ratio_threshold,
+            suppress_blank=True,
+        )
+        # Consume the generator completely: decoding happens while iterating.
+        return [heard_segment(seg) for seg in list(segments)]
+
+
+def heard_segment(seg: Any) -> HeardSegment:
+    """A faster-whisper ``Segment`` as a ``HeardSegment`` (blank words left out)."""
+    words = tuple(
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        for w in seg.words or ()
+        if w.word.strip()
+    )
+    return HeardSegment(
+        text=seg.text.strip(),
+        words=words,
+        no_speech_prob=float(seg.no_speech_prob),
+        avg_logprob=float(seg.avg_logprob),
+        compression_ratio=float(seg.compression_ratio),
+    )

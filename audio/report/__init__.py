@@ -1,5 +1,0 @@
-"""The coach's call report: HTML that prints well, plots as images, and a PDF.
-
-``belcoach report`` and the replay window's Report button both call
-`belcoach.audio.report.build.write_report`.
-"""

@@ -1,0 +1,106 @@
+"""The coach's report: figures, phrases with suggestions, notes, seed tips, print and PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from belcoach.audio.calls.folder import CallMeta
+from belcoach.audio.calls.loaded import load_call
+from belcoach.audio.calls.summary import summarize
+from belcoach.audio.review.report.build import render_html, write_report
+from belcoach.audio.review.tips import applicable_tips
+from belcoach.cli.main import main
+from belcoach.core.errors import RuleError
+from belcoach.seeds.report_tips import load_tips
+from support.demo_events import demo_events, make_demo_call_folder, write_demo_events
+
+SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
+
+
+def test_every_tip_quotes_its_seed_verbatim() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("the shared seed texts are not beside this checkout")
+    for tip in load_tips():
+        text = (SEEDS / tip.seed).read_text(encoding="utf-8")
+        assert " ".join(tip.quote.split()) in " ".join(text.split()), tip.id
+        assert set(tip.text) == {"nl", "en", "sv"}, tip.id
+
+
+def test_bad_tips_file_names_the_tip_and_field() -> None:
+    with pytest.raises(RuleError, match="tip x: unknown condition"):
+        load_tips('[[tip]]\nid="x"\nwhen="sometimes"\nseed="s"\nquote="q"\ntext.nl="t"\n')
+    with pytest.raises(RuleError, match="'quote' must be"):
+        load_tips('[[tip]]\nid="y"\nwhen="dead_air"\nseed="s"\ntext.nl="t"\n')
+
+
+def test_the_tips_that_apply_follow_the_call() -> None:
+    demo = summarize(demo_events(), meta=CallMeta("c", "2026-11-23T10:00:00+00:00"))
+    ids = [a.tip.id for a in applicable_tips(demo, language="en")]
+    assert ids[:2] == ["slow-down", "dont-talk-over"]
+    assert {
+        "no-stock-phrases",
+        "what-to-say-instead",
+        "keep-promises",
+        "sense-acknowledge-lead",
+        "announce-the-hold",
+    } <= set(ids)
+    assert "positive-language" not in ids  # the customer ended satisfied
+    quiet = summarize([], meta=CallMeta("q", "2026-11-23T10:00:00+00:00"))
+    assert applicable_tips(quiet) == []
+
+
+def test_report_html_holds_the_evidence(tmp_path: Path) -> None:
+    call = load_call(make_demo_call_folder(tmp_path))
+    html = render_html(call, language="nl")
+    assert "Gespreksrapport" in html and "@page" in html and "break-before: page" in html
+    assert "data:image/png;base64," in html
+    assert "65% / 35%" in html  # talk / listen
+    assert "“Ik weet het niet.”" in html  # the phrase said ...
+    assert "Ben je bereid om een minuut te wachten" in html  # ... and what to say instead
+    assert "Hier praat Sanne door de klant heen" in html  # the coach's note
+    assert "Praat niet over klanten." in html  # a seed tip, quoted
+    assert "Effectief omgaan met klanten" in html  # ... with its source
+    assert re.search(r"<mark class=\"avoid\">Wacht, wacht,</mark>", html)
+    assert "0:24" in html and "gefrustreerd" in html and "tevreden" in html
+    english = render_html(call, language="en")
+    assert "Call report" in english and "frustrated" in english
+
+
+def test_report_from_a_bare_events_file_and_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = write_demo_events(tmp_path / "events.jsonl")
+    html, pdf = tmp_path / "out.html", tmp_path / "out.pdf"
+    assert main(["report", str(events), "--html", str(html), "--pdf", str(pdf)]) == 0
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 20_000
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+        assert 2 <= pages <= 6
+        assert "A4" in info
+    assert main(["report", str(events)]) == 2
+    assert "--html" in capsys.readouterr().err
+
+
+def test_report_of_a_call_without_analysers_still_reads(tmp_path: Path) -> None:
+    from belcoach.audio.events import CallEnded, CallStarted, Channel, SpeechRegion
+    from belcoach.audio.jsonl import event_line
+
+    events = [
+        CallStarted(0.0, None, language="sv"),
+        SpeechRegion(1.0, Channel.AGENT, end=4.0),
+        SpeechRegion(3.0, Channel.CUSTOMER, end=6.0),
+        CallEnded(8.0, None),
+    ]
+    path = tmp_path / "e.jsonl"
+    path.write_text("".join(event_line(e) + "\n" for e in events))
+    write_report(load_call(path), html=tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text()
+    assert "Samtalsrapport" in html and "härlett från röstaktivitet" in html
