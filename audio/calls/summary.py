@@ -17,7 +17,7 @@ from belcoach.audio.calls.derived import SENTENCE_PAUSE_S, merged_spans
 from belcoach.audio.calls.folder import CallMeta
 from belcoach.audio.calls.marks import Line, Mark
 from belcoach.audio.calls.timeline import Timeline, build_timeline
-from belcoach.audio.events import Channel, Event, SpeechRate, SpeechRegion
+from belcoach.audio.events import Channel, Event, RateVerdict, SpeechRate, SpeechRegion
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 
 FigureValue = float | int | str | None
@@ -320,9 +320,9 @@ def _rate(
     value = statistics.median(p.value for p in points)
     # time-weighted: one long fast stretch counts for what it lasted
     weights = [max(0.1, p.t - p.start) if p.start is not None else 1.0 for p in points]
-    fast = sum(w for p, w in zip(points, weights, strict=True) if p.verdict == "fast") / sum(
-        weights
-    )
+    fast = sum(
+        w for p, w in zip(points, weights, strict=True) if p.verdict == RateVerdict.FAST
+    ) / sum(weights)
     wpms = [p.words_per_min for p in points if p.words_per_min]
     wpm = statistics.median(wpms) if wpms else None
     last = points[-1]
