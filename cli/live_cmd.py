@@ -14,7 +14,7 @@ import sys
 import threading
 from types import FrameType
 
-from belcoach.audio.events import EngineStatus, Event, Transcript
+from belcoach.audio.events import DeviceBack, EngineStatus, Event, StatusLevel, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             minutes, seconds = divmod(event.t, 60)
             print(f"[{int(minutes):02d}:{seconds:04.1f}] {who}: {event.text}", flush=True)
         elif isinstance(event, EngineStatus) and (
-            event.level != "info" or event.code == "device_back"
+            event.level != StatusLevel.INFO or isinstance(event, DeviceBack)
         ):
             print(f"belcoach: {event.message}", file=sys.stderr, flush=True)
 

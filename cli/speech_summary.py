@@ -12,7 +12,9 @@ from belcoach.audio.events import (
     Event,
     OverTalk,
     Pause,
+    RateVerdict,
     SpeechRate,
+    StatusCode,
 )
 
 
@@ -32,7 +34,7 @@ def speech_summary(events: Sequence[Event]) -> list[str]:
     overtalks = [e for e in events if isinstance(e, OverTalk) and not e.ongoing]
     dead = [e for e in events if isinstance(e, DeadAir) and not e.ongoing]
     finals = [e for e in events if isinstance(e, ConversationStats) and e.final]
-    mono = any(isinstance(e, EngineStatus) and e.code == "mono_call" for e in events)
+    mono = any(isinstance(e, EngineStatus) and e.code == StatusCode.MONO_CALL for e in events)
     if not (rates or pauses or finals):
         return []
     lines = ["Speech (agent)"]
@@ -41,7 +43,7 @@ def speech_summary(events: Sequence[Event]) -> list[str]:
     if rates:
         arts = [r.articulation_rate for r in rates]
         last = rates[-1]
-        verdicts = {v: sum(r.verdict == v for r in rates) for v in ("slow", "ok", "fast")}
+        verdicts = {v: sum(r.verdict == v for r in rates) for v in RateVerdict}
         shares = ", ".join(f"{v} {_pct(n, len(rates))}" for v, n in verdicts.items() if n)
         lines.append(
             f"  tempo: {statistics.median(arts):.1f} syll/s articulation, "

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.engine.blocks import AudioSource
 from belcoach.audio.engine.paced import PacedSource
-from belcoach.audio.events import EngineStatus
+from belcoach.audio.events import EngineStatus, StatusCode, StatusLevel
 from belcoach.audio.jobs.recording import RecordingFactory
 from belcoach.audio.jobs.run import ModelChoice
 from belcoach.audio.jobs.session import (
@@ -303,8 +303,8 @@ class DesktopApp:
                 EngineStatus(
                     t=0.0,
                     channel=None,
-                    level="info",
-                    code="calls_recovered",
+                    level=StatusLevel.INFO,
+                    code=StatusCode.CALLS_RECOVERED,
                     message=str(len(recovered)),
                 )
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from belcoach.audio.events import CallStarted, EngineStatus
+from belcoach.audio.events import CallStarted, RecordingChanged, StatusCode
 from belcoach.desktop.bridge import EngineBridge
 from belcoach.desktop.tray import CallTray
 
@@ -52,5 +52,5 @@ def test_a_closed_tray_ignores_the_call_that_outlives_it(qtbot, translator) -> N
     tray.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the menu is gone
     bridge.session_state.emit("idle")  # raised "Internal C++ object already deleted"
-    bridge.status.emit(EngineStatus(0.0, None, code="recording_stopped"))
+    bridge.status.emit(RecordingChanged(0.0, None, code=StatusCode.RECORDING_STOPPED))
     translator.set_language("sv")
