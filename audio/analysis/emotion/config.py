@@ -45,13 +45,7 @@ class EmotionConfig:
 
 MODEL_LABELS: Mapping[str, EmotionLabel] = {
     # seed ids map to themselves
-    "boos": EmotionLabel.BOOS,
-    "gefrustreerd": EmotionLabel.GEFRUSTREERD,
-    "angstig": EmotionLabel.ANGSTIG,
-    "verongelijkt": EmotionLabel.VERONGELIJKT,
-    "neutraal": EmotionLabel.NEUTRAAL,
-    "zakelijk": EmotionLabel.ZAKELIJK,
-    "tevreden": EmotionLabel.TEVREDEN,
+    **{label.value: label for label in EmotionLabel},
     # common speech-emotion model labels (IEMOCAP, RAVDESS, CREMA-D, EmoDB, MSP-Podcast)
     "angry": EmotionLabel.BOOS,
     "anger": EmotionLabel.BOOS,
