@@ -171,8 +171,7 @@ class EngineStatus(Event):
     """Something about the engine a person should know, in plain words.
 
     ``level`` says how serious it is; ``code`` (keyword-only, required) is stable
-    for programs. Codes in
-    use: ``model_loading``, ``ready``, ``asr_behind``, ``asr_caught_up``,
+    for programs. Codes in use: ``model_loading``, ``ready``, ``asr_behind``, ``asr_caught_up``,
     ``asr_failed``, ``overrun`` (audio blocks dropped), ``device_missing`` (no
     usable device at start), ``cpu_overload``, ``mono_call`` (one channel only:
     over-talk needs two), ``rules_invalid`` (a rule file has problems; the other
