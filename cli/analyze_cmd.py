@@ -28,6 +28,8 @@ from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings
 
 if TYPE_CHECKING:
+    from belcoach.audio.bus import Subscriber
+    from belcoach.audio.engine.sources import FileCallSource
     from belcoach.audio.jobs.run import ModelChoice
 
 
@@ -78,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _source(args: argparse.Namespace):
+def _source(args: argparse.Namespace) -> FileCallSource:
     from belcoach.audio.engine.sources import open_call
 
     if args.demo:
@@ -175,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         if step > 0:
             bar.update(step)
 
-    sink = on_event
+    sink: Subscriber = on_event
     if args.redact or settings.values.privacy.redact:
         from belcoach.audio.privacy.redact import redacting
 
