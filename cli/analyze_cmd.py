@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -24,6 +25,9 @@ from belcoach.cli import batch_cmd
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from belcoach.audio.engine.sources import FileCallSource
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _source(args: argparse.Namespace):
+def _source(args: argparse.Namespace) -> FileCallSource:
     from belcoach.audio.engine.sources import open_call
 
     if args.demo:

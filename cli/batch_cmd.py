@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, plan: CallPlan) -> int:
         beam_size=plan.model.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
         redact=plan.privacy.redact,
-        analysis=plan.analysis,
+        analysis=dict(plan.analysis),
     )
     total = _total_seconds(tasks)
     bar = tqdm(

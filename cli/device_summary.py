@@ -24,7 +24,7 @@ def device_section(events: Sequence[Event]) -> list[str]:
         elif missing:
             lines.append(f"  {role}: connected {back[0].t:.1f} s into the call")
         if lost:
-            gaps = [e.details.get("gap_seconds") for e in back if e.details.get("gap_seconds")]
+            gaps = [float(e.details["gap_seconds"]) for e in back if e.details.get("gap_seconds")]
             silent = f", {sum(gaps):.1f} s silent" if gaps else ""
             still = " (not back at the end)" if len(back) < len(lost) + len(missing) else ""
             lines.append(f"  {role}: lost {len(lost)}x{silent}{still}")

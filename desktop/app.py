@@ -302,7 +302,7 @@ class DesktopApp:
             self.settings_dialog = SettingsDialog(
                 self.settings, self.translator, self.save_settings
             )
-            self.settings_dialog.finished.connect(self._settings_closed)  # type: ignore[attr-defined]
+            self.settings_dialog.finished.connect(self._settings_closed)
         self.settings_dialog.show()
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()

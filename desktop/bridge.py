@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.events import (
@@ -74,8 +74,11 @@ class EngineBridge(QObject):
         parent: Qt parent.
     """
 
-    event = Signal(object)
-    """Every event, in publication order (after the kind-specific signal)."""
+    any_event = Signal(object)
+    """Every event, in publication order (after the kind-specific signal).
+
+    Not named ``event``: that is QObject's own event handler.
+    """
     transcript = Signal(object)
     speech_rate = Signal(object)
     pause = Signal(object)
@@ -111,7 +114,7 @@ class EngineBridge(QObject):
         self._state = SessionState.IDLE
         self._shutting_down = False
         self.received = 0
-        self._signals: dict[type[Event], Signal] = {
+        self._signals: dict[type[Event], SignalInstance] = {
             Transcript: self.transcript,
             SpeechRate: self.speech_rate,
             Pause: self.pause,
@@ -230,7 +233,7 @@ class EngineBridge(QObject):
         signal = self._signals.get(type(event))
         if signal is not None:
             signal.emit(event)
-        self.event.emit(event)
+        self.any_event.emit(event)
 
     def _finish(self, error: BaseException | None) -> None:
         self._session = None

@@ -41,9 +41,12 @@ from belcoach.desktop.i18n import Translator
 from belcoach.desktop.settings_fields import (
     THRESHOLDS,
     Binding,
+    check_set,
     combo_box,
     combo_get,
     combo_set,
+    threshold_get,
+    threshold_set,
     valid_threshold,
 )
 from belcoach.desktop.texts import LANGUAGE_NAMES, LANGUAGES
@@ -136,7 +139,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(page, "")
         self._tab_keys.append(key)
 
-    def _label(self, key: str, parent: QWidget, *, wrap: bool = False) -> QLabel:
+    def _label(self, key: str, parent: QWidget | None, *, wrap: bool = False) -> QLabel:
         label = QLabel(parent)
         label.setWordWrap(wrap)
         self._labels.append((label, key))
@@ -268,7 +271,7 @@ class SettingsDialog(QDialog):
                 f"alerts.{name}",
                 box,
                 box.isChecked,
-                lambda v, b=box: b.setChecked(bool(v)),
+                check_set(box),
             )
         language = str(self.settings.get("call.language"))
         shown = [spec for spec in THRESHOLDS if valid_threshold(spec, language)]
@@ -290,10 +293,8 @@ class SettingsDialog(QDialog):
                 self.bindings[spec.key] = Binding(
                     spec.key,
                     spin,
-                    lambda s=spin, sp=spec: None if s.value() < sp.minimum else s.value(),
-                    lambda v, s=spin, sp=spec: s.setValue(
-                        sp.minimum - sp.step if v is None else float(v)
-                    ),
+                    threshold_get(spin, spec),
+                    threshold_set(spin, spec),
                     lock,
                 )
         outer.addStretch(1)

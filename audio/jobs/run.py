@@ -151,10 +151,7 @@ def run_call(
     for subscriber in subscribers:
         bus.subscribe(subscriber)
     # A source has ``blocks``; anything else is a factory that opens one on this bus.
-    if hasattr(source, "blocks"):
-        opened = cast(AudioSource, source)
-    else:
-        opened = source(bus.publish)
+    opened = cast(AudioSource, source) if hasattr(source, "blocks") else source(bus.publish)
     engine = build_call(
         opened,
         transcriber,

@@ -86,7 +86,8 @@ class LibraryPanel(QWidget):
                 if e.status in ("interrupted", "partial"):
                     item.setForeground(QColor("#c05621"))
                 self.table.setItem(row, col, item)
-            self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, str(e.folder))
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, str(e.folder))
 
     def _open(self, row: int, _col: int) -> None:
         if 0 <= row < len(self.entries) and self.entries[row].status != "recording":

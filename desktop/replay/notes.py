@@ -8,6 +8,7 @@ A bare events file has no folder: notes are then disabled, and say why.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,7 +41,7 @@ class NotesPanel(QWidget):
         super().__init__(parent)
         self._folder: CallFolder | None = None
         self._notes: list[Note] = []
-        self.position = lambda: 0.0
+        self.position: Callable[[], float] = lambda: 0.0
         title = QLabel("<b>Coach's notes</b>")
         self.list = QListWidget()
         self.list.setWordWrap(True)

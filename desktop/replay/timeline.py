@@ -58,7 +58,7 @@ class DrawnMark:
     x1: float
 
 
-class TimelineWidget(pg.GraphicsLayoutWidget):
+class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph ships no types
     """The stacked plots of one call.
 
     Signals:
@@ -124,7 +124,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
             self._heads.append(head)
             self._plots[key] = plot
         self._plots["emotion"].getAxis("bottom").setTickSpacing()
-        self._plots["emotion"].getAxis("bottom").tickStrings = _clock_strings  # type: ignore[method-assign]
+        self._plots["emotion"].getAxis("bottom").tickStrings = _clock_strings
         lanes = self._plots["lanes"].getAxis("left")
         lanes.setTicks([[(row_y(r), ROW_TITLES[r]) for r in ROWS]])
         lanes.setStyle(tickLength=0)
@@ -317,7 +317,8 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
 
     def scene_point(self, plot_key: str, x: float, y: float) -> QPointF:
         """Where data point (x, y) of a plot is in scene coordinates (tests click there)."""
-        return self._plots[plot_key].vb.mapViewToScene(QPointF(x, y))
+        point: QPointF = self._plots[plot_key].vb.mapViewToScene(QPointF(x, y))
+        return point
 
     def mark_at(self, x: float, y: float) -> Mark | None:
         """The mark drawn at data point (x, y) of the lanes plot, if any."""

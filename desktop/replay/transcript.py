@@ -127,8 +127,8 @@ class TranscriptView(QTextBrowser):
         fmt = QTextCharFormat()
         fmt.setBackground(QColor("#bee3f8"))
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        selection.format = fmt  # type: ignore[attr-defined]
-        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.format = fmt
+        selection.cursor = cursor
         self.setExtraSelections([selection])
         caret = QTextCursor(cursor)
         caret.clearSelection()

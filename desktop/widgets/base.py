@@ -76,10 +76,13 @@ class OverlayPart(QFrame):
         """Re-render if dirty or animating; ``wall`` is ``time.monotonic()`` now."""
         if self._dirty or self.animating():
             self._dirty = False
-            self.render(wall)
+            self.redraw(wall)
 
-    def render(self, wall: float) -> None:
-        """Push the part's state into its labels or repaint; override."""
+    def redraw(self, wall: float) -> None:
+        """Push the part's state into its labels or repaint; override.
+
+        Not named ``render``: that is QWidget's own (paint into a device).
+        """
         self.update()
 
     def reset(self) -> None:

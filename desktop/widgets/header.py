@@ -216,7 +216,7 @@ class HeaderWidget(OverlayPart):
             )
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Texts, dot colour, timer and ratio."""
         theme, tr, bridge = self.ctx.theme, self.ctx.tr, self.ctx.bridge
         running = bridge.state is SessionState.RUNNING

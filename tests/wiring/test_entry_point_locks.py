@@ -64,11 +64,8 @@ def test_calls_import_refuses_before_the_file_or_the_library(
     policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     library = tmp_path / "library"
-    err = _refused(
-        ["calls", "import", str(tmp_path / "missing.wav"), "--library", str(library)]
-        + ["--language", "nl"],
-        capsys,
-    )
+    argv = ["calls", "import", str(tmp_path / "missing.wav"), "--library", str(library)]
+    err = _refused([*argv, "--language", "nl"], capsys)
     assert "missing.wav" not in err and not library.exists()
 
 
