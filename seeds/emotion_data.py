@@ -9,13 +9,12 @@ Results are cached: every call reads the same packaged files.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from belcoach.core.errors import RuleError
+from belcoach.seeds.packaged import load_toml, packaged_text
 
 LABELS: tuple[str, ...] = (
     "boos",
@@ -71,7 +70,6 @@ STEPS: tuple[str, ...] = ("aanvoelen", "erkennen", "leiden")
 LANGUAGES: tuple[str, ...] = ("nl", "sv", "en")
 """Languages with cue lists and hints; other languages fall back to English cues."""
 
-_PACKAGE = "belcoach.seeds"
 _FOLDER = "emotion"
 
 LEXICON_FILES: Mapping[str, tuple[tuple[str, float], ...]] = {
@@ -195,17 +193,11 @@ class Example:
 
 
 def _read_text(name: str) -> str:
-    try:
-        return resources.files(_PACKAGE).joinpath(_FOLDER, name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"seeds/{_FOLDER}/{name}: cannot read ({exc})") from exc
+    return packaged_text(_FOLDER, name)
 
 
 def _read_toml(name: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(_read_text(name))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"seeds/{_FOLDER}/{name}: {exc}") from exc
+    return load_toml(_FOLDER, name, text=_read_text(name))  # tests replace _read_text
 
 
 def _float_map(raw: Any, where: str) -> dict[str, float]:
