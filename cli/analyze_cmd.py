@@ -24,6 +24,7 @@ from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli import batch_cmd
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.summary import format_summary
+from belcoach.core.clock import format_clock
 from belcoach.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -81,11 +82,6 @@ def _source(args: argparse.Namespace) -> FileCallSource:
         agent_channel=0 if args.agent_channel == "left" else 1,
         realtime=args.realtime,
     )
-
-
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(t, 60)
-    return f"{int(minutes):02d}:{seconds:04.1f}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -167,4 +163,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _line(event: Transcript) -> str:
     who = "agent   " if event.channel == "agent" else "customer"
-    return f"[{_stamp(event.t)}] {who}: {event.text}"
+    return f"[{format_clock(event.t, tenths=True)}] {who}: {event.text}"

@@ -19,6 +19,7 @@ from belcoach.audio.events import EngineStatus, Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.summary import format_summary
+from belcoach.core.clock import format_clock
 from belcoach.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -112,8 +113,7 @@ def run(args: argparse.Namespace) -> int:
             return
         if isinstance(event, Transcript) and event.final:
             who = "agent   " if event.channel == "agent" else "customer"
-            minutes, seconds = divmod(event.t, 60)
-            print(f"[{int(minutes):02d}:{seconds:04.1f}] {who}: {event.text}", flush=True)
+            print(f"[{format_clock(event.t, tenths=True)}] {who}: {event.text}", flush=True)
         elif isinstance(event, EngineStatus) and (
             event.level != "info" or event.code == "device_back"
         ):
