@@ -22,13 +22,13 @@ from tqdm import tqdm
 from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli import batch_cmd
-from belcoach.cli.common import load_cli_settings, model_choice, refuse_if_locked
+from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.summary import format_summary
+from belcoach.core.clock import format_clock
 from belcoach.core.errors import ConfigError
-from belcoach.core.settings import ResolvedSettings
 
 if TYPE_CHECKING:
-    from belcoach.audio.jobs.run import ModelChoice
+    from belcoach.audio.engine.sources import FileCallSource
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -57,28 +57,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="which channel of a stereo file is the agent (default: left)",
     )
     p.add_argument("--events", type=Path, help="write events as JSON Lines here ('-' = stdout)")
-    # No defaults here: an unset flag takes the value from the settings
-    # (packaged default < IT policy < user file); a flag wins for this run.
-    p.add_argument("--language", help="language of the call (default: setting call.language)")
-    p.add_argument("--model", help="model name or directory (default: setting model.name)")
-    p.add_argument(
-        "--model-dir", type=Path, help="model directory searched first (default: model.directory)"
-    )
     p.add_argument("--realtime", action="store_true", help="pace the audio like a live call")
-    p.add_argument("--beam-size", type=int, help="Whisper beam size (default: model.beam_size)")
-    p.add_argument("--threads", type=int, help="Whisper CPU threads (default: model.cpu_threads)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_call_flags(p)
     batch_cmd.add_arguments(p)
-    p.add_argument(
-        "--redact",
-        action="store_true",
-        help="replace personal numbers (BSN, IBAN, phone, e-mail, postcode) in everything "
-        "written; always on when the setting privacy.redact is",
-    )
     p.set_defaults(func=run)
 
 
-def _source(args: argparse.Namespace):
+def _source(args: argparse.Namespace) -> FileCallSource:
     from belcoach.audio.engine.sources import open_call
 
     if args.demo:
@@ -98,51 +84,19 @@ def _source(args: argparse.Namespace):
     )
 
 
-def _choices(args: argparse.Namespace, settings: ResolvedSettings) -> tuple[ModelChoice, str]:
-    """Take the model and language from the flags where given, else from the settings.
-
-    Raises:
-        ConfigError: a flag is out of range or contradicts a setting IT locked.
-    """
-    flags = (
-        ("call.language", "--language", args.language),
-        ("model.name", "--model", args.model),
-        ("model.directory", "--model-dir", None if args.model_dir is None else str(args.model_dir)),
-        ("model.cpu_threads", "--threads", args.threads),
-        ("model.beam_size", "--beam-size", args.beam_size),
-    )
-    for key, flag, wanted in flags:
-        refuse_if_locked(settings, key, flag, wanted)
-    choice = model_choice(
-        settings,
-        model=args.model,
-        model_dir=args.model_dir,
-        threads=args.threads,
-        beam_size=args.beam_size,
-    )
-    return choice, args.language or settings.values.call.language
-
-
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(t, 60)
-    return f"{int(minutes):02d}:{seconds:04.1f}"
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
-    from belcoach.audio.languages import check_language
+    from belcoach.wiring.call import plan_call
 
-    settings = load_cli_settings()
-    choice, language = _choices(args, settings)
-    language = check_language(language)
+    plan = plan_call(load_cli_settings(), call_flags(args))
     if batch_cmd.wants_batch(args):
-        return batch_cmd.run(args, choice, language, settings)
+        return batch_cmd.run(args, plan)
     args.call = args.call[0] if args.call else None
     from belcoach.audio.jobs.run import load_transcriber, run_call
 
     source = _source(args)  # fails fast on a bad file, before the model loads
     show_bar = not args.quiet
-    transcriber = load_transcriber(choice, language)
+    transcriber = load_transcriber(plan.model, plan.language)
 
     to_stdout = args.events is not None and str(args.events) == "-"
     writer = JsonlWriter(sys.stdout if to_stdout else args.events) if args.events else None
@@ -175,18 +129,14 @@ def run(args: argparse.Namespace) -> int:
         if step > 0:
             bar.update(step)
 
-    sink = on_event
-    if args.redact or settings.values.privacy.redact:
-        from belcoach.audio.privacy.redact import redacting
-
-        sink = redacting(on_event)  # the transcript, the summary and --events alike
+    sink = plan.output(on_event)  # the transcript, the summary and --events alike
     try:
         engine = run_call(
             source,
             transcriber,
-            model_name=choice.name,
+            model_name=plan.model.name,
             paced=args.realtime,
-            analysis_settings=settings.values.analysis_for_call(),
+            analysis_settings=plan.analysis,
             subscribers=[sink],
             on_progress=on_progress,
         )
@@ -213,4 +163,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _line(event: Transcript) -> str:
     who = "agent   " if event.channel == "agent" else "customer"
-    return f"[{_stamp(event.t)}] {who}: {event.text}"
+    return f"[{format_clock(event.t, tenths=True)}] {who}: {event.text}"

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 if TYPE_CHECKING:
-    from belcoach.audio.jobs.run import ModelChoice
-    from belcoach.core.settings import ResolvedSettings
+    from belcoach.wiring.call import CallPlan
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -45,10 +44,8 @@ def wants_batch(args: argparse.Namespace) -> bool:
     return args.jobs is not None or len(calls) > 1 or any(Path(c).is_dir() for c in calls)
 
 
-def run(
-    args: argparse.Namespace, choice: ModelChoice, language: str, settings: ResolvedSettings
-) -> int:
-    """Run a batch analysis with the model and language ``analyze`` resolved (flags, settings)."""
+def run(args: argparse.Namespace, plan: CallPlan) -> int:
+    """Run a batch analysis with the plan ``analyze`` resolved (settings, policy and flags)."""
     from belcoach.audio.jobs.batch import BatchConfig, collect, run_batch, write_table
     from belcoach.core.errors import ConfigError
 
@@ -60,19 +57,18 @@ def run(
     jobs = args.jobs or 1
     if jobs < 1:
         raise ConfigError("--jobs must be at least 1")
-    redact = bool(getattr(args, "redact", False)) or settings.values.privacy.redact
     tasks = collect([Path(c) for c in args.call])
     jobs = min(jobs, len(tasks))
     config = BatchConfig(
         out_dir=args.out or Path("belcoach-batch"),
-        language=language,
-        model=choice.name,
-        model_dir=choice.admin_dir,
-        threads=max(1, choice.cpu_threads // jobs),
-        beam_size=choice.beam_size,
+        language=plan.language,
+        model=plan.model.name,
+        model_dir=plan.model.admin_dir,
+        threads=max(1, plan.model.cpu_threads // jobs),
+        beam_size=plan.model.beam_size,
         agent_channel=0 if args.agent_channel == "left" else 1,
-        redact=redact,
-        analysis=settings.values.analysis_for_call(),
+        redact=plan.privacy.redact,
+        analysis=dict(plan.analysis),
     )
     total = _total_seconds(tasks)
     bar = tqdm(

@@ -15,12 +15,18 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from belcoach.audio.calls.library import CallLibrary, library_root
-from belcoach.audio.calls.privacy import RecordingPrivacy
+from belcoach.audio.calls.library import CallLibrary
+from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.core.errors import ConfigError
+from belcoach.core.settings import ResolvedSettings
+from belcoach.wiring.flags import refuse_if_locked
+
+if TYPE_CHECKING:
+    from belcoach.wiring.library import RecordingPlan
 
 
 def add_library_option(p: argparse.ArgumentParser) -> None:
@@ -33,28 +39,32 @@ def add_library_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def library_plan(
+    args: argparse.Namespace, settings: ResolvedSettings | None = None, *, writes: bool = False
+) -> RecordingPlan:
+    """The library ``args`` names (``--library`` or the settings), with the privacy in force.
+
+    Args:
+        args: the command's arguments (``--library``, ``--redact`` when it has them).
+        settings: the settings the command read (read here when not given).
+        writes: the command adds calls: a ``--library`` elsewhere than a locked
+            ``recording.storage_dir`` is refused.
+
+    Raises:
+        ConfigError: ``--library`` contradicts a locked storage folder (``writes``).
+    """
+    from belcoach.wiring.library import plan_library
+
+    settings = settings if settings is not None else load_cli_settings()
+    root = Path(args.library) if getattr(args, "library", None) else None
+    if writes and root is not None:
+        refuse_if_locked(settings, "recording.storage_dir", "--library", str(root))
+    return plan_library(settings, root=root, redact=bool(getattr(args, "redact", False)))
+
+
 def library_dir(args: argparse.Namespace) -> Path:
     """The library folder for ``args`` (``--library`` or the settings)."""
-    if getattr(args, "library", None):
-        return Path(args.library)
-    from belcoach.core.settings import load_settings
-
-    return library_root(load_settings().values.recording.storage_dir)
-
-
-def retention_days() -> int:
-    """``recording.retention_days`` from the settings."""
-    from belcoach.core.settings import load_settings
-
-    return int(load_settings().values.recording.retention_days)
-
-
-def recording_privacy(*, redact: bool = False) -> RecordingPrivacy:
-    """``privacy.redact`` and ``recording.encrypt`` from the settings (``redact`` forces it)."""
-    from belcoach.core.settings import load_settings
-
-    privacy = RecordingPrivacy.from_settings(load_settings().values)
-    return RecordingPrivacy(redact=privacy.redact or redact, encrypt=privacy.encrypt)
+    return library_plan(args).root
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -78,20 +88,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--customer", type=Path, help="mono file with the customer's side")
     imp.add_argument("--agent-channel", choices=("left", "right"), default="left")
     imp.add_argument("--agent-name", default="", help="whose call it is")
-    imp.add_argument("--language", help="language of the call (default: setting call.language)")
-    imp.add_argument("--model", help="model name or directory (default: setting model.name)")
-    imp.add_argument("--model-dir", type=Path, help="IT-supplied model directory")
     imp.add_argument(
         "--realtime",
         action="store_true",
         help="pace the audio like a live call (as the app records one)",
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
-    imp.add_argument(
-        "--redact",
-        action="store_true",
-        help="replace personal numbers in what is stored (always on when privacy.redact is)",
-    )
+    add_call_flags(imp, tuning=False)
     imp.set_defaults(func=run_import)
 
     prune = calls.add_parser("prune", help="delete calls older than the retention period")
@@ -118,8 +121,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def open_library(args: argparse.Namespace) -> CallLibrary:
     """Open (and reconcile) the library ``args`` names; retention is applied too."""
-    privacy = recording_privacy(redact=bool(getattr(args, "redact", False)))
-    return CallLibrary.open(library_dir(args), retention_days=retention_days(), privacy=privacy)
+    from belcoach.wiring.library import open_library as open_planned
+
+    return open_planned(library_plan(args))
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -161,22 +165,22 @@ def run_import(args: argparse.Namespace) -> int:
     """``belcoach calls import``."""
     from belcoach.audio.jobs.importer import CallFiles, ImportCancelled, import_call
     from belcoach.audio.jobs.run import load_transcriber
-    from belcoach.audio.languages import check_language
-    from belcoach.cli.common import model_choice
+    from belcoach.wiring.call import plan_call
+    from belcoach.wiring.library import open_library as open_planned
 
     if args.call is None and not (args.agent or args.customer):
         raise ConfigError("give a call file, or --agent A --customer C")
     files = CallFiles(
         args.call, args.agent, args.customer, 0 if args.agent_channel == "left" else 1
     )
-    from belcoach.core.settings import load_settings
-
-    settings = load_settings()
-    language = check_language(args.language or settings.values.call.language)
+    settings = load_cli_settings()
+    # IT's locks first: a refused flag opens no file, library or model.
+    plan = plan_call(
+        settings, call_flags(args), library_root=library_plan(args, settings, writes=True).root
+    )
     source = files.open()  # a bad file fails before the model loads
-    library = open_library(args)
-    choice = model_choice(settings, model=args.model, model_dir=args.model_dir)
-    transcriber = load_transcriber(choice, language)
+    library = open_planned(plan.recording)
+    transcriber = load_transcriber(plan.model, plan.language)
     total = source.duration or 0.0
     bar = tqdm(
         total=round(total, 1),
@@ -200,10 +204,10 @@ def run_import(args: argparse.Namespace) -> int:
             files,
             transcriber,
             agent_name=args.agent_name,
-            model_name=choice.name,
+            model_name=plan.model.name,
             realtime=args.realtime,
             stop=stop,
-            analysis_settings=settings.values.analysis_for_call(),
+            analysis_settings=plan.analysis,
             on_progress=progress,
         )
     except (KeyboardInterrupt, ImportCancelled):
@@ -219,8 +223,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_prune(args: argparse.Namespace) -> int:
     """``belcoach calls prune``."""
-    library = CallLibrary.open(library_dir(args))
-    days = retention_days() if args.days is None else args.days
+    plan = library_plan(args)
+    library = CallLibrary.open(plan.root)
+    days = plan.retention_days if args.days is None else args.days
     deleted = library.enforce_retention(days)
     print(f"deleted {len(deleted)} call(s) older than {days} day(s)")
     return 0

@@ -1,23 +1,20 @@
-"""What several commands share: loading the layered settings once and showing values.
+"""What several commands share: loading the layered settings once, with their problems.
 
-The CLI is one of the composition roots (STYLE L5): it reads the settings
-files through ``belcoach.core.settings`` and hands plain values to the engine,
-which never reads a settings file itself (STYLE S3).
+The CLI is one of the composition roots (STYLE L5): each command reads the
+settings once here and hands them to `belcoach.wiring`, which turns them (and
+the command's flags, refused where IT locked a value) into plain values for
+the engine, which never reads a settings file itself (STYLE S3).
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings, load_settings
-
-if TYPE_CHECKING:
-    from belcoach.audio.jobs.run import ModelChoice
+from belcoach.wiring.flags import CallFlags
 
 SETTINGS_LOGGER = "belcoach.core.settings"
 """The settings loader logs each problem; the CLI prints them itself (see ``main``)."""
@@ -40,40 +37,6 @@ def load_cli_settings(*, warn: bool = True) -> ResolvedSettings:
     return settings
 
 
-def refuse_if_locked(settings: ResolvedSettings, key: str, flag: str, wanted: Any) -> None:
-    """Refuse a command-line flag that contradicts a setting IT locked.
-
-    A flag wins over the user's settings for one run, but a lock is IT's
-    decision for the machine (a CPU budget, an approved model): a flag that
-    differs from a locked value is an error that names the lock, never
-    silently ignored and never silently obeyed.
-
-    Raises:
-        ConfigError: ``key`` is locked and ``wanted`` differs from its value.
-    """
-    if wanted is None or not settings.locked(key):
-        return
-    if wanted != settings.get(key):
-        raise ConfigError(
-            f"{flag} {format_value(wanted)} conflicts with setting {key!r} = "
-            f"{format_value(settings.get(key))}, {settings.lock_reason(key)}"
-        )
-
-
-def format_value(value: Any) -> str:
-    """Show a setting's value the way it is written in a TOML file."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{k} = {format_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }"
-    return str(value)
-
-
 class EchoedSettingsFilter(logging.Filter):
     """Drop the settings loader's problem warnings from the console log.
 
@@ -87,31 +50,46 @@ class EchoedSettingsFilter(logging.Filter):
         return not (record.name == SETTINGS_LOGGER and record.levelno == logging.WARNING)
 
 
-def model_choice(
-    settings: ResolvedSettings,
-    *,
-    model: str | None = None,
-    model_dir: Path | None = None,
-    threads: int | None = None,
-    beam_size: int | None = None,
-) -> ModelChoice:
-    """The Whisper model to load: each flag given wins, else the setting ``model.*``.
+def add_call_flags(parser: argparse.ArgumentParser, *, tuning: bool = True) -> None:
+    """Add the call flags every call-running command takes, with no defaults.
 
-    Raises:
-        ConfigError: threads or beam size below 1.
+    An unset flag takes its value from the settings (packaged default < IT
+    policy < user file); a given flag wins for this run unless IT locked it,
+    and then the command is refused before anything is opened
+    (`belcoach.wiring.flags.refuse_locked`).
+
+    Args:
+        parser: the command's parser.
+        tuning: also add ``--beam-size`` and ``--threads``.
     """
-    from belcoach.audio.jobs.run import ModelChoice
-
-    values = settings.values.model
-    threads = values.cpu_threads if threads is None else threads
-    beam = values.beam_size if beam_size is None else beam_size
-    if beam < 1 or threads < 1:
-        raise ConfigError(
-            f"beam size ({beam}) and threads ({threads}) must be at least 1 "
-            "(--beam-size/--threads, settings model.beam_size/model.cpu_threads)"
+    parser.add_argument("--language", help="language of the call (default: setting call.language)")
+    parser.add_argument("--model", help="model name or directory (default: setting model.name)")
+    parser.add_argument(
+        "--model-dir", type=Path, help="model directory searched first (default: model.directory)"
+    )
+    if tuning:
+        parser.add_argument(
+            "--beam-size", type=int, help="Whisper beam size (default: model.beam_size)"
         )
-    if model_dir is None and values.directory:
-        model_dir = Path(values.directory).expanduser()
-    return ModelChoice(
-        name=model or values.name, admin_dir=model_dir, cpu_threads=threads, beam_size=beam
+        parser.add_argument(
+            "--threads", type=int, help="Whisper CPU threads (default: model.cpu_threads)"
+        )
+    parser.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace personal numbers (BSN, IBAN, phone, e-mail, postcode) in everything "
+        "written; always on when the setting privacy.redact is",
+    )
+
+
+def call_flags(args: argparse.Namespace) -> CallFlags:
+    """The call flags ``args`` holds (see `add_call_flags`)."""
+    model_dir = getattr(args, "model_dir", None)
+    return CallFlags(
+        language=getattr(args, "language", None),
+        model=getattr(args, "model", None),
+        model_dir=Path(model_dir) if model_dir is not None else None,
+        threads=getattr(args, "threads", None),
+        beam_size=getattr(args, "beam_size", None),
+        redact=bool(getattr(args, "redact", False)),
     )

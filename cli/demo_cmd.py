@@ -65,6 +65,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise ConfigError("--after must not be negative")
     from belcoach.desktop.app import has_display
 
+    _refuse_locked_language()
     subscribers = []
     if args.terminal or not has_display():
         if not args.terminal:
@@ -98,6 +99,24 @@ def run_demo(args: argparse.Namespace) -> int:
     return run_app(options, subscribers=subscribers)
 
 
+DEMO_LANGUAGE = "nl"
+"""The embedded demo call is Dutch."""
+
+
+def _refuse_locked_language() -> None:
+    """The demo call is Dutch: say so when IT locked another language, before anything opens.
+
+    Raises:
+        ConfigError: ``call.language`` is locked to another language.
+    """
+    from belcoach.cli.common import load_cli_settings
+    from belcoach.wiring.flags import refuse_if_locked
+
+    refuse_if_locked(
+        load_cli_settings(warn=False), "call.language", "the demo call's language", DEMO_LANGUAGE
+    )
+
+
 def run_app_cmd(args: argparse.Namespace) -> int:
     """Run ``belcoach app``."""
     from belcoach.desktop.app import AppOptions, has_display, run_app
@@ -109,19 +128,20 @@ def run_app_cmd(args: argparse.Namespace) -> int:
 
 def _run_in_terminal(speed: float) -> int:
     from belcoach.audio.jobs.session import CallSession, TranscriberCache
+    from belcoach.cli.common import load_cli_settings
     from belcoach.cli.live_print import LivePrinter
-    from belcoach.core.settings import load_settings
-    from belcoach.desktop.app import demo_source_factory, session_config
-    from belcoach.desktop.recording import RecordingPlan, open_library, recorder_factory
+    from belcoach.desktop.app import demo_source_factory
+    from belcoach.wiring.call import plan_call
+    from belcoach.wiring.flags import CallFlags
+    from belcoach.wiring.library import open_library, recorder_factory
 
-    settings = load_settings()
-    plan = RecordingPlan.from_settings(settings)
+    plan = plan_call(load_cli_settings(), CallFlags(language=DEMO_LANGUAGE))
     recording = None
-    if plan.enabled:  # the demo is recorded like a live call when recording is on
-        recording = recorder_factory(open_library(plan), plan, origin="demo")
+    if plan.recording.enabled:  # the demo is recorded like a live call when recording is on
+        recording = recorder_factory(open_library(plan.recording), plan.recording, origin="demo")
     session = CallSession(
         demo_source_factory(speed=speed),
-        session_config(settings, language="nl", recording=recording),
+        plan.session_config(recording=recording),
         transcribers=TranscriberCache(),
         subscribers=[LivePrinter()],
     )

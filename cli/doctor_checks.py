@@ -11,10 +11,13 @@ import importlib
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from belcoach.core.errors import AppError, ConfigError, ModelUnavailableError
 from belcoach.core.settings import ResolvedSettings
+
+if TYPE_CHECKING:
+    from belcoach.wiring.call import CallPlan
 
 
 @dataclass
@@ -60,18 +63,27 @@ def version_of(distribution: str, module: str) -> str:
     return str(found or "installed (version unknown)")
 
 
-def model(report: Report, settings: ResolvedSettings, *, quick: bool) -> None:
-    """Find the configured Whisper model and verify it (sha256 unless ``quick``)."""
+def call_plan(report: Report, settings: ResolvedSettings) -> CallPlan | None:
+    """The plan a call would run with now (`belcoach.wiring`), or None with the problem."""
+    from belcoach.wiring.call import plan_call
+
+    try:
+        return plan_call(settings)
+    except ConfigError as exc:
+        report.problems.append(f"settings: {exc}")
+        return None
+
+
+def model(report: Report, plan: CallPlan, *, quick: bool) -> None:
+    """Find the Whisper model a call would load and verify it (sha256 unless ``quick``)."""
     from belcoach.models.registry import MODELS
     from belcoach.models.store import ModelStore
 
-    wanted = settings.values.model
-    admin = Path(wanted.directory).expanduser() if wanted.directory else None
-    store = ModelStore(admin_dir=admin)
+    wanted = plan.model
+    store = ModelStore(admin_dir=wanted.admin_dir)
     section = "model"
-    report.add(
-        section, "setting", f"model.name = {wanted.name!r}, directory = {wanted.directory!r}"
-    )
+    directory = str(wanted.admin_dir) if wanted.admin_dir else ""
+    report.add(section, "setting", f"model.name = {wanted.name!r}, directory = {directory!r}")
     report.add(section, "searched", ", ".join(f"{o}: {d}" for o, d in store.search_dirs()) or "-")
     facts: dict[str, Any] = {"name": wanted.name, "ok": False}
     report.data["model"] = facts
@@ -99,7 +111,7 @@ def model(report: Report, settings: ResolvedSettings, *, quick: bool) -> None:
     report.add(section, "verified", how)
     facts.update(path=str(path), origin=origin, ok=True, verified=how)
     spec = MODELS.get(wanted.name)
-    language = settings.values.call.language
+    language = plan.language
     if spec is not None and not spec.multilingual and language not in spec.languages:
         report.problems.append(
             f"model {wanted.name!r} only transcribes {spec.languages_label}, but call.language "
@@ -180,14 +192,12 @@ def devices(report: Report, settings: ResolvedSettings) -> None:
             report.warnings.append(f"{key} = {chosen!r} is not connected now")
 
 
-def analysis(report: Report, settings: ResolvedSettings) -> None:
-    """Let the analysers validate the ``[analysis]`` table, and check the call language."""
+def analysis(report: Report, plan: CallPlan) -> None:
+    """Let the analysers validate the ``[analysis]`` table of the call plan."""
     from belcoach.audio.analysis.defaults import default_analysers
-    from belcoach.audio.languages import check_language
 
     try:
-        language = check_language(settings.values.call.language)
-        built = default_analysers(language, settings.values.analysis_for_call())
+        built = default_analysers(plan.language, plan.analysis)
     except ConfigError as exc:
         report.problems.append(f"settings: {exc}")
         return
@@ -195,14 +205,14 @@ def analysis(report: Report, settings: ResolvedSettings) -> None:
     report.add("analysis", "analysers", names)
 
 
-def privacy(report: Report, settings: ResolvedSettings) -> None:
+def privacy(report: Report, plan: CallPlan) -> None:
     """Redaction and encryption at rest: what is on, and where the recording key lives."""
     from belcoach.core.vault import describe_key_storage
 
-    values = settings.values
-    report.add("privacy", "redact", "on" if values.privacy.redact else "off")
-    report.add("privacy", "encrypt recordings", "on" if values.recording.encrypt else "off")
-    if values.recording.encrypt:
+    in_force = plan.privacy
+    report.add("privacy", "redact", "on" if in_force.redact else "off")
+    report.add("privacy", "encrypt recordings", "on" if in_force.encrypt else "off")
+    if in_force.encrypt:
         report.add(
             "privacy",
             "encrypted at rest",
@@ -210,7 +220,7 @@ def privacy(report: Report, settings: ResolvedSettings) -> None:
         )
     where, warning = describe_key_storage()
     report.add("privacy", "recording key", where)
-    if warning and values.recording.encrypt:
+    if warning and in_force.encrypt:
         report.warnings.append(warning)
 
 

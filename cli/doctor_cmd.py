@@ -20,11 +20,12 @@ import sys
 from pathlib import Path
 
 from belcoach.cli import doctor_checks as checks
-from belcoach.cli.common import format_value, load_cli_settings
+from belcoach.cli.common import load_cli_settings
 from belcoach.cli.doctor_checks import Report
 from belcoach.cli.settings_cmd import policy_line, settings_json
 from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings
+from belcoach.wiring.flags import format_value
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,12 +50,15 @@ def run(args: argparse.Namespace) -> int:
     settings = load_cli_settings(warn=False)
     report = Report()
     _versions(report)
-    checks.model(report, settings, quick=args.quick)
+    plan = checks.call_plan(report, settings)  # what a call would run with, locks applied
+    if plan is not None:
+        checks.model(report, plan, quick=args.quick)
     checks.vad(report)
     checks.devices(report, settings)
     checks.gui(report)
-    checks.analysis(report, settings)
-    checks.privacy(report, settings)
+    if plan is not None:
+        checks.analysis(report, plan)
+        checks.privacy(report, plan)
     _policy(report, settings)
     _paths(report, settings)
     report.problems[:0] = list(settings.problems)

@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from belcoach.cli.calls_cmd import add_library_option, library_dir
+from belcoach.cli.calls_cmd import add_library_option, library_plan
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from belcoach.audio.calls.library import INDEX_FILE, CallLibrary, is_recording, resolve_call
     from belcoach.core.errors import AppError
 
-    path = resolve_call(args.call, root=library_dir(args))
+    library_root = library_plan(args).root
+    path = resolve_call(args.call, root=library_root)
     if path.is_file() and CallFolder(path.parent).is_call():
         path = path.parent
     folder = CallFolder(path)
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             print("nothing deleted", file=sys.stderr)
             return 1
     root = Path(path).parent
-    if not (root / INDEX_FILE).exists() and root.resolve() != library_dir(args).resolve():
+    if not (root / INDEX_FILE).exists() and root.resolve() != library_root.resolve():
         # a call folder outside any library: there is no index to clean
         shutil.rmtree(path)
         done = [f"folder {path}"]

@@ -13,11 +13,18 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from belcoach.audio.events import DeviceBack, EngineStatus, Event, StatusLevel, Transcript
 from belcoach.audio.jsonl import JsonlWriter
+from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.summary import format_summary
+from belcoach.core.clock import format_clock
 from belcoach.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from belcoach.audio.bus import Subscriber
+    from belcoach.audio.live import LiveCallSource
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,11 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--events", help="write events as JSON Lines here ('-' = stdout)")
     p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
-    p.add_argument("--language", default="nl", help="language of the call (default: nl)")
-    p.add_argument("--model", default="base", help="model name or directory (default: base)")
-    p.add_argument("--model-dir", help="IT-supplied model directory, searched first")
-    p.add_argument("--beam-size", type=int, default=1, help="Whisper beam size (default: 1)")
-    p.add_argument("--threads", type=int, default=2, help="Whisper CPU threads (default: 2)")
+    add_call_flags(p)
     p.set_defaults(func=run)
 
 
@@ -65,15 +68,14 @@ def run(args: argparse.Namespace) -> int:
     """Run ``belcoach live``."""
     from pathlib import Path
 
-    from belcoach.audio.jobs.run import ModelChoice, load_transcriber, run_call
-    from belcoach.audio.languages import check_language
+    from belcoach.audio.jobs.run import load_transcriber, run_call
     from belcoach.audio.live import check_devices, open_live
+    from belcoach.wiring.call import plan_call
 
-    language = check_language(args.language)
+    # Settings, IT's locks and the flags first: a refused flag opens no device.
+    plan = plan_call(load_cli_settings(), call_flags(args))
     if args.duration is not None and args.duration <= 0:
         raise ConfigError("--duration must be positive")
-    if args.beam_size < 1 or args.threads < 1:
-        raise ConfigError("--beam-size and --threads must be at least 1")
     agent_col = _column(args.agent_channel, "--agent-channel")
     customer_col = _column(args.customer_channel, "--customer-channel")
     # A wrong device name fails here, before the model loads.
@@ -83,19 +85,20 @@ def run(args: argparse.Namespace) -> int:
             f"belcoach: {role}: {dev.label() + ' (' + dev.host_api + ')' if dev else 'none'}",
             file=sys.stderr,
         )
-    choice = ModelChoice(
-        name=args.model,
-        admin_dir=Path(args.model_dir) if args.model_dir else None,
-        cpu_threads=args.threads,
-        beam_size=args.beam_size,
-    )
-    transcriber = load_transcriber(choice, language)
-    source = open_live(
-        agent_device=agent.name if agent else args.agent_device,
-        customer_device=customer.name if customer else args.customer_device,
-        agent_column=agent_col,
-        customer_column=customer_col,
-    )
+    transcriber = load_transcriber(plan.model, plan.language)
+    sources: list[LiveCallSource] = []
+
+    def open_source(publish: Subscriber) -> LiveCallSource:
+        sources.append(
+            open_live(
+                agent_device=agent.name if agent else args.agent_device,
+                customer_device=customer.name if customer else args.customer_device,
+                agent_column=agent_col,
+                customer_column=customer_col,
+                publish=publish,
+            )
+        )
+        return sources[0]
 
     to_stdout = args.events == "-"
     writer = JsonlWriter(sys.stdout if to_stdout else Path(args.events)) if args.events else None
@@ -110,8 +113,7 @@ def run(args: argparse.Namespace) -> int:
             return
         if isinstance(event, Transcript) and event.final:
             who = "agent   " if event.channel == "agent" else "customer"
-            minutes, seconds = divmod(event.t, 60)
-            print(f"[{int(minutes):02d}:{seconds:04.1f}] {who}: {event.text}", flush=True)
+            print(f"[{format_clock(event.t, tenths=True)}] {who}: {event.text}", flush=True)
         elif isinstance(event, EngineStatus) and (
             event.level != StatusLevel.INFO or isinstance(event, DeviceBack)
         ):
@@ -134,11 +136,13 @@ def run(args: argparse.Namespace) -> int:
     print("belcoach: live; Ctrl-C ends the call", file=sys.stderr)
     try:
         engine = run_call(
-            source,
+            open_source,
             transcriber,
-            model_name=args.model,
+            model_name=plan.model.name,
             paced=True,
-            subscribers=[on_event],
+            # the terminal, --events and the summary alike: redacted when the policy says so
+            subscribers=[plan.output(on_event)],
+            analysis_settings=plan.analysis,
             stop=stop,
         )
     finally:
@@ -152,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     if summary and not to_stdout:
         print()
         print(summary)
-    figures = source.stats()
+    figures = sources[0].stats() if sources else {}
     print(
         f"belcoach: {engine.stats['audio_seconds']:.1f} s live; "
         + "; ".join(

@@ -24,11 +24,11 @@ from belcoach.audio.events import (
     SpeechRate,
     Transcript,
 )
+from belcoach.core.clock import format_clock
 
 
 def _stamp(t: float) -> str:
-    minutes, seconds = divmod(max(0.0, t), 60)
-    return f"[{int(minutes):02d}:{seconds:04.1f}]"
+    return f"[{format_clock(t, tenths=True)}]"
 
 
 def describe(event: Event, *, last_verdict: str | None = None) -> str | None:

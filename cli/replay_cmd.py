@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from belcoach.cli.calls_cmd import add_library_option, library_dir, retention_days
+from belcoach.cli.calls_cmd import add_library_option, library_plan
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,11 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach replay``."""
-    from belcoach.audio.calls.library import CallLibrary, resolve_call
+    from belcoach.audio.calls.library import resolve_call
+    from belcoach.wiring.library import open_library
 
-    root = library_dir(args)
-    library = CallLibrary.open(root, retention_days=retention_days())
-    path = resolve_call(args.call, root=root) if args.call else None
+    plan = library_plan(args)
+    library = open_library(plan)
+    path = resolve_call(args.call, root=plan.root) if args.call else None
     from PySide6.QtWidgets import QApplication
 
     from belcoach.desktop.replay.window import ReplayWindow

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from belcoach.cli.calls_cmd import add_library_option, library_dir
+from belcoach.cli.calls_cmd import add_library_option, library_plan
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.html is None and args.pdf is None:
         raise ConfigError("give --html FILE and/or --pdf FILE")
-    path = resolve_call(args.call, root=library_dir(args))
-    call = load_call(path)
+    plan = library_plan(args)
+    path = resolve_call(args.call, root=plan.root)
+    # privacy.redact in force now holds in the report, even for a call stored before it was
+    call = load_call(path, redact=plan.privacy.redact)
     write_report(call, html=args.html, pdf=args.pdf, language=args.language)
     for out in (args.html, args.pdf):
         if out is not None:

@@ -16,9 +16,10 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
-from belcoach.cli.common import format_value, load_cli_settings
+from belcoach.cli.common import load_cli_settings
 from belcoach.core.errors import ConfigError
 from belcoach.core.settings import ResolvedSettings, SettingInfo, save_user_settings
+from belcoach.wiring.flags import format_value
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

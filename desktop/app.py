@@ -7,8 +7,8 @@ injected here too: live devices for a real call, the embedded demo call for
 
 With ``recording.enabled`` every call (live, or the demo) is recorded into
 the call library, opened once at start-up (which recovers calls a crash cut
-off) with its retention timer running; `belcoach.desktop.recording` is where
-the library and recorders are made from the settings. The tray's "Replay a
+off) with its retention timer running; `belcoach.wiring` is where the call's
+plan, the library and the recorders are made from the settings. The tray's "Replay a
 call…" opens the replay window on that library.
 """
 
@@ -38,15 +38,8 @@ from belcoach.audio.bus import Subscriber
 from belcoach.audio.engine.blocks import AudioSource
 from belcoach.audio.engine.paced import PacedSource
 from belcoach.audio.events import EngineStatus, StatusCode, StatusLevel
-from belcoach.audio.jobs.recording import RecordingFactory
-from belcoach.audio.jobs.run import ModelChoice
-from belcoach.audio.jobs.session import (
-    CallSession,
-    Finished,
-    SessionConfig,
-    SourceFactory,
-    TranscriberCache,
-)
+from belcoach.audio.jobs.run import SourceFactory
+from belcoach.audio.jobs.session import CallSession, Finished, TranscriberCache
 from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings, load_settings, save_user_settings
 from belcoach.desktop.bridge import EngineBridge
@@ -57,6 +50,8 @@ from belcoach.desktop.i18n import Translator
 from belcoach.desktop.overlay import CallOverlay
 from belcoach.desktop.tray import CallTray, make_icon
 from belcoach.desktop.widgets.base import AlertSwitches
+from belcoach.wiring.call import plan_call
+from belcoach.wiring.flags import CallFlags
 
 log = logging.getLogger(__name__)
 
@@ -128,35 +123,6 @@ def live_source_factory() -> SourceFactory:
         )
 
     return open_devices
-
-
-def session_config(
-    settings: ResolvedSettings,
-    *,
-    language: str | None = None,
-    recording: RecordingFactory | None = None,
-) -> SessionConfig:
-    """The call's configuration from the settings in force (the engine never reads settings).
-
-    Args:
-        settings: the settings in force.
-        language: the call's language (None: ``call.language``).
-        recording: records the call into the library (None: not recorded).
-    """
-    directory = str(settings.get("model.directory") or "")
-    choice = ModelChoice(
-        name=str(settings.get("model.name")),
-        admin_dir=Path(directory) if directory else None,
-        cpu_threads=int(settings.get("model.cpu_threads")),
-        beam_size=int(settings.get("model.beam_size")),
-    )
-    return SessionConfig(
-        language=language or str(settings.get("call.language")),
-        model=choice,
-        analysis=settings.values.analysis_for_call(),
-        paced=True,
-        recording=recording,
-    )
 
 
 def alert_switches(settings: ResolvedSettings) -> AlertSwitches:
@@ -252,11 +218,11 @@ class DesktopApp:
 
     def _new_session(self, subscriber: Subscriber, finished: Finished) -> CallSession:
         language = self.options.language or ("nl" if self.options.demo else None)
+        # The settings in force when this call starts (the dialog may have changed them).
+        plan = plan_call(self.settings, CallFlags(language=language))
         return CallSession(
             self._source_factory,
-            session_config(
-                self.settings,
-                language=language,
+            plan.session_config(
                 recording=self.calls.recording(
                     self.settings, origin="demo" if self.options.demo else "live"
                 ),
@@ -336,7 +302,7 @@ class DesktopApp:
             self.settings_dialog = SettingsDialog(
                 self.settings, self.translator, self.save_settings
             )
-            self.settings_dialog.finished.connect(self._settings_closed)  # type: ignore[attr-defined]
+            self.settings_dialog.finished.connect(self._settings_closed)
         self.settings_dialog.show()
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()

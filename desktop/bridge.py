@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.events import (
@@ -76,8 +76,11 @@ class EngineBridge(QObject):
         parent: Qt parent.
     """
 
-    event = Signal(object)
-    """Every event, in publication order (after the kind-specific signal)."""
+    any_event = Signal(object)
+    """Every event, in publication order (after the kind-specific signal).
+
+    Not named ``event``: that is QObject's own event handler.
+    """
     transcript = Signal(object)
     speech_rate = Signal(object)
     pause = Signal(object)
@@ -113,7 +116,7 @@ class EngineBridge(QObject):
         self._state = SessionState.IDLE
         self._shutting_down = False
         self.received = 0
-        self._signals: dict[type[Event], Signal] = {
+        self._signals: dict[type[Event], SignalInstance] = {
             Transcript: self.transcript,
             SpeechRate: self.speech_rate,
             Pause: self.pause,
@@ -242,7 +245,7 @@ class EngineBridge(QObject):
         )
         if signal is not None:
             signal.emit(event)
-        self.event.emit(event)
+        self.any_event.emit(event)
 
     def _finish(self, error: BaseException | None) -> None:
         self._session = None

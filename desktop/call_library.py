@@ -24,8 +24,8 @@ from belcoach.audio.jobs.recording import Recording, RecordingFactory, Recording
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.i18n import Translator
-from belcoach.desktop.recording import RecordingPlan, open_library, recorder_factory
 from belcoach.desktop.replay.retention import RetentionTimer
+from belcoach.wiring.library import RecordingPlan, open_library, recorder_factory
 
 log = logging.getLogger(__name__)
 

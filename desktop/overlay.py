@@ -123,7 +123,7 @@ class CallOverlay(QWidget):
 
         self.header.settings_requested.connect(self.settings_requested)
         self.header.hide_requested.connect(self.hide)
-        bridge.event.connect(self._on_event)
+        bridge.any_event.connect(self._on_event)
         bridge.call_started.connect(self._on_call_started)
         bridge.call_ended.connect(self._on_call_ended)
         bridge.session_state.connect(self._on_session_state)

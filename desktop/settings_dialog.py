@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,14 +36,18 @@ from PySide6.QtWidgets import (
 
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
+from belcoach.desktop.device_meters import DeviceMeters, ProbeFactory
 from belcoach.desktop.devices import InputDevice, LevelProbe, list_input_devices
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.settings_fields import (
     THRESHOLDS,
     Binding,
+    check_set,
     combo_box,
     combo_get,
     combo_set,
+    threshold_get,
+    threshold_set,
     valid_threshold,
 )
 from belcoach.desktop.texts import LANGUAGE_NAMES, LANGUAGES
@@ -52,7 +56,6 @@ log = logging.getLogger(__name__)
 
 Save = Callable[[dict[str, Any]], ResolvedSettings]
 DeviceLister = Callable[[], Sequence[InputDevice]]
-ProbeFactory = Callable[[str], LevelProbe]
 
 ALERT_KEYS = ("overtalk", "speech_rate", "pauses", "dead_air", "phrases", "emotion")
 
@@ -83,9 +86,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self._tr = translator
         self._save = save
-        self._probe_factory = probe
-        self._probes: dict[str, LevelProbe] = {}
-        self._meters: dict[str, QProgressBar] = {}
+        self.meters = DeviceMeters(self, probe)
         self.bindings: dict[str, Binding] = {}
         self._labels: list[tuple[QLabel, str]] = []
         self.devices = list(devices())
@@ -122,13 +123,9 @@ class SettingsDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
         translator.changed.connect(lambda _l: self.retranslate())
-        self._meter_timer = QTimer(self)
-        self._meter_timer.setInterval(66)
-        self._meter_timer.timeout.connect(self._update_meters)
         self.load(settings)
         self.retranslate()
-        if self._meters and self._probe_factory is not None:
-            self._meter_timer.start()
+        self.meters.start()
 
     # ------------------------------------------------------------------ build
 
@@ -136,7 +133,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(page, "")
         self._tab_keys.append(key)
 
-    def _label(self, key: str, parent: QWidget, *, wrap: bool = False) -> QLabel:
+    def _label(self, key: str, parent: QWidget | None, *, wrap: bool = False) -> QLabel:
         label = QLabel(parent)
         label.setWordWrap(wrap)
         self._labels.append((label, key))
@@ -246,12 +243,11 @@ class SettingsDialog(QDialog):
             meter.setVisible(bool(self.devices))
             row.addWidget(combo)
             row.addWidget(meter)
-            self._meters[key] = meter
-            combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._reprobe(k, c))
+            self.meters.add(key, combo, meter)
             self._bind(form, text_key, key, box, combo_get(combo), combo_set(combo))
             setattr(self, key.split(".")[1], combo)
         if not self.devices:
-            self._meters.clear()
+            self.meters.clear()
         return page
 
     def _alerts(self) -> QWidget:
@@ -268,7 +264,7 @@ class SettingsDialog(QDialog):
                 f"alerts.{name}",
                 box,
                 box.isChecked,
-                lambda v, b=box: b.setChecked(bool(v)),
+                check_set(box),
             )
         language = str(self.settings.get("call.language"))
         shown = [spec for spec in THRESHOLDS if valid_threshold(spec, language)]
@@ -290,10 +286,8 @@ class SettingsDialog(QDialog):
                 self.bindings[spec.key] = Binding(
                     spec.key,
                     spin,
-                    lambda s=spin, sp=spec: None if s.value() < sp.minimum else s.value(),
-                    lambda v, s=spin, sp=spec: s.setValue(
-                        sp.minimum - sp.step if v is None else float(v)
-                    ),
+                    threshold_get(spin, spec),
+                    threshold_set(spin, spec),
                     lock,
                 )
         outer.addStretch(1)
@@ -387,36 +381,14 @@ class SettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ meters
 
-    def _reprobe(self, key: str, combo: QComboBox) -> None:
-        old = self._probes.pop(key, None)
-        if old is not None:
-            old.close()
-        if self._probe_factory is not None and self.devices and self.isVisible():
-            self._probes[key] = self._probe_factory(str(combo.currentData() or ""))
-
     def showEvent(self, event: Any) -> None:
         """Open the meters while the dialog is visible."""
         super().showEvent(event)
-        for key in self._meters:
-            combo = getattr(self, key.split(".")[1], None)
-            if isinstance(combo, QComboBox) and key not in self._probes:
-                self._reprobe(key, combo)
-
-    def _update_meters(self) -> None:
-        for key, probe in self._probes.items():
-            level = probe.level_db()
-            if level is not None:
-                # -60 dBFS .. 0 dBFS onto 0..100
-                self._meters[key].setValue(round(max(0.0, min(1.0, (level + 60) / 60)) * 100))
-            elif probe.error:
-                self._meters[key].setValue(0)
+        self.meters.open_all()
 
     def close_meters(self) -> None:
         """Close every level probe (the dialog is going away)."""
-        self._meter_timer.stop()
-        for probe in self._probes.values():
-            probe.close()
-        self._probes.clear()
+        self.meters.close()
 
     def done(self, result: int) -> None:
         """Close the meters whichever way the dialog closes."""

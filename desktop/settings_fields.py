@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QWidget
 
 from belcoach.core.errors import AppError
 
@@ -112,3 +112,18 @@ def combo_set(combo: QComboBox) -> Callable[[Any], None]:
         combo.setCurrentIndex(index)
 
     return set_
+
+
+def check_set(box: QCheckBox) -> Callable[[Any], None]:
+    """Ticks a check box when the setting's value is truthy."""
+    return lambda value: box.setChecked(bool(value))
+
+
+def threshold_get(spin: QDoubleSpinBox, spec: ThresholdSpec) -> Callable[[], float | None]:
+    """Reads a threshold spin box: ``None`` below the minimum (the seed's default)."""
+    return lambda: None if spin.value() < spec.minimum else spin.value()
+
+
+def threshold_set(spin: QDoubleSpinBox, spec: ThresholdSpec) -> Callable[[Any], None]:
+    """Shows a threshold; ``None`` (the seed's default) sits one step below the minimum."""
+    return lambda value: spin.setValue(spec.minimum - spec.step if value is None else float(value))

@@ -111,9 +111,11 @@ def system_wants_reduced_motion() -> bool:
     """True when the platform asks for less animation (fades become instant)."""
     hints = QGuiApplication.styleHints()
     accessibility = getattr(hints, "accessibility", None)
-    if accessibility is None or not hasattr(accessibility(), "motionPreference"):
+    # Qt.MotionPreference comes with the accessor in a later Qt than this PySide6 knows
+    motion = getattr(Qt, "MotionPreference", None)
+    if accessibility is None or motion is None or not hasattr(accessibility(), "motionPreference"):
         return False
-    return bool(accessibility().motionPreference() == Qt.MotionPreference.ReducedMotion)
+    return bool(accessibility().motionPreference() == motion.ReducedMotion)
 
 
 def pick_theme(*, scale: float = 1.0) -> Theme:

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-BELCOACH_PACKAGES = (
-    "belcoach.core",
-    "belcoach.models",
-    "belcoach.audio",
-    "belcoach.seeds",
-    "belcoach.desktop",
-    "belcoach.cli",
-    "belcoach.demo",
-)
-"""The installed packages whose modules and data files the build carries."""
+
+def _root_packages() -> tuple[str, ...]:
+    """The root folders' packages, from ``[tool.setuptools.package-dir]`` of pyproject.toml."""
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    return tuple(config["tool"]["setuptools"]["package-dir"])
+
+
+BELCOACH_PACKAGES = _root_packages()
+"""The installed packages whose modules and data files the build carries (the same
+table the wheel is built from, so a new root folder is never left out)."""
 
 BUNDLED_MODELS = ("base",)
 """Models the build carries: multilingual base (145 MB) covers nl, sv and en."""

@@ -7,5 +7,6 @@ bash scripts/setup.sh --test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-.venv/bin/mypy -p belcoach.audio -p belcoach.models -p belcoach.core -p belcoach.seeds
+.venv/bin/mypy -p belcoach.audio -p belcoach.wiring -p belcoach.models -p belcoach.core \
+    -p belcoach.seeds -p belcoach.desktop -p belcoach.cli -p belcoach.demo
 exec .venv/bin/pytest "$@"

@@ -18,6 +18,7 @@ from belcoach.audio.calls.library import is_recording
 from belcoach.audio.calls.summary import CallSummary, summarize_timeline
 from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import CallStarted, Event
+from belcoach.audio.privacy.redact import redact_event
 from belcoach.core.errors import AppError
 from belcoach.core.vault import RecordingKey
 
@@ -66,8 +67,28 @@ def _local_time(iso: str) -> str:
         return iso
 
 
+_AUDIO_MAGIC = (b"RIFF", b"fLaC", b"OggS", b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")
+_AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aac", ".wma"}
+
+
+def is_audio_file(path: Path) -> bool:
+    """True when ``path`` is a sound file (by its name or its first bytes), not events."""
+    if path.suffix.lower() in _AUDIO_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+    except OSError:
+        return False
+    return head.startswith(_AUDIO_MAGIC)
+
+
 def load_call(
-    path: Path, *, audio_seconds: float | None = None, key: RecordingKey | None = None
+    path: Path,
+    *,
+    audio_seconds: float | None = None,
+    key: RecordingKey | None = None,
+    redact: bool = False,
 ) -> LoadedCall:
     """Open a call folder or an ``events.jsonl``; an encrypted call is decrypted in memory.
 
@@ -76,12 +97,21 @@ def load_call(
         audio_seconds: the audio's length when the caller already knows it
             (the replay window reads the audio anyway).
         key: the recording key for an encrypted call (default: this user's).
+        redact: mask personal numbers in everything loaded (``privacy.redact``
+            in force now, even for a call stored before it was).
 
     Raises:
-        AppError: neither a call folder nor a readable events file;
+        AppError: neither a call folder nor a readable events file (an audio
+            file is named as such: it must be imported or analysed first);
             CallKeyError: encrypted with a key that is not at hand.
     """
     path = Path(path)
+    if path.is_file() and is_audio_file(path):
+        raise AppError(
+            f"{path}: is an audio file, not an analysed call; add it to the library with "
+            f"`belcoach calls import {path}` (or write its events with "
+            f"`belcoach analyze {path} --events EVENTS.jsonl`) and use that"
+        )
     if path.is_dir():
         folder: CallFolder | None = CallFolder(path, key=key)
         assert folder is not None
@@ -101,13 +131,14 @@ def load_call(
         raise AppError(f"{path}: no such call folder or events file")
     if not journal.events:
         raise AppError(f"{events_path}: holds no events")
-    meta, status, problems = _meta(folder, journal.events, events_path)
-    timeline = build_timeline(journal.events, duration=audio_seconds)
-    summary = summarize_timeline(
-        timeline, journal.events, meta=meta, status=status, problems=problems
-    )
+    events = journal.events
+    if redact:
+        events = tuple(redact_event(e) for e in events)
+    meta, status, problems = _meta(folder, events, events_path)
+    timeline = build_timeline(events, duration=audio_seconds)
+    summary = summarize_timeline(timeline, events, meta=meta, status=status, problems=problems)
     notes = tuple(folder.read_notes()) if folder is not None else ()
-    return LoadedCall(journal.events, timeline, summary, folder, notes, journal.torn_tail)
+    return LoadedCall(events, timeline, summary, folder, notes, journal.torn_tail)
 
 
 def _meta(

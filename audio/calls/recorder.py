@@ -56,10 +56,24 @@ log = logging.getLogger(__name__)
 Finished = Callable[[CallFolder, CallSummary], None]
 
 
-class RecordingSource:
-    """An `AudioSource` that writes every block it passes on to the recorder's FLAC."""
+class BlockSink(Protocol):
+    """Where `RecordingSource` writes each block: a `CallRecorder`, or a guard around one."""
 
-    def __init__(self, inner: AudioSource, recorder: CallRecorder) -> None:
+    def write_block(self, block: AudioBlock) -> None:
+        """Append one block of both channels."""
+        ...
+
+
+class RecordingSource:
+    """An `AudioSource` that writes every block it passes on to a recording first.
+
+    The one wrapper between a call's source and its recording: the importer
+    wraps with the `CallRecorder` itself, a live call with the
+    `belcoach.audio.jobs.recording.GuardedRecording` that stops the recording,
+    never the call, when the disk fails.
+    """
+
+    def __init__(self, inner: AudioSource, recorder: BlockSink) -> None:
         self._inner = inner
         self._recorder = recorder
         self.description = inner.description

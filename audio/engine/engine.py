@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
 
 
+MAX_TRANSCRIPT_LAG = 15.0
+"""Seconds: paced calls skip speech whose words would come later than this (default)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EngineConfig:
     """Everything the engine needs to know, decided before it starts (STYLE S3).
@@ -63,7 +67,7 @@ class EngineConfig:
     segmenter: SegmenterConfig = field(default_factory=SegmenterConfig)
     paced: bool = False
     asr_behind_seconds: float = 8.0
-    max_transcript_lag: float | None = 15.0
+    max_transcript_lag: float | None = MAX_TRANSCRIPT_LAG
 
 
 class CallEngine:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.calls.folder import CallFolder
-from belcoach.audio.engine.blocks import AudioBlock, AudioClock, AudioSource, audio_clock_of
+from belcoach.audio.calls.recorder import RecordingSource
+from belcoach.audio.engine.blocks import AudioBlock, AudioSource
 from belcoach.audio.events import Event, RecordingChanged, StatusCode, StatusLevel
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class GuardedRecording:
 
     def wrap(self, source: AudioSource) -> AudioSource:
         """Return ``source`` with each block recorded as the engine reads it."""
-        return _RecordedSource(source, self)
+        return RecordingSource(source, self)
 
     def write_block(self, block: AudioBlock) -> None:
         """Record one block; on the engine thread. Never raises."""
@@ -182,23 +183,3 @@ class GuardedRecording:
             return None
         log.info("%s: call recorded (%s, %.1f s)", recorder.folder.path, status, recorder.seconds)
         return summary
-
-
-class _RecordedSource:
-    """The call's source with each block handed to the recording first."""
-
-    def __init__(self, inner: AudioSource, recording: GuardedRecording) -> None:
-        self._inner = inner
-        self._recording = recording
-        self.description = inner.description
-        self.duration = inner.duration
-
-    def audio_clock(self) -> AudioClock | None:
-        """The inner source's real-time clock (recording does not change it)."""
-        return audio_clock_of(self._inner)
-
-    def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
-        """The inner source's blocks, recorded."""
-        for block in self._inner.blocks(stop):
-            self._recording.write_block(block)
-            yield block

@@ -12,14 +12,19 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.bus import EventBus, Subscriber
 from belcoach.audio.engine.analysers import Analyser
 from belcoach.audio.engine.blocks import AudioSource
-from belcoach.audio.engine.engine import CallEngine, EngineConfig, Progress
-from belcoach.audio.engine.transcriber import DecodeOptions, WhisperTranscriber
+from belcoach.audio.engine.engine import (
+    MAX_TRANSCRIPT_LAG,
+    CallEngine,
+    EngineConfig,
+    Progress,
+)
+from belcoach.audio.engine.transcriber import DecodeOptions, Transcriber, WhisperTranscriber
 from belcoach.audio.engine.vad import SileroSession
 from belcoach.audio.languages import check_language
 from belcoach.core.errors import ConfigError
@@ -71,8 +76,49 @@ def load_transcriber(
     return WhisperTranscriber(model, DecodeOptions(language=language, beam_size=choice.beam_size))
 
 
-def run_call(
+SourceFactory = Callable[[Subscriber], AudioSource]
+"""Opens a call's audio, given the call's ``publish``: the one way a live source gets the
+bus for its device and level events (a file source ignores it)."""
+
+
+def build_call(
     source: AudioSource,
+    transcriber: Transcriber,
+    bus: EventBus,
+    *,
+    language: str,
+    model_name: str,
+    paced: bool,
+    analysers: Sequence[Analyser] | None = None,
+    analysis_settings: Mapping[str, Any] | None = None,
+    max_transcript_lag: float | None = MAX_TRANSCRIPT_LAG,
+) -> CallEngine:
+    """Build the engine of one call on ``bus``: THE place a call is put together.
+
+    `run_call` (commands, batch, import) and `CallSession` (the overlay) both
+    build their calls here, so a recorded call replayed through either gives
+    the same events.
+
+    ``analysers`` defaults to ``default_analysers`` for the call's language,
+    configured by ``analysis_settings``: the merged ``[analysis]`` table that
+    the caller took from the settings (the engine never reads settings files
+    itself, STYLE S3). It is ignored when ``analysers`` are given.
+
+    Raises:
+        ConfigError: ``analysis_settings`` has an unknown key or a wrong type.
+    """
+    if analysers is None:
+        analysers = default_analysers(language, analysis_settings)
+    config = EngineConfig(
+        language=language, model=model_name, paced=paced, max_transcript_lag=max_transcript_lag
+    )
+    return CallEngine(
+        source, transcriber, bus, config, vad_session=SileroSession(), analysers=analysers
+    )
+
+
+def run_call(
+    source: AudioSource | SourceFactory,
     transcriber: WhisperTranscriber,
     *,
     model_name: str,
@@ -82,30 +128,40 @@ def run_call(
     on_progress: Progress | None = None,
     analysers: Sequence[Analyser] | None = None,
     analysis_settings: Mapping[str, Any] | None = None,
+    max_transcript_lag: float | None = MAX_TRANSCRIPT_LAG,
 ) -> CallEngine:
     """Run one call to its end and return the finished engine (for its stats).
 
-    ``analysers`` defaults to ``default_analysers`` for the call's language,
-    configured by ``analysis_settings``: the merged ``[analysis]`` table that
-    the caller took from the settings layer (the engine never reads settings
-    files itself, STYLE S3). It is ignored when ``analysers`` are given.
+    Args:
+        source: the call's audio, or a `SourceFactory` that opens it given the
+            call's ``publish`` (live devices report status and levels on it).
+        transcriber: the loaded model for the call's language.
+        model_name: the model's name, for ``call_started``.
+        paced: the source delivers audio in real time (see `EngineConfig`).
+        subscribers: receive every event.
+        stop: ends the call early when set.
+        on_progress: told the audio time reached, for progress bars.
+        analysers / analysis_settings: see `build_call`.
+        max_transcript_lag: see `EngineConfig`; None never skips speech.
 
     Raises:
         ConfigError: ``analysis_settings`` has an unknown key or a wrong type.
     """
-    if analysers is None:
-        analysers = default_analysers(transcriber.options.language, analysis_settings)
     bus = EventBus()
     for subscriber in subscribers:
         bus.subscribe(subscriber)
-    # Live sources report device status and levels themselves (AudioSource only
-    # yields audio); they publish on this call's bus, from the engine thread.
-    bind_publish = getattr(source, "bind_publish", None)
-    if callable(bind_publish):
-        bind_publish(bus.publish)
-    config = EngineConfig(language=transcriber.options.language, model=model_name, paced=paced)
-    engine = CallEngine(
-        source, transcriber, bus, config, vad_session=SileroSession(), analysers=analysers
+    # A source has ``blocks``; anything else is a factory that opens one on this bus.
+    opened = cast(AudioSource, source) if hasattr(source, "blocks") else source(bus.publish)
+    engine = build_call(
+        opened,
+        transcriber,
+        bus,
+        language=transcriber.options.language,
+        model_name=model_name,
+        paced=paced,
+        analysers=analysers,
+        analysis_settings=analysis_settings,
+        max_transcript_lag=max_transcript_lag,
     )
     engine.run(stop, on_progress=on_progress)
     return engine

@@ -25,12 +25,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.bus import EventBus, Subscriber
 from belcoach.audio.engine.blocks import AudioSource
-from belcoach.audio.engine.engine import CallEngine, EngineConfig
+from belcoach.audio.engine.engine import CallEngine
 from belcoach.audio.engine.transcriber import Transcriber
-from belcoach.audio.engine.vad import SileroSession
 from belcoach.audio.events import StatusCode, StatusLevel, status_event
 from belcoach.audio.jobs.recording import (
     STARTED,
@@ -39,14 +37,10 @@ from belcoach.audio.jobs.recording import (
     RecordingFactory,
     RecordingRequest,
 )
-from belcoach.audio.jobs.run import ModelChoice, load_transcriber
+from belcoach.audio.jobs.run import ModelChoice, SourceFactory, build_call, load_transcriber
 from belcoach.core.errors import AppError, AudioDeviceError, AudioFileError
 
 log = logging.getLogger(__name__)
-
-SourceFactory = Callable[[Subscriber], AudioSource]
-"""Opens the call's audio, given the call's ``publish`` (a live source reports levels and
-device events through it); called on the session's thread (opening devices may be slow)."""
 
 TranscriberLoader = Callable[[ModelChoice, str], Transcriber]
 """Loads (or returns a cached) transcriber for a model choice and a language."""
@@ -186,24 +180,18 @@ class CallSession:
             source = self._open_source()
             if source is None:
                 return
-            analysers = default_analysers(self.config.language, self.config.analysis)
-            engine_config = EngineConfig(
-                language=self.config.language,
-                model=self.config.model.name,
-                paced=self.config.paced,
-            )
-            vad_session = SileroSession()
             # Last before the engine runs: the recording starts with the call's audio.
             self.recording = self._start_recording(source)
             if self.recording is not None:
                 source = self.recording.wrap(source)
-            self.engine = CallEngine(
+            self.engine = build_call(
                 source,
                 transcriber,
                 self._bus,
-                engine_config,
-                vad_session=vad_session,
-                analysers=analysers,
+                language=self.config.language,
+                model_name=self.config.model.name,
+                paced=self.config.paced,
+                analysis_settings=self.config.analysis,
             )
             self.engine.run(self._stop)
         except AppError as exc:

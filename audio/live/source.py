@@ -6,9 +6,9 @@ iterates a recorded file. The source runs on the engine thread: every
 channels on the call clock (see `belcoach.audio.live.clock`) and yields a block.
 
 Because `AudioSource` only yields audio, the source publishes its own events
-(device status, meters) through a ``publish`` callable: `run_call` binds the call's
-bus to any source with a ``bind_publish`` method, so they land on the same bus, on
-the engine thread, stamped on the audio clock:
+(device status, meters) through the ``publish`` it is opened with: `run_call` and
+`CallSession` open it through a `SourceFactory` given the call's ``publish``, so they
+land on the call's bus, on the engine thread, stamped on the audio clock:
 
 - ``LevelUpdate`` per channel every ``level_seconds``;
 - ``EngineStatus`` ``overrun`` (warning) when audio was dropped, at most every few
@@ -86,10 +86,6 @@ class LiveCallSource:
         Latencies therefore include the ``hold_back`` wait before each block.
         """
         return self._clock
-
-    def bind_publish(self, publish: Publish) -> None:
-        """Send this source's status and level events to ``publish`` (the call's bus)."""
-        self._publish = publish
 
     # -- the AudioSource protocol -----------------------------------------------------
 

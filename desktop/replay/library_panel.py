@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from belcoach.audio.calls.library import CallEntry, CallLibrary
-from belcoach.desktop.replay.transcript import clock
+from belcoach.core.clock import format_clock
 
 COLUMNS = ("Started", "Length", "Agent", "Status", "Talk", "Over-talk", "Phrases")
 
@@ -73,7 +73,7 @@ class LibraryPanel(QWidget):
             talk = h.get("talk_ratio")
             values = (
                 started,
-                clock(e.duration) if e.duration is not None else "",
+                format_clock(e.duration) if e.duration is not None else "",
                 e.agent,
                 e.status,
                 f"{talk:.0%}" if isinstance(talk, float) else "",
@@ -86,7 +86,8 @@ class LibraryPanel(QWidget):
                 if e.status in ("interrupted", "partial"):
                     item.setForeground(QColor("#c05621"))
                 self.table.setItem(row, col, item)
-            self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, str(e.folder))
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, str(e.folder))
 
     def _open(self, row: int, _col: int) -> None:
         if 0 <= row < len(self.entries) and self.entries[row].status != "recording":

@@ -8,6 +8,7 @@ A bare events file has no folder: notes are then disabled, and say why.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from belcoach.audio.calls.folder import CallFolder, Note
-from belcoach.desktop.replay.transcript import clock
+from belcoach.core.clock import format_clock
 
 
 class NotesPanel(QWidget):
@@ -40,7 +41,7 @@ class NotesPanel(QWidget):
         super().__init__(parent)
         self._folder: CallFolder | None = None
         self._notes: list[Note] = []
-        self.position = lambda: 0.0
+        self.position: Callable[[], float] = lambda: 0.0
         title = QLabel("<b>Coach's notes</b>")
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -101,14 +102,14 @@ class NotesPanel(QWidget):
     def _refresh(self) -> None:
         self.list.clear()
         for note in self._notes:
-            item = QListWidgetItem(f"{clock(note.t)}  {note.text}")
+            item = QListWidgetItem(f"{format_clock(note.t)}  {note.text}")
             item.setData(Qt.ItemDataRole.UserRole, note)
             item.setToolTip(f"{note.author} · {note.created_at}")
             self.list.addItem(item)
 
     def _ask(self) -> None:
         t = self.position()
-        text, ok = QInputDialog.getMultiLineText(self, "Add a note", f"Note at {clock(t)}:")
+        text, ok = QInputDialog.getMultiLineText(self, "Add a note", f"Note at {format_clock(t)}:")
         if ok:
             self.add_note(t, text)
 

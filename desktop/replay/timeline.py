@@ -22,6 +22,7 @@ from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.review.waveform import Envelope
+from belcoach.core.clock import format_clock
 
 ROWS = ("speech_agent", "speech_customer", "overtalk", "pause", "phrase", "emotion")
 """Lane rows from top to bottom (speech has one row per side)."""
@@ -59,7 +60,7 @@ class DrawnMark:
     x1: float
 
 
-class TimelineWidget(pg.GraphicsLayoutWidget):
+class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph ships no types
     """The stacked plots of one call.
 
     Signals:
@@ -125,7 +126,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
             self._heads.append(head)
             self._plots[key] = plot
         self._plots["emotion"].getAxis("bottom").setTickSpacing()
-        self._plots["emotion"].getAxis("bottom").tickStrings = _clock_strings  # type: ignore[method-assign]
+        self._plots["emotion"].getAxis("bottom").tickStrings = _clock_strings
         lanes = self._plots["lanes"].getAxis("left")
         lanes.setTicks([[(row_y(r), ROW_TITLES[r]) for r in ROWS]])
         lanes.setStyle(tickLength=0)
@@ -320,7 +321,8 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
 
     def scene_point(self, plot_key: str, x: float, y: float) -> QPointF:
         """Where data point (x, y) of a plot is in scene coordinates (tests click there)."""
-        return self._plots[plot_key].vb.mapViewToScene(QPointF(x, y))
+        point: QPointF = self._plots[plot_key].vb.mapViewToScene(QPointF(x, y))
+        return point
 
     def mark_at(self, x: float, y: float) -> Mark | None:
         """The mark drawn at data point (x, y) of the lanes plot, if any."""
@@ -355,9 +357,4 @@ class TimelineWidget(pg.GraphicsLayoutWidget):
 
 def _clock_strings(values: Sequence[float], scale: float, spacing: float) -> list[str]:
     """Axis labels as m:ss."""
-    out = []
-    for v in values:
-        total = max(0, round(v))
-        minutes, seconds = divmod(total, 60)
-        out.append(f"{minutes}:{seconds:02d}")
-    return out
+    return [format_clock(v) for v in values]

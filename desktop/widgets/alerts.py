@@ -62,13 +62,13 @@ class AlertStripWidget(OverlayPart):
         elif self._overtalk_since is not None:
             self._overtalk_end = max(now, self._overtalk_since + HOLD_S)
         # Alerts render at once, not on the next frame: the agent needs them now.
-        self.render(now)
+        self.redraw(now)
 
     def _on_dead_air(self, event: DeadAir) -> None:
         if not self.ctx.switches.dead_air:
             return
         self._dead_air_from = event.t if event.ongoing else None
-        self.render(time.monotonic())
+        self.redraw(time.monotonic())
 
     def _on_call_ended(self, _event: CallEnded) -> None:
         now = time.monotonic()
@@ -124,7 +124,7 @@ class AlertStripWidget(OverlayPart):
         self.setFixedHeight(int(title + tip + 18))
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Repaint with the alert in force now (and update what screen readers hear)."""
         self._render_wall = wall
         kind = self.alert_kind(wall)

@@ -133,7 +133,7 @@ class EmotionWidget(OverlayPart):
         self.steps.apply_theme()
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Push the estimate into the labels."""
         theme, tr = self.ctx.theme, self.ctx.tr
         self.title.setText(tr.text("emotion.title"))

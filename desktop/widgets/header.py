@@ -19,6 +19,7 @@ from belcoach.audio.events import (
     RecordingChanged,
     StatusCode,
 )
+from belcoach.core.clock import format_clock
 from belcoach.desktop.bridge import SessionState
 from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
@@ -26,14 +27,6 @@ from belcoach.desktop.widgets.base import OverlayPart, PartContext
 TARGET_TALK = 0.43
 _LOADING_ENDS = frozenset({StatusCode.READY, StatusCode.ASR_FAILED, StatusCode.DEVICE_MISSING})
 """Statuses after which the speech model is no longer loading."""
-
-
-def format_clock(seconds: float) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour)."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 class RatioBar(QWidget):
@@ -222,7 +215,7 @@ class HeaderWidget(OverlayPart):
             )
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Texts, dot colour, timer and ratio."""
         theme, tr, bridge = self.ctx.theme, self.ctx.tr, self.ctx.bridge
         running = bridge.state is SessionState.RUNNING
@@ -234,7 +227,8 @@ class HeaderWidget(OverlayPart):
         if self.ctx.clock.running or self.ended_at is not None:
             now = self.ctx.clock.now()
             self._shown_second = int(now)
-            self.timer.setText(format_clock(now))
+            # a stopwatch: whole seconds gone by (and `animating` repaints on that tick)
+            self.timer.setText(format_clock(self._shown_second, pad=True))
         else:
             self.timer.setText("")
         self.call_button.setText("■" if bridge.state is not SessionState.IDLE else "▶")

@@ -90,7 +90,7 @@ class RateGaugeWidget(OverlayPart):
         self.setFixedHeight(int(line + _bar_height(self) + small + 14))
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Repaint and tell screen readers the figures."""
         self.setAccessibleName(f"{self.ctx.tr.text('rate.title')}: {self.verdict_text()}")
         self.setToolTip(self.ctx.tr.text("rate.tooltip"))
@@ -189,7 +189,7 @@ class PauseWidget(OverlayPart):
         self.setFixedHeight(int(line + _bar_height(self) + small + 14))
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Repaint and tell screen readers the share."""
         tr = self.ctx.tr
         self.setToolTip(tr.text("pause.tooltip"))
@@ -260,7 +260,7 @@ class PaceTipWidget(OverlayPart):
         self.setFixedHeight(int(QFontMetricsF(self.ctx.theme.font(1.0, bold=True)).height() + 10))
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Repaint and tell screen readers."""
         self.setAccessibleName(self.text())
         self.update()

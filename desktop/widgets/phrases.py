@@ -82,7 +82,7 @@ class PhraseAlertsWidget(OverlayPart):
             text += f" → {tr.text('phrase.instead')} {tr.text('quote', text=hit.suggestions[0])}"
         return text
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Fill the cards from the queue."""
         theme, tr = self.ctx.theme, self.ctx.tr
         now = self.ctx.clock.now()

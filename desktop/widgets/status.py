@@ -154,7 +154,7 @@ class StatusLineWidget(OverlayPart):
         self.label.setFont(self.ctx.theme.font(0.9, bold=True))
         super().apply_theme()
 
-    def render(self, wall: float) -> None:
+    def redraw(self, wall: float) -> None:
         """Show the current notice with its symbol and colour."""
         notice = self.current(wall)
         if notice is None:

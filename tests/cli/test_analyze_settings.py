@@ -11,10 +11,18 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from belcoach.cli.analyze_cmd import _choices
+from belcoach.audio.jobs.run import ModelChoice
+from belcoach.cli.common import call_flags
 from belcoach.cli.main import build_parser, main
 from belcoach.core.errors import ConfigError
-from belcoach.core.settings import load_settings
+from belcoach.core.settings import ResolvedSettings, load_settings
+from belcoach.wiring.call import plan_call
+
+
+def _choices(args: Any, settings: ResolvedSettings) -> tuple[ModelChoice, str]:
+    """What ``analyze`` resolves: the plan `belcoach.wiring` makes from settings and flags."""
+    plan = plan_call(settings, call_flags(args))
+    return plan.model, plan.language
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_each_kind_reaches_its_signal_on_the_gui_thread_in_order(qtbot, bridge) 
             lambda e, n=name: got.append((n, e, QThread.currentThread() is gui))
         )
     everything: list[object] = []
-    bridge.event.connect(everything.append)
+    bridge.any_event.connect(everything.append)
 
     worker = threading.Thread(target=lambda: [bridge.publish(e) for e in ONE_OF_EACH])
     worker.start()
@@ -88,7 +88,7 @@ def test_a_stalled_gui_drops_the_oldest_events_not_the_engine(qtbot, monkeypatch
     monkeypatch.setattr(bridge_module, "MAX_PENDING", 10)
     small = EngineBridge()
     seen: list[float] = []
-    small.event.connect(lambda e: seen.append(e.t))
+    small.any_event.connect(lambda e: seen.append(e.t))
     for i in range(25):  # no event loop runs meanwhile: the GUI is "stalled"
         small.publish(Pause(float(i), Channel.AGENT))
     qtbot.waitUntil(lambda: len(seen) == 10, timeout=2000)

@@ -91,8 +91,8 @@ def test_hook_data_left_out(collect: ModuleType, dest: str, platform: str, kept:
 def test_report_templates_and_seed_data_are_carried(collect: ModuleType) -> None:
     dests = {(Path(src).name, dest) for src, dest in collect.belcoach_datas()}
     for expected in [
-        ("report.html.j2", "belcoach/audio/report"),
-        ("report.css", "belcoach/audio/report"),
+        ("report.html.j2", "belcoach/audio/review/report"),
+        ("report.css", "belcoach/audio/review/report"),
         ("report_tips.toml", "belcoach/seeds"),
         ("speech_norms.toml", "belcoach/seeds"),
         ("nl.toml", "belcoach/seeds/rules"),

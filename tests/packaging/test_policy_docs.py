@@ -7,8 +7,8 @@ import tomllib
 import typing
 from pathlib import Path
 
-from belcoach.cli.common import format_value
 from belcoach.core.settings import leaf_keys, leaf_types, load_settings
+from belcoach.wiring.flags import format_value
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "packaging" / "policy" / "policy.example.toml"

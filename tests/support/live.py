@@ -12,7 +12,7 @@ import soundfile as sf
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE, AudioBlock
 from belcoach.audio.events import Event
-from belcoach.audio.live.source import LiveCallSource, Publish
+from belcoach.audio.live.source import LiveCallSource
 from support.synth import CallTruth, Turn, synthesize_call
 
 OVERLAP_GAP = -1.2
@@ -58,10 +58,6 @@ class Tee:
         self.description = source.description
         self.duration = None
         self.seen: list[AudioBlock] = []
-
-    def bind_publish(self, publish: Publish) -> None:
-        """Forward to the live source."""
-        self.source.bind_publish(publish)
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
         """The live source's blocks, recorded."""

@@ -35,7 +35,7 @@ from belcoach.audio.jobs.session import CallSession, SessionConfig, TranscriberC
 from belcoach.audio.jsonl import event_line
 from belcoach.audio.live import open_live
 from belcoach.core.settings import load_settings
-from belcoach.desktop.recording import RecordingPlan, open_library, recorder_factory
+from belcoach.wiring.library import RecordingPlan, open_library, recorder_factory
 
 
 class Progress:

@@ -1,12 +1,13 @@
 """From the settings to the call library and each call's recorder (no Qt here).
 
 The desktop app records live calls (and the demo) when ``recording.enabled``
-is on. This module is THE one place where the `CallLibrary` and its
-recorders are created from the settings: `RecordingPlan.from_settings` reads
-them, `open_library` opens the library and `recorder_factory` starts a
-recording per call. Options the library or recorder gain later (e.g.
-``privacy.redact``, ``recording.encrypt``) are read into the plan and passed
-on in those two functions only.
+is on; ``calls``, ``replay``, ``report`` and ``forget`` read the same library.
+This module is THE one place where the `CallLibrary` and its recorders are
+created from the settings: `plan_library` reads them (a ``--library`` folder
+or ``--redact`` flag on top), `open_library` opens the library and
+`recorder_factory` starts a recording per call. Redaction and encryption
+(``privacy.redact``, ``recording.encrypt``) travel in the plan's
+`RecordingPrivacy` and are passed on in those functions only.
 """
 
 from __future__ import annotations
@@ -46,14 +47,32 @@ class RecordingPlan:
     @classmethod
     def from_settings(cls, settings: ResolvedSettings) -> RecordingPlan:
         """Read the plan from the settings (IT policy included)."""
-        rec = settings.values.recording
-        return cls(
-            enabled=bool(rec.enabled),
-            root=library_root(rec.storage_dir),
-            retention_days=int(rec.retention_days),
-            privacy=RecordingPrivacy.from_settings(settings.values),
-            agent=_login(),
-        )
+        return plan_library(settings)
+
+
+def plan_library(
+    settings: ResolvedSettings, *, root: Path | None = None, redact: bool = False
+) -> RecordingPlan:
+    """The library and recording plan in force.
+
+    Args:
+        settings: the settings (IT policy included).
+        root: a library folder given on the command line (``--library``);
+            None takes ``recording.storage_dir`` or the data folder.
+        redact: ``--redact``: adds redaction; a forced ``privacy.redact``
+            stays on whatever is asked.
+    """
+    rec = settings.values.recording
+    privacy = RecordingPrivacy.from_settings(settings.values)
+    if redact and not privacy.redact:
+        privacy = RecordingPrivacy(redact=True, encrypt=privacy.encrypt, key=privacy.key)
+    return RecordingPlan(
+        enabled=bool(rec.enabled),
+        root=root if root is not None else library_root(rec.storage_dir),
+        retention_days=int(rec.retention_days),
+        privacy=privacy,
+        agent=_login(),
+    )
 
 
 def open_library(plan: RecordingPlan) -> CallLibrary:
