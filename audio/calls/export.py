@@ -20,6 +20,7 @@ from belcoach.audio.calls.loaded import load_call
 from belcoach.audio.jsonl import event_line
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
+from belcoach.core.private_files import create_private, private_dir
 from belcoach.core.vault import RecordingKey
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,10 @@ def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> li
         raise AppError(f"{path}: not a call folder")
     call = load_call(path, key=key)  # reads and decrypts before anything is written
     audio = folder.read_audio() if folder.audio_file is not None else None
+    if out.exists():
+        raise AppError(f"{out}: already exists; give a new folder")
     try:
-        out.mkdir(parents=True)
-    except FileExistsError as exc:
-        raise AppError(f"{out}: already exists; give a new folder") from exc
+        private_dir(out)  # 0700: the copy is as private as the library it came from
     except OSError as exc:
         raise AppError(f"{out}: cannot create ({exc.strerror or exc})") from exc
     target = CallFolder(out)
@@ -50,7 +51,7 @@ def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> li
     target.write_meta(meta)
     written = [out / "call.json"]
     if audio is not None:
-        sf.write(target.audio, audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
+        sf.write(create_private(target.audio), audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
         written.append(target.audio)
     lines = "".join(event_line(e) + "\n" for e in call.events)
     write_atomic(target.events, lines)
