@@ -112,8 +112,12 @@ def too_open(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def restrict_to_owner(folder: Path) -> bool:
+def restrict_to_owner(folder: Path, *, inside: bool = False) -> bool:
     """On Windows, give ``folder`` an ACL with only the current user (inherited inside).
+
+    Args:
+        inside: also reset what is already in the folder to inherit that ACL
+            only (doctor's fix of an existing library).
 
     Returns True when the ACL was set; a no-op (False) elsewhere. Not covered
     by the Linux tests: it runs ``icacls``, which ships with every Windows.
@@ -126,9 +130,12 @@ def restrict_to_owner(folder: Path) -> bool:
         log.warning("%s: no USERNAME; the folder keeps its inherited permissions", folder)
         return False
     who = f"{domain}\\{user}" if domain else user
-    command = ["icacls", str(folder), "/inheritance:r", "/grant:r", f"{who}:(OI)(CI)F"]
+    commands = [["icacls", str(folder), "/inheritance:r", "/grant:r", f"{who}:(OI)(CI)F"]]
+    if inside:
+        commands.append(["icacls", str(folder / "*"), "/reset", "/T", "/C", "/Q"])
     try:
-        subprocess.run(command, check=True, capture_output=True, timeout=30)
+        for command in commands:
+            subprocess.run(command, check=True, capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("%s: could not restrict the folder to %s: %s", folder, who, exc)
         return False

@@ -447,3 +447,19 @@ def library_of(call: Path) -> Path | None:
     folder = call if call.is_dir() else call.parent
     root = folder.parent
     return root if (root / INDEX_FILE).is_file() else None
+
+
+def record_opening(call: Path, action: str) -> AccessEntry | None:
+    """`record_access` for a call folder or events file, in the library that holds it.
+
+    A loose copy (an export, a batch output, a file handed over) belongs to
+    no library and is not logged: None.
+
+    Raises:
+        AccessLogError: the library's log cannot be trusted or written.
+    """
+    root = library_of(call)
+    if root is None:
+        return None
+    folder = call if call.is_dir() else call.parent
+    return record_access(root, action, folder.name)

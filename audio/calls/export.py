@@ -15,6 +15,7 @@ from pathlib import Path
 
 import soundfile as sf
 
+from belcoach.audio.calls.access import record_opening
 from belcoach.audio.calls.folder import SAMPLE_RATE, CallFolder
 from belcoach.audio.calls.loaded import load_call
 from belcoach.audio.jsonl import event_line
@@ -32,12 +33,16 @@ def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> li
     Returns:
         The files written.
 
+    The opening is written to the library's access log first (`record_opening`).
+
     Raises:
-        AppError: not a call folder, ``out`` exists, or the call cannot be decrypted.
+        AppError: not a call folder, ``out`` exists, or the call cannot be decrypted;
+            AccessLogError: the access log cannot be trusted or written.
     """
     folder = CallFolder(path, key=key)
     if not path.is_dir() or not folder.is_call():
         raise AppError(f"{path}: not a call folder")
+    record_opening(path, "export")  # logged before anything is read or copied
     call = load_call(path, key=key)  # reads and decrypts before anything is written
     audio = folder.read_audio() if folder.audio_file is not None else None
     if out.exists():
