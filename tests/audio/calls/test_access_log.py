@@ -182,3 +182,38 @@ def test_library_of_finds_the_library_of_a_stored_call_only(
     loose = tmp_path / "copy"
     loose.mkdir()
     assert library_of(loose) is None
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from belcoach.audio.calls.access import record_access
+root = Path(sys.argv[1])
+for i in range(100_000):
+    record_access(root, "qa", f"call-{i}", user="qa")
+    print(i, flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_writer_killed_with_sigkill_leaves_a_log_that_verifies(library: CallLibrary) -> None:
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(library.root)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:  # killed while it keeps appending, at no chosen moment
+            if int(line) >= 30:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+    finally:
+        proc.wait(timeout=60)
+    verdict = verify(library.root)
+    assert verdict.state is ChainState.OK, verdict.message
+    assert len(verdict.entries) >= 31
+    assert [e.call for e in verdict.entries] == [f"call-{i}" for i in range(len(verdict.entries))]
+    record_access(library.root, "replay", "after")  # the chain goes on
+    assert verify(library.root).entries[-1].call == "after"
