@@ -463,3 +463,21 @@ def record_opening(call: Path, action: str) -> AccessEntry | None:
         return None
     folder = call if call.is_dir() else call.parent
     return record_access(root, action, folder.name)
+
+
+def status_code(root: Path) -> str | None:
+    """The overlay's status code for this library's access log, or None when all is well.
+
+    ``access_log_broken`` (edited or cut: stored calls will not open),
+    ``access_log_readonly`` (cannot be written: the same) or
+    ``access_log_deleted`` (a new chain starts at the next opening).
+    """
+    verdict = verify(root)
+    if not verdict.trusted:
+        return "access_log_broken"
+    path = log_path(root)
+    if not os.access(path if path.exists() else root, os.W_OK):
+        return "access_log_readonly"
+    if verdict.state is ChainState.DELETED:
+        return "access_log_deleted"
+    return None
