@@ -22,6 +22,7 @@ import platform
 import sys
 from pathlib import Path
 
+from belcoach.audio.calls.library import library_root
 from belcoach.cli import doctor_checks as checks
 from belcoach.cli import doctor_library
 from belcoach.cli.common import load_cli_settings
@@ -139,8 +140,7 @@ def _policy(report: Report, settings: ResolvedSettings) -> None:
 
 def _paths(report: Report, settings: ResolvedSettings) -> None:
     recording = settings.values.recording
-    storage = Path(recording.storage_dir).expanduser() if recording.storage_dir else None
-    storage = storage or paths.data_dir()
+    storage = library_root(str(recording.storage_dir))  # <data dir>/calls unless set
     for label, path in (
         ("user settings", settings.user_path),
         ("call library", storage),
