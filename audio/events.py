@@ -150,7 +150,10 @@ class EngineStatus(Event):
     ``recording_started`` (the call is recorded; ``details``: ``folder``, ``call_id``),
     ``recording_stopped`` (the recording could not start or stopped on a disk
     problem; the call goes on; ``details``: ``reason``), ``calls_recovered`` (the
-    app found recorded calls cut off by a crash and kept them; ``message``: how many).
+    app found recorded calls cut off by a crash and kept them; ``message``: how many),
+    ``access_log_broken``/``access_log_readonly`` (the library's access log was
+    edited, cut or cannot be written: stored calls will not open; live calls work)
+    and ``access_log_deleted`` (a new access-log chain starts).
     """
 
     type: ClassVar[str] = "status"

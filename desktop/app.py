@@ -266,6 +266,9 @@ class DesktopApp:
                     message=str(len(recovered)),
                 )
             )
+        access = self.calls.access_log_code()
+        if access is not None:  # stored calls will not open (or a new log starts): say so
+            self.bridge.publish(EngineStatus(t=0.0, channel=None, level="warning", code=access))
         if self.options.autostart:
             QTimer.singleShot(0, self.bridge.start_call)
 

@@ -122,6 +122,12 @@ class CallLibraryService:
         window.raise_()
         window.activateWindow()
 
+    def access_log_code(self) -> str | None:
+        """The overlay status code for the library's access log (None: fine or no library)."""
+        from belcoach.audio.calls.access import status_code
+
+        return status_code(self.library.root) if self.library is not None else None
+
     def _replay_closed(self, _obj: object = None) -> None:
         self.replay_window = None
 

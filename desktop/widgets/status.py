@@ -36,6 +36,8 @@ _TRANSIENT = {
 }
 _QUIET = {"recording_started"}
 """Codes another part shows (the header's REC mark): no notice here."""
+_LASTING = {"access_log_broken", "access_log_readonly"}
+"""Library problems that outlast a call: stored calls will not open until IT acts."""
 _PER_SESSION = {"recording_stopped"}
 """Notices that may come before the call starts and last for the whole session."""
 
@@ -94,7 +96,7 @@ class StatusLineWidget(OverlayPart):
 
     def _on_call_started(self, _event: CallStarted) -> None:
         # Problems of the last call (a failed device) are not this call's.
-        keep = {"model_loading", *_PER_SESSION}
+        keep = {"model_loading", *_PER_SESSION, *_LASTING}
         self.notices = {k: n for k, n in self.notices.items() if n.code in keep}
         self.mark()
 
