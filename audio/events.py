@@ -164,6 +164,9 @@ class StatusCode(StrEnum):
     RECORDING_STARTED = "recording_started"
     RECORDING_STOPPED = "recording_stopped"
     CALLS_RECOVERED = "calls_recovered"
+    ACCESS_LOG_BROKEN = "access_log_broken"
+    ACCESS_LOG_READONLY = "access_log_readonly"
+    ACCESS_LOG_DELETED = "access_log_deleted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +179,10 @@ class EngineStatus(Event):
     usable device at start), ``cpu_overload``, ``mono_call`` (one channel only:
     over-talk needs two), ``rules_invalid`` (a rule file has problems; the other
     rules work), ``calls_recovered`` (the app found recorded calls cut off by a
-    crash and kept them; ``message``: how many).
+    crash and kept them; ``message``: how many),
+    ``access_log_broken``/``access_log_readonly`` (the library's access log was
+    edited, cut or cannot be written: stored calls will not open; live calls work)
+    and ``access_log_deleted`` (a new access-log chain starts).
 
     The statuses that consumers act on have their own subclasses:
     `RecordingChanged`, `DeviceLost`, `DeviceBack` and `TranscriptGap`. An

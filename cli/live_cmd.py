@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from belcoach.audio.events import DeviceBack, EngineStatus, Event, StatusLevel, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
+from belcoach.cli.live_print import transcript_line
 from belcoach.cli.summary import format_summary
-from belcoach.core.clock import format_clock
 from belcoach.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -112,8 +112,7 @@ def run(args: argparse.Namespace) -> int:
         if to_stdout:
             return
         if isinstance(event, Transcript) and event.final:
-            who = "agent   " if event.channel == "agent" else "customer"
-            print(f"[{format_clock(event.t, tenths=True)}] {who}: {event.text}", flush=True)
+            print(transcript_line(event), flush=True)
         elif isinstance(event, EngineStatus) and (
             event.level != StatusLevel.INFO or isinstance(event, DeviceBack)
         ):

@@ -31,14 +31,19 @@ def _stamp(t: float) -> str:
     return f"[{format_clock(t, tenths=True)}]"
 
 
+def transcript_line(event: Transcript) -> str:
+    """``[mm:ss.s] agent   : words``: one committed utterance, as every command prints it."""
+    who = "agent   " if event.channel == "agent" else "customer"
+    return f"{_stamp(event.t)} {who}: {event.text}"
+
+
 def describe(event: Event, *, last_verdict: str | None = None) -> str | None:
     """One line for ``event``, or None when it is not worth a line."""
     stamp = _stamp(event.t)
     if isinstance(event, Transcript):
         if not event.final or not event.words:
             return None
-        who = "agent   " if event.channel == "agent" else "customer"
-        return f"{stamp} {who}: {event.text}"
+        return transcript_line(event)
     if isinstance(event, OverTalk):
         if event.channel == "agent" and event.ongoing:
             return f"{stamp} !! over-talk: you are talking over the customer"

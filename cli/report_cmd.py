@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach report``."""
+    from belcoach.audio.calls.access import record_opening
     from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
     from belcoach.audio.review.report.build import write_report
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("give --html FILE and/or --pdf FILE")
     plan = library_plan(args)
     path = resolve_call(args.call, root=plan.root)
+    record_opening(path, "report")  # the access log first: refused when it cannot be written
     # privacy.redact in force now holds in the report, even for a call stored before it was
     call = load_call(path, redact=plan.privacy.redact)
     write_report(call, html=args.html, pdf=args.pdf, language=args.language)

@@ -126,16 +126,8 @@ def live_source_factory() -> SourceFactory:
 
 
 def alert_switches(settings: ResolvedSettings) -> AlertSwitches:
-    """The ``alerts.*`` settings as the overlay's switches."""
-    a = settings.values.alerts
-    return AlertSwitches(
-        overtalk=a.overtalk,
-        speech_rate=a.speech_rate,
-        pauses=a.pauses,
-        dead_air=a.dead_air,
-        phrases=a.phrases,
-        emotion=a.emotion,
-    )
+    """The ``alerts.*`` settings as the overlay's switches (the same dataclass)."""
+    return settings.values.alerts
 
 
 class HotkeyRelay(QObject):
@@ -273,6 +265,11 @@ class DesktopApp:
                     code=StatusCode.CALLS_RECOVERED,
                     message=str(len(recovered)),
                 )
+            )
+        access = self.calls.access_log_code()
+        if access is not None:  # stored calls will not open (or a new log starts): say so
+            self.bridge.publish(
+                EngineStatus(t=0.0, channel=None, level=StatusLevel.WARNING, code=access)
             )
         if self.options.autostart:
             QTimer.singleShot(0, self.bridge.start_call)

@@ -40,6 +40,8 @@ _TRANSIENT = {
     StatusCode.TRANSCRIPT_GAP,
     StatusCode.CALLS_RECOVERED,
 }
+_LASTING = {StatusCode.ACCESS_LOG_BROKEN, StatusCode.ACCESS_LOG_READONLY}
+"""Library problems that outlast a call: stored calls will not open until IT acts."""
 _PER_SESSION = {StatusCode.RECORDING_STOPPED}
 """Notices that may come before the call starts and last for the whole session."""
 SETTINGS = "settings"
@@ -102,7 +104,7 @@ class StatusLineWidget(OverlayPart):
 
     def _on_call_started(self, _event: CallStarted) -> None:
         # Problems of the last call (a failed device) are not this call's.
-        keep = {StatusCode.MODEL_LOADING, *_PER_SESSION}
+        keep = {StatusCode.MODEL_LOADING, *_PER_SESSION, *_LASTING}
         self.notices = {k: n for k, n in self.notices.items() if n.code in keep}
         self.mark()
 

@@ -243,3 +243,27 @@ def test_a_call_cut_off_by_a_crash_is_announced_at_the_next_start(
         assert entry.status == "interrupted"
     finally:
         app.close()
+
+
+def test_a_tampered_access_log_is_in_the_overlay_and_live_calls_still_record(
+    qtbot, qapp, tmp_path: Path
+) -> None:
+    from belcoach.audio.calls.access import log_path, record_access
+
+    root = tmp_path / "calls"
+    CallLibrary.open(root).close()
+    record_access(root, "replay", "20261120-090000-abcdef", user="sanne")
+    path = log_path(root)
+    path.write_text(path.read_text(encoding="utf-8").replace("sanne", "piet"), "utf-8")
+    app = _app(qapp, {"recording.enabled": True, "recording.storage_dir": str(root)})
+    try:
+        qtbot.waitUntil(lambda: app.overlay.status.current() is not None, timeout=5000)
+        notice = app.overlay.status.current()
+        assert notice is not None and notice.code == "access_log_broken"
+        assert "stored calls will not open" in notice.text
+        _run_call(qtbot, app)  # a live call is recorded all the same
+        assert [e.status for e in CallLibrary.open(root).calls()] == ["complete"]
+        current = app.overlay.status.current()
+        assert current is not None and current.code == "access_log_broken"  # still said
+    finally:
+        app.close()
