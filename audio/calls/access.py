@@ -41,7 +41,6 @@ import hashlib
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -50,9 +49,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from belcoach.audio.calls.access_index import index_head, store_index_head
 from belcoach.audio.events import StatusCode
 from belcoach.core.errors import AppError
-from belcoach.core.private_files import FILE_MODE, create_private, open_private
+from belcoach.core.private_files import FILE_MODE, open_private
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +65,6 @@ GENESIS = "0" * 64
 ACTIONS = ("replay", "report", "export", "qa")
 """What an opener records; ``chain-restarted`` is written by this module only."""
 RESTARTED = "chain-restarted"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS access_chain (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    head TEXT NOT NULL,
-    lines INTEGER NOT NULL
-);
-"""
 
 
 class AccessLogError(AppError):
@@ -234,13 +226,13 @@ def _parse(raw: bytes) -> AccessEntry | None:
 def verify(root: Path) -> Verdict:
     """Read the library's access log and check its chain against the index."""
     path = log_path(root)
-    index_head = _index_head(root)
-    index_lines = index_head[1] if index_head else None
+    kept = index_head(root)
+    index_lines = kept[1] if kept else None
     if not path.exists():
-        if index_head and index_head[1] > 0:
+        if kept and kept[1] > 0:
             return Verdict(
                 ChainState.DELETED,
-                message=f"{path} was deleted: the library index says {index_head[1]} line(s) "
+                message=f"{path} was deleted: the library index says {kept[1]} line(s) "
                 "had been written; the next opening starts a new chain",
                 index_lines=index_lines,
             )
@@ -265,10 +257,10 @@ def verify(root: Path) -> Verdict:
     )
     if broken:
         return replace(verdict, state=ChainState.BROKEN, message=broken)
-    if index_head and index_head[0] not in {head, *(e.hash for e in entries)}:
+    if kept and kept[0] not in {head, *(e.hash for e in entries)}:
         message = (
             f"{path} ends before the last line the library index recorded "
-            f"({index_head[1]} line(s), {len(entries)} now): lines were removed or the log replaced"
+            f"({kept[1]} line(s), {len(entries)} now): lines were removed or the log replaced"
         )
         return replace(verdict, state=ChainState.CUT, message=message)
     return verdict
@@ -376,7 +368,7 @@ def _append(root: Path, verdict: Verdict, todo: list[AccessEntry]) -> list[Acces
             f"stored calls are not opened: the access log {path} cannot be written "
             f"({exc.strerror or exc}); live calls are not affected"
         ) from exc
-    _store_index_head(root, prev, len(verdict.entries) + len(sealed))
+    store_index_head(root, prev, len(verdict.entries) + len(sealed))
     return sealed
 
 
@@ -400,44 +392,6 @@ def _locked(root: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-# --------------------------------------------------------------------------- the index
-
-
-def _index_head(root: Path) -> tuple[str, int] | None:
-    """(last hash, line count) the index holds, or None (no index, no record, unreadable)."""
-    db_path = Path(root) / INDEX_FILE
-    if not db_path.exists():
-        return None
-    try:
-        db = sqlite3.connect(db_path, timeout=10.0)
-        try:
-            row = db.execute("SELECT head, lines FROM access_chain WHERE id = 1").fetchone()
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return None  # no table yet (or a damaged index the library rebuilds)
-    return (str(row[0]), int(row[1])) if row else None
-
-
-def _store_index_head(root: Path, head: str, lines: int) -> None:
-    """Remember the chain head in the index; a failure only weakens deletion detection."""
-    db_path = Path(root) / INDEX_FILE
-    try:
-        if not db_path.exists():
-            create_private(db_path)
-        db = sqlite3.connect(db_path, timeout=10.0, isolation_level=None)
-        try:
-            db.executescript(_SCHEMA)
-            db.execute(
-                "INSERT OR REPLACE INTO access_chain (id, head, lines) VALUES (1, ?, ?)",
-                (head, lines),
-            )
-        finally:
-            db.close()
-    except (sqlite3.Error, OSError) as exc:
-        log.warning("%s: the access-log head could not be kept in the index (%s)", db_path, exc)
 
 
 def library_of(call: Path) -> Path | None:
