@@ -46,8 +46,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from spread import Spread  # noqa: E402
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE  # noqa: E402
-from belcoach.audio.events import EngineStatus, Event  # noqa: E402
+from belcoach.audio.events import Event  # noqa: E402
 from belcoach.audio.live import open_live  # noqa: E402
+from belcoach.audio.status import EngineStatus  # noqa: E402
 from support.live import tone  # noqa: E402
 from support.pulse import PulseServer  # noqa: E402
 

@@ -71,14 +71,10 @@ from belcoach.audio.engine.engine import CallEngine, EngineConfig  # noqa: E402
 from belcoach.audio.engine.paced import PacedSource  # noqa: E402
 from belcoach.audio.engine.sources import open_call  # noqa: E402
 from belcoach.audio.engine.vad import SileroSession  # noqa: E402
-from belcoach.audio.events import (  # noqa: E402
-    EngineStatus,
-    Event,
-    SpeechStarted,
-    Transcript,
-)
+from belcoach.audio.events import Event, SpeechStarted, Transcript  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.audio.jsonl import JsonlWriter  # noqa: E402
+from belcoach.audio.status import EngineStatus  # noqa: E402
 from support.fillets import fillets_clips  # noqa: E402
 
 RATE = 16_000

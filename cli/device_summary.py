@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from belcoach.audio.events import DeviceBack, DeviceLost, EngineStatus, Event, StatusCode
+from belcoach.audio.events import Event
+from belcoach.audio.status import DeviceBack, DeviceLost, EngineStatus, StatusCode
 
 ROLE = {"agent": "agent microphone", "customer": "call audio"}
 

@@ -76,8 +76,9 @@ def meter_bar(rms_db: float, peak: float) -> str:
 
 def _meter(name: str, seconds: float) -> int:
     """Open one input like a live call does and draw its level ~5 times a second."""
-    from belcoach.audio.events import EngineStatus, Event, LevelUpdate
+    from belcoach.audio.events import Event, LevelUpdate
     from belcoach.audio.live import ChannelSpec, LiveCallSource, devices
+    from belcoach.audio.status import EngineStatus
 
     device = devices.find_input(name)  # a wrong name fails here, with the candidates
     print(f"Testing {device.label()} ({device.host_api}) for {seconds:g} s; speak or play sound.")

@@ -15,8 +15,9 @@ import threading
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from belcoach.audio.events import DeviceBack, EngineStatus, Event, StatusLevel, Transcript
+from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
+from belcoach.audio.status import DeviceBack, EngineStatus, StatusLevel
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.live_print import transcript_line
 from belcoach.cli.summary import format_summary

@@ -16,7 +16,6 @@ from belcoach.audio.events import (
     ConversationStats,
     DeadAir,
     EmotionEstimate,
-    EngineStatus,
     Event,
     OverTalk,
     PhraseHit,
@@ -24,6 +23,7 @@ from belcoach.audio.events import (
     SpeechRate,
     Transcript,
 )
+from belcoach.audio.status import EngineStatus
 from belcoach.core.clock import format_clock
 
 

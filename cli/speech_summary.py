@@ -6,16 +6,8 @@ import statistics
 from collections.abc import Sequence
 
 from belcoach.audio.calls.summary import CallSummary
-from belcoach.audio.events import (
-    Channel,
-    ConversationStats,
-    EngineStatus,
-    Event,
-    Pause,
-    RateVerdict,
-    SpeechRate,
-    StatusCode,
-)
+from belcoach.audio.events import Channel, ConversationStats, Event, Pause, RateVerdict, SpeechRate
+from belcoach.audio.status import EngineStatus, StatusCode
 from belcoach.core.clock import format_clock
 
 AGENT = (None, Channel.AGENT)

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.engine.blocks import AudioSource
 from belcoach.audio.engine.paced import PacedSource
-from belcoach.audio.events import EngineStatus, StatusCode, StatusLevel
 from belcoach.audio.jobs.run import SourceFactory
 from belcoach.audio.jobs.session import CallSession, Finished, TranscriberCache
+from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 from belcoach.core import paths
 from belcoach.core.settings import ResolvedSettings, load_settings, save_user_settings
 from belcoach.desktop.bridge import EngineBridge

@@ -37,18 +37,16 @@ from belcoach.audio.events import (
     ConversationStats,
     DeadAir,
     EmotionEstimate,
-    EngineStatus,
     Event,
     LevelUpdate,
     OverTalk,
     Pause,
     PhraseHit,
     SpeechRate,
-    StatusCode,
-    StatusLevel,
     Transcript,
 )
 from belcoach.audio.jobs.session import CallSession, Finished
+from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 
 log = logging.getLogger(__name__)
 

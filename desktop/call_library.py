@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from belcoach.audio.calls.library import CallLibrary
-from belcoach.audio.events import StatusCode
 from belcoach.audio.jobs.recording import Recording, RecordingFactory, RecordingRequest
+from belcoach.audio.status import StatusCode
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.i18n import Translator

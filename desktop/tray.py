@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from belcoach.audio.events import EngineStatus, RecordingChanged
+from belcoach.audio.status import EngineStatus, RecordingChanged
 from belcoach.desktop.bridge import EngineBridge, SessionState
 from belcoach.desktop.i18n import Translator
 

@@ -50,7 +50,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from belcoach.audio.calls.access_index import index_head, store_index_head
-from belcoach.audio.events import StatusCode
+from belcoach.audio.status import StatusCode
 from belcoach.core.errors import AppError
 from belcoach.core.private_files import FILE_MODE, open_private
 

@@ -32,7 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.events import EngineStatus, Event, Word, status_class
+from belcoach.audio.events import Event, Word
+from belcoach.audio.status import EngineStatus, status_class
 from belcoach.core.errors import AppError
 
 log = logging.getLogger(__name__)

@@ -38,16 +38,8 @@ from dataclasses import dataclass
 from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.transcriber import Transcriber
-from belcoach.audio.events import (
-    Channel,
-    EngineStatus,
-    Event,
-    StatusCode,
-    StatusLevel,
-    Transcript,
-    TranscriptGap,
-    Word,
-)
+from belcoach.audio.events import Channel, Event, Transcript, Word
+from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel, TranscriptGap
 from belcoach.core.clock import format_clock
 
 log = logging.getLogger(__name__)

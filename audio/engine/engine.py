@@ -21,15 +21,8 @@ from belcoach.audio.engine.blocks import AudioBlock, AudioClock, AudioSource, au
 from belcoach.audio.engine.segmenter import SegmenterConfig, SpeechSegmenter, Utterance
 from belcoach.audio.engine.transcriber import Transcriber
 from belcoach.audio.engine.vad import SileroSession, StreamingVad
-from belcoach.audio.events import (
-    CallEnded,
-    CallStarted,
-    Channel,
-    EngineStatus,
-    Event,
-    StatusCode,
-    StatusLevel,
-)
+from belcoach.audio.events import CallEnded, CallStarted, Channel, Event
+from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 
 log = logging.getLogger(__name__)
 

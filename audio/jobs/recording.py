@@ -28,7 +28,8 @@ from belcoach.audio.bus import Subscriber
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.recorder import RecordingSource
 from belcoach.audio.engine.blocks import AudioBlock, AudioSource
-from belcoach.audio.events import Event, RecordingChanged, StatusCode, StatusLevel
+from belcoach.audio.events import Event
+from belcoach.audio.status import RecordingChanged, StatusCode, StatusLevel
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,6 @@ from belcoach.audio.bus import EventBus, Subscriber
 from belcoach.audio.engine.blocks import AudioSource
 from belcoach.audio.engine.engine import CallEngine
 from belcoach.audio.engine.transcriber import Transcriber
-from belcoach.audio.events import StatusCode, StatusLevel, status_event
 from belcoach.audio.jobs.recording import (
     STARTED,
     STOPPED,
@@ -38,6 +37,7 @@ from belcoach.audio.jobs.recording import (
     RecordingRequest,
 )
 from belcoach.audio.jobs.run import ModelChoice, SourceFactory, build_call, load_transcriber
+from belcoach.audio.status import StatusCode, StatusLevel, status_event
 from belcoach.core.errors import AppError, AudioDeviceError, AudioFileError
 
 log = logging.getLogger(__name__)

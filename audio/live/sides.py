@@ -17,21 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
-from belcoach.audio.events import (
-    Channel,
-    DeviceBack,
-    DeviceLost,
-    EngineStatus,
-    Event,
-    StatusCode,
-    StatusLevel,
-)
+from belcoach.audio.events import Channel, Event
 from belcoach.audio.live import devices as devs
 from belcoach.audio.live.capture import CALLBACK_SECONDS, DeviceCapture
 from belcoach.audio.live.channel import LiveChannel
 from belcoach.audio.live.clock import ChannelAligner
 from belcoach.audio.live.devices import DeviceInfo
 from belcoach.audio.live.pulse import PCM_NAMES, PulseWatcher
+from belcoach.audio.status import DeviceBack, DeviceLost, EngineStatus, StatusCode, StatusLevel
 from belcoach.core.errors import AudioDeviceError
 
 log = logging.getLogger(__name__)

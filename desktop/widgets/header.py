@@ -11,14 +11,8 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from belcoach.audio.events import (
-    CallEnded,
-    CallStarted,
-    ConversationStats,
-    EngineStatus,
-    RecordingChanged,
-    StatusCode,
-)
+from belcoach.audio.events import CallEnded, CallStarted, ConversationStats
+from belcoach.audio.status import EngineStatus, RecordingChanged, StatusCode
 from belcoach.core.clock import format_clock
 from belcoach.desktop.bridge import SessionState
 from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS

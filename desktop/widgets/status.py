@@ -15,13 +15,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from belcoach.audio.events import (
-    CallStarted,
-    EngineStatus,
-    RecordingChanged,
-    StatusCode,
-    StatusLevel,
-)
+from belcoach.audio.events import CallStarted
+from belcoach.audio.status import EngineStatus, RecordingChanged, StatusCode, StatusLevel
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
 
 TRANSIENT_S = 12.0

@@ -27,7 +27,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
 
-from belcoach.audio.events import Channel, EngineStatus, PhraseHit, Transcript, TranscriptGap
+from belcoach.audio.events import Channel, PhraseHit, Transcript
+from belcoach.audio.status import EngineStatus, TranscriptGap
 from belcoach.core.clock import format_clock
 from belcoach.desktop.transcript_model import Line, TranscriptModel
 from belcoach.desktop.widgets.base import PartContext

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 from belcoach.audio.bus import EventBus
-from belcoach.audio.events import EngineStatus, Event, Transcript
+from belcoach.audio.events import Event, Transcript
+from belcoach.audio.status import EngineStatus
 
 
 def _transcript() -> Transcript:

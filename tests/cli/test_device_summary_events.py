@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from belcoach.audio.calls.eventlog import parse_lines
-from belcoach.audio.events import Channel, DeviceBack, EngineStatus, StatusCode, StatusLevel
+from belcoach.audio.events import Channel
+from belcoach.audio.status import DeviceBack, EngineStatus, StatusCode, StatusLevel
 from belcoach.cli.device_summary import device_section
 
 # As written before DeviceLost/DeviceBack existed: plain status lines with their codes.

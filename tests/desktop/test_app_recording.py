@@ -18,14 +18,9 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.engine.blocks import AudioBlock
 from belcoach.audio.engine.paced import PacedSource
 from belcoach.audio.engine.sources import open_call
-from belcoach.audio.events import (
-    EngineStatus,
-    RecordingChanged,
-    StatusCode,
-    StatusLevel,
-    Word,
-)
+from belcoach.audio.events import Word
 from belcoach.audio.jobs.session import TranscriberCache
+from belcoach.audio.status import EngineStatus, RecordingChanged, StatusCode, StatusLevel
 from belcoach.demo import demo_call_path
 from support.private_calls import no_os_keyring  # noqa: F401 (autouse fixture)
 

@@ -13,7 +13,6 @@ from belcoach.audio.events import (
     ConversationStats,
     DeadAir,
     EmotionEstimate,
-    EngineStatus,
     LevelUpdate,
     OverTalk,
     Pause,
@@ -22,6 +21,7 @@ from belcoach.audio.events import (
     Transcript,
     Word,
 )
+from belcoach.audio.status import EngineStatus
 from belcoach.desktop import bridge as bridge_module
 from belcoach.desktop.bridge import EngineBridge, SessionState
 

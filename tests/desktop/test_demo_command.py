@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from belcoach.audio.events import CallEnded, EngineStatus, OverTalk, PhraseHit, Transcript
+from belcoach.audio.events import CallEnded, OverTalk, PhraseHit, Transcript
+from belcoach.audio.status import EngineStatus
 from belcoach.cli.live_print import describe
 
 BELCOACH = str(Path(sys.executable).with_name("belcoach"))

@@ -16,17 +16,14 @@ from belcoach.audio.events import (
     Channel,
     ConversationStats,
     DeadAir,
-    DeviceBack,
-    DeviceLost,
     EmotionEstimate,
-    EngineStatus,
     OverTalk,
     PhraseHit,
     SpeechRate,
-    StatusLevel,
     Transcript,
     Word,
 )
+from belcoach.audio.status import DeviceBack, DeviceLost, EngineStatus, StatusLevel
 from belcoach.desktop.scripted_demo import scripted_demo_events
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from belcoach.audio.events import CallStarted, RecordingChanged, StatusCode
+from belcoach.audio.events import CallStarted
+from belcoach.audio.status import RecordingChanged, StatusCode
 from belcoach.desktop.bridge import EngineBridge
 from belcoach.desktop.tray import CallTray
 

@@ -25,13 +25,8 @@ from belcoach.audio.bus import EventBus
 from belcoach.audio.engine.engine import CallEngine, EngineConfig
 from belcoach.audio.engine.sources import MONO_MESSAGE, open_call
 from belcoach.audio.engine.vad import SileroSession, StreamingVad
-from belcoach.audio.events import (
-    Channel,
-    EngineStatus,
-    Event,
-    Transcript,
-    Word,
-)
+from belcoach.audio.events import Channel, Event, Transcript, Word
+from belcoach.audio.status import EngineStatus
 from support.synth import CallTruth, Turn, synthesize_call
 
 _SESSION: list[SileroSession] = []

@@ -29,11 +29,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from belcoach.audio.engine.blocks import AudioBlock, AudioSource
-from belcoach.audio.events import Event, RecordingChanged
+from belcoach.audio.events import Event
 from belcoach.audio.jobs.run import ModelChoice
 from belcoach.audio.jobs.session import CallSession, SessionConfig, TranscriberCache
 from belcoach.audio.jsonl import event_line
 from belcoach.audio.live import open_live
+from belcoach.audio.status import RecordingChanged
 from belcoach.core.settings import load_settings
 from belcoach.wiring.library import RecordingPlan, open_library, recorder_factory
 

@@ -28,16 +28,8 @@ from belcoach.audio.analysis.phrases.tokens import Similarity, Token
 from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import AudioBlock
 from belcoach.audio.engine.vad import VadFrames
-from belcoach.audio.events import (
-    Channel,
-    EngineStatus,
-    Event,
-    PhraseHit,
-    StatusCode,
-    StatusLevel,
-    Transcript,
-    Word,
-)
+from belcoach.audio.events import Channel, Event, PhraseHit, Transcript, Word
+from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 from belcoach.core.errors import ConfigError
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.loader import RuleBook, load_rules

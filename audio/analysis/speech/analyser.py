@@ -38,14 +38,8 @@ from belcoach.audio.analysis.speech.syllables import NucleusDetector
 from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import AudioBlock
 from belcoach.audio.engine.vad import VadFrames
-from belcoach.audio.events import (
-    Channel,
-    ConversationStats,
-    EngineStatus,
-    Event,
-    StatusCode,
-    Transcript,
-)
+from belcoach.audio.events import Channel, ConversationStats, Event, Transcript
+from belcoach.audio.status import EngineStatus, StatusCode
 
 log = logging.getLogger(__name__)
 

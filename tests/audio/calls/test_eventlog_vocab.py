@@ -7,21 +7,18 @@ import json
 import pytest
 
 from belcoach.audio.calls.eventlog import event_from_json, parse_lines
-from belcoach.audio.events import (
-    Channel,
+from belcoach.audio.events import Channel, EmotionEstimate, RateVerdict, SpeechRate
+from belcoach.audio.jsonl import event_line
+from belcoach.audio.status import (
     DeviceBack,
     DeviceLost,
-    EmotionEstimate,
     EngineStatus,
-    RateVerdict,
     RecordingChanged,
-    SpeechRate,
     StatusCode,
     StatusLevel,
     TranscriptGap,
     status_event,
 )
-from belcoach.audio.jsonl import event_line
 from belcoach.seeds.emotion_data import EmotionLabel, EmotionStep
 
 # Lines as belcoach wrote them before the vocabulary was typed (copied from a

@@ -22,15 +22,8 @@ from belcoach.audio.engine.engine import CallEngine, EngineConfig
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.sources import open_call
 from belcoach.audio.engine.vad import SileroSession
-from belcoach.audio.events import (
-    Channel,
-    EngineStatus,
-    Event,
-    SpeechRegion,
-    SpeechStarted,
-    Transcript,
-    Word,
-)
+from belcoach.audio.events import Channel, Event, SpeechRegion, SpeechStarted, Transcript, Word
+from belcoach.audio.status import EngineStatus
 from belcoach.demo import demo_call_path
 
 A, C = Channel.AGENT, Channel.CUSTOMER

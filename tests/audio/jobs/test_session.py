@@ -17,9 +17,10 @@ from belcoach.audio.engine.blocks import AudioBlock, AudioSource
 from belcoach.audio.engine.paced import PacedSource
 from belcoach.audio.engine.sources import open_call
 from belcoach.audio.engine.transcriber import DecodeOptions, WhisperTranscriber
-from belcoach.audio.events import CallEnded, CallStarted, EngineStatus, Event, Transcript, Word
+from belcoach.audio.events import CallEnded, CallStarted, Event, Transcript, Word
 from belcoach.audio.jobs.run import ModelChoice
 from belcoach.audio.jobs.session import CallSession, SessionConfig, TranscriberCache
+from belcoach.audio.status import EngineStatus
 from belcoach.core.errors import AudioDeviceError, ConfigError, ModelUnavailableError
 from belcoach.demo import demo_call_path
 

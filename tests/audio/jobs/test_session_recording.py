@@ -23,9 +23,10 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.recorder import CallRecorder
 from belcoach.audio.engine.blocks import AudioBlock, AudioSource
 from belcoach.audio.engine.sources import open_call
-from belcoach.audio.events import CallEnded, EngineStatus, Event, Transcript, Word
+from belcoach.audio.events import CallEnded, Event, Transcript, Word
 from belcoach.audio.jobs.recording import RecordingRequest
 from belcoach.audio.jobs.session import CallSession, SessionConfig, TranscriberCache
+from belcoach.audio.status import EngineStatus
 from belcoach.core.errors import AppError, AudioFileError
 from belcoach.demo import demo_call_path
 

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
-from belcoach.audio.events import EngineStatus, Event, LevelUpdate
+from belcoach.audio.events import Event, LevelUpdate
 from belcoach.audio.live import LiveOptions, open_live
+from belcoach.audio.status import EngineStatus
 from support.live import (
     CallFiles,
     dominant_hz,

@@ -90,7 +90,7 @@ def test_live_command_runs_a_short_call_to_jsonl(
 
 
 def test_summary_names_device_trouble() -> None:
-    from belcoach.audio.events import DeviceBack, DeviceLost, EngineStatus
+    from belcoach.audio.status import DeviceBack, DeviceLost, EngineStatus
     from belcoach.cli.device_summary import device_section
 
     events = [

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from belcoach.audio.events import Channel, EngineStatus, PhraseHit, Transcript, Word
+from belcoach.audio.events import Channel, PhraseHit, Transcript, Word
 from belcoach.audio.privacy.checks import bsn_valid, iban_valid, luhn_valid, number_word
 from belcoach.audio.privacy.redact import (
     LABELS,
@@ -30,6 +30,7 @@ from belcoach.audio.privacy.redact import (
     redact_words,
     redacting,
 )
+from belcoach.audio.status import EngineStatus
 
 CASES = Path(__file__).resolve().parents[2] / "data" / "redaction" / "cases.tsv"
 

@@ -11,14 +11,8 @@ from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig, rules_config
 from belcoach.audio.analysis.phrases.tokens import words_from_text
 from belcoach.audio.engine.blocks import AudioBlock
-from belcoach.audio.events import (
-    Channel,
-    EngineStatus,
-    Event,
-    PhraseHit,
-    SpeechRegion,
-    Transcript,
-)
+from belcoach.audio.events import Channel, Event, PhraseHit, SpeechRegion, Transcript
+from belcoach.audio.status import EngineStatus
 from belcoach.core.errors import ConfigError
 
 

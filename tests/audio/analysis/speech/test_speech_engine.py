@@ -11,15 +11,8 @@ from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.analysis.speech.analyser import SpeechAnalytics
 from belcoach.audio.analysis.speech.config import speech_config
 from belcoach.audio.engine.vad import WINDOW_SECONDS
-from belcoach.audio.events import (
-    ConversationStats,
-    DeadAir,
-    EngineStatus,
-    Event,
-    OverTalk,
-    Pause,
-    SpeechRate,
-)
+from belcoach.audio.events import ConversationStats, DeadAir, Event, OverTalk, Pause, SpeechRate
+from belcoach.audio.status import EngineStatus
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
 from belcoach.seeds.speech_norms import load_speech_norms
