@@ -197,7 +197,7 @@ class _Reader:
         if key is None:
             return lo + 1
         last = key.split(".")[-1]
-        pattern = re.compile(rf"^\s*(\[\s*item\.)?{re.escape(last)}\s*(=|\])")
+        pattern = re.compile(rf"^\s*\[?\s*([\w.]+\.)?{re.escape(last)}\s*(=|\])")
         for i in range(lo, hi):
             if pattern.match(self.lines[i]):
                 return i + 1

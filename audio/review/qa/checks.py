@@ -317,12 +317,12 @@ def feeling_ack(v: CallView, p: Mapping[str, Any]) -> Result:
                 break
         stock_here = [h for h in stock if onset.t - 0.5 <= h.t <= end]
         if ack is not None and (lead is None or (ack.t, ack.first) <= (lead.t, lead.first)):
-            evidence.append(_said(ack, "acknowledge", v))
+            evidence.append(Evidence(ack.t, _n(v, "acknowledge"), ack.line.text))
             continue
         failed = True
         evidence += [_hit(h, "stock_ack", v) for h in stock_here if lead is None or h.t <= lead.t]
         if lead is not None:
-            evidence.append(_said(lead, "lead_first", v))
+            evidence.append(Evidence(lead.t, _n(v, "lead_first"), lead.line.text))
         else:
             s = _fmt(p["seconds"])
             evidence.append(Evidence(onset.t, _n(v, "no_acknowledge", s=s), event="emotion"))
