@@ -75,10 +75,12 @@ class QaPanel(QWidget):
 
     def rows(self) -> list[tuple[str, str]]:
         """(verdict label, title) per item, as shown (tests, accessibility)."""
-        return [
-            (self.tree.topLevelItem(i).text(0), self.tree.topLevelItem(i).text(1))
-            for i in range(self.tree.topLevelItemCount())
-        ]
+        rows = []
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is not None:
+                rows.append((row.text(0), row.text(1)))
+        return rows
 
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         t = item.data(0, TIME_ROLE)

@@ -1,4 +1,4 @@
-"""The QA cards: packaged cards trace to their seeds, bad card files say file:line and what is wrong."""
+"""The QA cards: packaged cards trace to their seeds; bad card files say file:line and what."""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ class Call:
         )
 
     def item(self, item_id: str, *, end: float = 120.0) -> ItemScore:
-        events = sorted(self.events, key=lambda e: e.t) + [CallEnded(end, None)]
+        events = [*sorted(self.events, key=lambda e: e.t), CallEnded(end, None)]
         card = score_events(events)
         return next(i for i in card.items if i.id == item_id)
 
