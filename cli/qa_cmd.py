@@ -83,5 +83,6 @@ def format_scorecard(card: Scorecard, *, title: str = "") -> str:
 
 
 def _clock(t: float) -> str:
-    minutes, seconds = divmod(int(t), 60)
+    """``m:ss`` rounded, as the report and the replay window write times."""
+    minutes, seconds = divmod(max(0, round(t)), 60)
     return f"{minutes:2d}:{seconds:02d}"

@@ -53,7 +53,7 @@ def test_qa_text_shows_the_score_and_the_evidence(
     first = out.splitlines()[0]
     assert first.startswith("QA-scorekaart") and "/" in first
     assert "x Niet goed" in out and "+ Goed" in out and "- N.v.t." in out
-    assert "1:22  standaardzin in de afsluiting" in out
+    assert "1:23  standaardzin in de afsluiting" in out
 
 
 def test_a_broken_card_warns_with_file_and_line_and_scores_with_the_packaged_card(
