@@ -23,6 +23,7 @@ from belcoach.audio.events import Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli import batch_cmd
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
+from belcoach.cli.live_print import transcript_line
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
 
@@ -83,11 +84,6 @@ def _source(args: argparse.Namespace) -> FileCallSource:
     )
 
 
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(t, 60)
-    return f"{int(minutes):02d}:{seconds:04.1f}"
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
     from belcoach.wiring.call import plan_call
@@ -127,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(event, Transcript) and event.final:
             committed.append(event)
             if args.realtime and not to_stdout:
-                tqdm.write(_line(event), file=sys.stdout)
+                tqdm.write(transcript_line(event), file=sys.stdout)
 
     def on_progress(t: float) -> None:
         # tqdm throttles update() to a few redraws a second
@@ -152,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             writer.close()
     if not args.realtime and not to_stdout:
         for event in sorted(committed, key=lambda e: e.t):
-            print(_line(event))
+            print(transcript_line(event))
     summary = format_summary(everything)
     if summary and not to_stdout:
         print()
@@ -166,7 +162,3 @@ def run(args: argparse.Namespace) -> int:
     )
     return 0
 
-
-def _line(event: Transcript) -> str:
-    who = "agent   " if event.channel == "agent" else "customer"
-    return f"[{_stamp(event.t)}] {who}: {event.text}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 
 from belcoach.core.errors import ConfigError
 from belcoach.seeds.emotion_data import LABELS, LANGUAGES
@@ -89,19 +90,13 @@ def run_test(args: argparse.Namespace) -> int:
     reading = result.reading
     print("  cues:" if reading.cues else "  cues: none")
     for cue in reading.cues:
-        how = [f"weight {cue.weight:.2f}"]
-        if cue.intensifiers:
-            how.append(f"intensified by {' '.join(cue.intensifiers)!r}")
-        if cue.negated:
-            how.append(f"negated by {cue.negator!r}: does not count")
+        negated = f"negated by {cue.negator!r}: does not count" if cue.negated else ""
+        how = _how(f"weight {cue.weight:.2f}", cue.intensifiers, negated)
         print(f'    {cue.label:13s} "{cue.said}" (cue "{cue.phrase}"; {", ".join(how)})')
     print("  lexicon words:" if reading.lexicon else "  lexicon words: none")
     for hit in reading.lexicon:
-        how = [f"lexicon {hit.base:+.2f} ({hit.source})"]
-        if hit.intensifiers:
-            how.append(f"intensified by {' '.join(hit.intensifiers)!r}")
-        if hit.negator:
-            how.append(f"negated by {hit.negator!r}")
+        negated = f"negated by {hit.negator!r}" if hit.negator else ""
+        how = _how(f"lexicon {hit.base:+.2f} ({hit.source})", hit.intensifiers, negated)
         print(f"    {hit.word:15s} {hit.value:+.2f}  {'; '.join(how)}")
     probs = sorted(LABELS, key=lambda k: -result.probs[k])
     print("  all labels: " + ", ".join(f"{k} {result.probs[k]:.2f}" for k in probs))
@@ -117,3 +112,13 @@ def run_test(args: argparse.Namespace) -> int:
         shown = quote if quote.startswith('"') else f'"{quote}"'
         print(f"    seed {seeds}: {shown}")
     return 0
+
+
+def _how(base: str, intensifiers: Sequence[str], negated: str) -> list[str]:
+    """What made a cue or lexicon word count as it did: its base, intensifiers, negation."""
+    how = [base]
+    if intensifiers:
+        how.append(f"intensified by {' '.join(intensifiers)!r}")
+    if negated:
+        how.append(negated)
+    return how

@@ -5,12 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from belcoach.audio.events import EmotionEstimate, Event
+from belcoach.core.clock import format_clock
 from belcoach.seeds.emotion_data import VALENCE_CLASS, VALENCE_CLASSES
-
-
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(t, 60)
-    return f"{int(minutes)}:{int(seconds):02d}"
 
 
 def emotion_summary(events: Sequence[Event]) -> list[str]:
@@ -28,7 +24,7 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
         if e.evidence.get("update") == "acknowledged":
             continue  # the step moved; the customer said nothing new
         if e.label != previous:
-            path.append(f"{e.label} ({_stamp(e.t)})")
+            path.append(f"{e.label} ({format_clock(e.t)})")
             previous = e.label
     lines = [
         "Customer's feeling (an estimate from words and voice, not a fact):",
@@ -46,12 +42,12 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
     if first_erkennen is not None:
         lines.append(
             f"  erkennen: a negative feeling ({first_erkennen.label}) looked clear at "
-            f"{_stamp(first_erkennen.t)}"
+            f"{format_clock(first_erkennen.t)}"
         )
         if acknowledged is not None:
             ack = acknowledged.evidence["acknowledged"]
             lines.append(
-                f'  acknowledged by the agent at {_stamp(float(ack["t"]))}: "{ack["said"]}" '
+                f'  acknowledged by the agent at {format_clock(float(ack["t"]))}: "{ack["said"]}" '
                 "→ leiden"
             )
         else:

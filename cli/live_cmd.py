@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from belcoach.audio.events import EngineStatus, Event, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
+from belcoach.cli.live_print import transcript_line
 from belcoach.cli.summary import format_summary
 from belcoach.core.errors import ConfigError
 
@@ -111,9 +112,7 @@ def run(args: argparse.Namespace) -> int:
         if to_stdout:
             return
         if isinstance(event, Transcript) and event.final:
-            who = "agent   " if event.channel == "agent" else "customer"
-            minutes, seconds = divmod(event.t, 60)
-            print(f"[{int(minutes):02d}:{seconds:04.1f}] {who}: {event.text}", flush=True)
+            print(transcript_line(event), flush=True)
         elif isinstance(event, EngineStatus) and (
             event.level != "info" or event.code == "device_back"
         ):

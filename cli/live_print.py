@@ -23,11 +23,17 @@ from belcoach.audio.events import (
     SpeechRate,
     Transcript,
 )
+from belcoach.core.clock import format_clock
 
 
 def _stamp(t: float) -> str:
-    minutes, seconds = divmod(max(0.0, t), 60)
-    return f"[{int(minutes):02d}:{seconds:04.1f}]"
+    return f"[{format_clock(t, tenths=True)}]"
+
+
+def transcript_line(event: Transcript) -> str:
+    """``[mm:ss.s] agent   : words``: one committed utterance, as every command prints it."""
+    who = "agent   " if event.channel == "agent" else "customer"
+    return f"{_stamp(event.t)} {who}: {event.text}"
 
 
 def describe(event: Event, *, last_verdict: str | None = None) -> str | None:
@@ -36,8 +42,7 @@ def describe(event: Event, *, last_verdict: str | None = None) -> str | None:
     if isinstance(event, Transcript):
         if not event.final or not event.words:
             return None
-        who = "agent   " if event.channel == "agent" else "customer"
-        return f"{stamp} {who}: {event.text}"
+        return transcript_line(event)
     if isinstance(event, OverTalk):
         if event.channel == "agent" and event.ongoing:
             return f"{stamp} !! over-talk: you are talking over the customer"

@@ -14,14 +14,10 @@ from collections.abc import Callable, Sequence
 from belcoach.audio.analysis.phrases.matcher import PhraseMatcher
 from belcoach.audio.analysis.phrases.tokens import words_from_text
 from belcoach.audio.events import CallEnded, CallStarted, Event, PhraseHit
+from belcoach.core.clock import format_clock
 from belcoach.seeds.loader import RuleBook, load_rules
 
 MAX_SAID = 70
-
-
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(t, 60)
-    return f"{int(minutes):02d}:{seconds:04.1f}"
 
 
 def _short(text: str) -> str:
@@ -41,12 +37,13 @@ def phrase_section(events: Sequence[Event]) -> list[str]:
     promises = [h for h in hits if h.category == "promise"]
     lines = [f"Coaching phrases: {len(avoid)} to avoid, {len(good)} good, {len(promises)} promises"]
     for hit in avoid:
-        lines.append(f"  ! [{_stamp(hit.t)}] {_short(hit.said)!r} ({hit.rule_id}, {hit.severity})")
+        stamp = format_clock(hit.t, tenths=True)
+        lines.append(f"  ! [{stamp}] {_short(hit.said)!r} ({hit.rule_id}, {hit.severity})")
         for suggestion in hit.suggestions[:2]:
             lines.append(f"      say instead: {suggestion}")
     for hit in good:
         lines.append(
-            f"  + [{_stamp(hit.t)}] {_short(hit.said)!r} ({hit.rule_id})"
+            f"  + [{format_clock(hit.t, tenths=True)}] {_short(hit.said)!r} ({hit.rule_id})"
             + _summary_note(hit, hits, book, length)
         )
     if promises:
@@ -56,7 +53,8 @@ def phrase_section(events: Sequence[Event]) -> list[str]:
         for hit in promises:
             when = due(hit.said)
             lines.append(
-                f"  [ ] [{_stamp(hit.t)}] {hit.said}" + (f" — when: {when}" if when else "")
+                f"  [ ] [{format_clock(hit.t, tenths=True)}] {hit.said}"
+                + (f" — when: {when}" if when else "")
             )
     return lines
 

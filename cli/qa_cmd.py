@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
 def format_scorecard(card: Scorecard, *, title: str = "") -> str:
     """The scorecard as plain text: one line per item, its evidence indented below."""
     from belcoach.audio.review.qa import Verdict
+    from belcoach.core.clock import format_clock
 
     marks = {Verdict.GOED: "+", Verdict.NIET_GOED: "x", Verdict.NVT: "-"}
     width = max((len(i.label) for i in card.items), default=0)
@@ -76,13 +77,7 @@ def format_scorecard(card: Scorecard, *, title: str = "") -> str:
     for item in card.items:
         out.append(f"{marks[item.verdict]} {item.label:<{width}}  {item.title}")
         for e in item.evidence:
-            when = _clock(e.t) if e.t is not None else "  —  "
+            when = f"{format_clock(e.t):>5}" if e.t is not None else "  —  "
             quote = f" “{e.quote}”" if e.quote else ""
             out.append(f"    {when}  {e.note}{quote}")
     return "\n".join(out)
-
-
-def _clock(t: float) -> str:
-    """``m:ss`` rounded, as the report and the replay window write times."""
-    minutes, seconds = divmod(max(0, round(t)), 60)
-    return f"{minutes:2d}:{seconds:02d}"

@@ -5,32 +5,30 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from belcoach.audio.events import (
-    ConversationStats,
-    DeadAir,
-    EngineStatus,
-    Event,
-    OverTalk,
-    Pause,
-    SpeechRate,
-)
+from belcoach.audio.calls.summary import CallSummary
+from belcoach.audio.events import Channel, ConversationStats, EngineStatus, Event, Pause, SpeechRate
+from belcoach.core.clock import format_clock
+
+AGENT = (None, Channel.AGENT)
+"""The channels an agent's tempo comes on (None: a mono call), as the report counts it."""
 
 
 def _pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "-"
 
 
-def _clock(t: float) -> str:
-    minutes, seconds = divmod(t, 60)
-    return f"{int(minutes):02d}:{seconds:04.1f}"
+def speech_summary(events: Sequence[Event], summary: CallSummary) -> list[str]:
+    """Lines about the agent's tempo, pauses, over-talk and the conversation figures.
 
-
-def speech_summary(events: Sequence[Event]) -> list[str]:
-    """Lines about the agent's tempo, pauses, over-talk and the conversation figures."""
-    rates = [e for e in events if isinstance(e, SpeechRate)]
+    Every figure the report also shows (tempo, band and shares, words per minute,
+    sentences followed by a pause, over-talk, talk ratio, longest monologue, dead air)
+    is printed from ``summary``, so the two agree; the rest (the pauses' count and
+    length, the rate with pauses included, the longest customer turn) are read from
+    the events.
+    """
+    s = summary
+    rates = [e for e in events if isinstance(e, SpeechRate) and e.channel in AGENT]
     pauses = [e for e in events if isinstance(e, Pause)]
-    overtalks = [e for e in events if isinstance(e, OverTalk) and not e.ongoing]
-    dead = [e for e in events if isinstance(e, DeadAir) and not e.ongoing]
     finals = [e for e in events if isinstance(e, ConversationStats) and e.final]
     mono = any(isinstance(e, EngineStatus) and e.code == "mono_call" for e in events)
     if not (rates or pauses or finals):
@@ -38,24 +36,15 @@ def speech_summary(events: Sequence[Event]) -> list[str]:
     lines = ["Speech (agent)"]
     if mono:
         lines.append("  mono call: taken as the agent; over-talk and talk ratio need two channels")
-    if rates:
-        arts = [r.articulation_rate for r in rates]
-        last = rates[-1]
-        verdicts = {v: sum(r.verdict == v for r in rates) for v in ("slow", "ok", "fast")}
-        shares = ", ".join(f"{v} {_pct(n, len(rates))}" for v, n in verdicts.items() if n)
-        lines.append(
-            f"  tempo: {statistics.median(arts):.1f} syll/s articulation, "
-            f"{statistics.median(r.syllables_per_s for r in rates):.1f} with pauses "
-            f"(ok band {last.norm_low:.1f}-{last.norm_high:.1f}): {shares} of the time"
-        )
-        wpm = [r.words_per_min for r in rates if r.words_per_min is not None]
+    if rates and s.agent_rate is not None:
+        lines.append(_tempo(s, rates))
         pairs = [(r.acoustic_rate, r.words_rate) for r in rates if r.acoustic_rate and r.words_rate]
-        if wpm:
+        if s.agent_wpm:
             check = ""
             if pairs:
                 ratio = statistics.median(a / w for a, w in pairs)
                 check = f"; acoustic/word estimates differ by {abs(ratio - 1) * 100:.0f} %"
-            lines.append(f"  words per minute: {statistics.median(wpm):.0f}{check}")
+            lines.append(f"  words per minute: {s.agent_wpm:.0f}{check}")
     else:
         lines.append("  tempo: not enough agent speech for a figure")
     stats = finals[-1] if finals else None
@@ -65,34 +54,49 @@ def speech_summary(events: Sequence[Event]) -> list[str]:
             f"  pauses: {len(pauses)} (median {statistics.median(durations):.2f} s, "
             f"longest {max(durations):.1f} s)"
         )
-    if stats is not None and stats.sentences:
+    if s.sentences:
+        with_pause = s.sentences_with_pause or 0
         lines.append(
-            f"  sentences followed by a pause: {stats.sentences_with_pause} of "
-            f"{stats.sentences} ({_pct(stats.sentences_with_pause, stats.sentences)})"
+            f"  sentences followed by a pause: {with_pause} of "
+            f"{s.sentences} ({_pct(with_pause, s.sentences)})"
         )
     if not mono:
-        by_agent = [o for o in overtalks if o.interrupter == "agent"]
-        by_customer = [o for o in overtalks if o.interrupter == "customer"]
+        by_agent = [m for m in s.overtalk if m.channel == "agent"]
         line = (
             f"  over-talk: agent over customer {len(by_agent)}x "
-            f"({sum(o.overlap_s for o in by_agent):.1f} s), "
-            f"customer over agent {len(by_customer)}x"
+            f"({sum(m.end - m.start for m in by_agent):.1f} s), "
+            f"customer over agent {s.overtalk_by_customer}x"
         )
         if by_agent:
-            line += "; at " + ", ".join(_clock(o.start) for o in by_agent[:6])
+            line += "; at " + ", ".join(format_clock(m.start, tenths=True) for m in by_agent[:6])
         lines.append(line)
-    if stats is not None and stats.talk_ratio is not None:
+    if s.talk_ratio is not None:
         lines.append(
-            f"  talk ratio: agent {stats.talk_ratio * 100:.0f} % / customer "
-            f"{(1 - stats.talk_ratio) * 100:.0f} % (top performers talk 43 %)"
+            f"  talk ratio: agent {s.talk_ratio * 100:.0f} % / customer "
+            f"{(1 - s.talk_ratio) * 100:.0f} % (top performers talk 43 %)"
         )
     if stats is not None:
+        longest = s.longest_monologue
+        # the report's figure; without speech regions it has none, the analyser's stands
+        length = longest.end - longest.start if longest else stats.longest_agent_monologue
         extra = "" if mono else f", longest customer turn {stats.longest_customer_turn:.1f} s"
-        lines.append(f"  longest agent monologue {stats.longest_agent_monologue:.1f} s{extra}")
-    if not mono and dead:
-        longest = max(dead, key=lambda d: d.duration)
+        lines.append(f"  longest agent monologue {length:.1f} s{extra}")
+    if not mono and s.dead_air:
+        worst = max(s.dead_air, key=lambda m: m.end - m.start)
         lines.append(
-            f"  dead air: {len(dead)}x, {sum(d.duration for d in dead):.1f} s in total "
-            f"(longest {longest.duration:.1f} s at {_clock(longest.t)})"
+            f"  dead air: {len(s.dead_air)}x, {s.dead_air_total:.1f} s in total "
+            f"(longest {worst.end - worst.start:.1f} s at {format_clock(worst.start, tenths=True)})"
         )
     return lines
+
+
+def _tempo(s: CallSummary, rates: Sequence[SpeechRate]) -> str:
+    """The tempo line: the report's median rate, band and time-weighted verdict shares."""
+    fast, slow = s.fast_share or 0.0, s.slow_share or 0.0
+    shares = {"slow": slow, "ok": max(0.0, 1.0 - fast - slow), "fast": fast}
+    said = ", ".join(f"{v} {_pct(share, 1.0)}" for v, share in shares.items() if share > 1e-9)
+    return (
+        f"  tempo: {s.agent_rate:.1f} {s.rate_unit} articulation, "
+        f"{statistics.median(r.syllables_per_s for r in rates):.1f} with pauses "
+        f"(ok band {s.rate_low:.1f}-{s.rate_high:.1f}): {said} of the time"
+    )

@@ -126,16 +126,8 @@ def live_source_factory() -> SourceFactory:
 
 
 def alert_switches(settings: ResolvedSettings) -> AlertSwitches:
-    """The ``alerts.*`` settings as the overlay's switches."""
-    a = settings.values.alerts
-    return AlertSwitches(
-        overtalk=a.overtalk,
-        speech_rate=a.speech_rate,
-        pauses=a.pauses,
-        dead_air=a.dead_air,
-        phrases=a.phrases,
-        emotion=a.emotion,
-    )
+    """The ``alerts.*`` settings as the overlay's switches (the same dataclass)."""
+    return settings.values.alerts
 
 
 class HotkeyRelay(QObject):

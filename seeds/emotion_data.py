@@ -9,13 +9,12 @@ Results are cached: every call reads the same packaged files.
 from __future__ import annotations
 
 import functools
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from belcoach.core.errors import RuleError
+from belcoach.seeds.packaged import load_toml, packaged_text
 
 LABELS: tuple[str, ...] = (
     "boos",
@@ -71,7 +70,6 @@ STEPS: tuple[str, ...] = ("aanvoelen", "erkennen", "leiden")
 LANGUAGES: tuple[str, ...] = ("nl", "sv", "en")
 """Languages with cue lists and hints; other languages fall back to English cues."""
 
-_PACKAGE = "belcoach.seeds"
 _FOLDER = "emotion"
 
 LEXICON_FILES: Mapping[str, tuple[tuple[str, float], ...]] = {
@@ -195,17 +193,29 @@ class Example:
 
 
 def _read_text(name: str) -> str:
-    try:
-        return resources.files(_PACKAGE).joinpath(_FOLDER, name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"seeds/{_FOLDER}/{name}: cannot read ({exc})") from exc
+    return packaged_text(_FOLDER, name)
 
 
 def _read_toml(name: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(_read_text(name))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"seeds/{_FOLDER}/{name}: {exc}") from exc
+    return load_toml(_FOLDER, name, text=_read_text(name))  # tests replace _read_text
+
+
+def _entries(data: Mapping[str, Any], key: str, where: str) -> Iterator[tuple[str, Any]]:
+    """The entries of the array of tables ``key``, each with where it is (``file: key[i]``)."""
+    for index, raw in enumerate(data.get(key, [])):
+        yield f"{where}: {key}[{index}]", raw
+
+
+def _one_of(raw: Mapping[str, Any], key: str, allowed: Sequence[str], at: str) -> str:
+    """``raw[key]``, which must be one of ``allowed``.
+
+    Raises:
+        RuleError: it is missing or another value, naming the entry.
+    """
+    value = raw.get(key)
+    if value not in allowed:
+        raise RuleError(f"{at}.{key} must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
 
 
 def _float_map(raw: Any, where: str) -> dict[str, float]:
@@ -260,11 +270,8 @@ def load_cues(language: str) -> LanguageCues:
     data = _read_toml(name)
     where = f"seeds/{_FOLDER}/{name}"
     groups = []
-    for index, raw in enumerate(data.get("cues", [])):
-        at = f"{where}: cues[{index}]"
-        label = raw.get("label")
-        if label not in LABELS:
-            raise RuleError(f"{at}.label must be one of {', '.join(LABELS)}, not {label!r}")
+    for at, raw in _entries(data, "cues", where):
+        label = _one_of(raw, "label", LABELS, at)
         numbers = _float_map({k: raw.get(k, 1.0) for k in ("valence", "weight")}, at)
         phrases = _strings(raw.get("phrases"), f"{at}.phrases")
         for phrase in phrases:
@@ -326,11 +333,8 @@ def load_hints() -> tuple[Hint, ...]:
     data = _read_toml(name)
     source = str(data.get("source", ""))
     out = []
-    for index, raw in enumerate(data.get("hints", [])):
-        at = f"seeds/{_FOLDER}/{name}: hints[{index}]"
-        step = raw.get("step")
-        if step not in STEPS:
-            raise RuleError(f"{at}.step must be one of {', '.join(STEPS)}, not {step!r}")
+    for at, raw in _entries(data, "hints", f"seeds/{_FOLDER}/{name}"):
+        step = _one_of(raw, "step", STEPS, at)
         labels = tuple(raw.get("labels", ["*"]))
         for label in labels:
             if label != "*" and label not in LABELS:

@@ -8,12 +8,11 @@ silently dropping the wrong words.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from belcoach.core.errors import RuleError
+from belcoach.seeds.packaged import is_packaged, load_toml
 from belcoach.seeds.patterns import normalise_words
 
 FOLDER = "hallucinations"
@@ -58,15 +57,9 @@ def load_hallucination_phrases(
         RuleError: the file is not valid TOML or an entry is not a usable phrase.
     """
     origin = origin or f"seeds/{FOLDER}/{language}.toml"
-    if text is None:
-        resource = resources.files("belcoach.seeds").joinpath(FOLDER, f"{language}.toml")
-        if not resource.is_file():
-            return HallucinationPhrases(language)
-        text = resource.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{origin}: not valid TOML: {exc}") from None
+    if text is None and not is_packaged(FOLDER, f"{language}.toml"):
+        return HallucinationPhrases(language)
+    data = load_toml(FOLDER, f"{language}.toml", text=text, origin=origin)
     phrases: list[HallucinationPhrase] = []
     for kind in KINDS:
         phrases += [_phrase(entry, kind, origin) for entry in _strings(data, kind, origin)]

@@ -7,12 +7,11 @@ so a broken entry fails with the file, the tip and the field named.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from belcoach.core.errors import RuleError
+from belcoach.seeds.packaged import load_toml
 
 TIPS_FILE = "report_tips.toml"
 CONDITIONS = frozenset(
@@ -81,12 +80,7 @@ def load_tips(text: str | None = None) -> tuple[Tip, ...]:
     Raises:
         RuleError: the file is not valid TOML or an entry is incomplete.
     """
-    if text is None:
-        text = resources.files("belcoach.seeds").joinpath(TIPS_FILE).read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{TIPS_FILE}: {exc}") from exc
+    data = load_toml(TIPS_FILE, text=text)
     tips = []
     for i, raw in enumerate(data.get("tip", [])):
         tips.append(_tip(i, raw))

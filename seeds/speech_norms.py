@@ -7,12 +7,11 @@ with the file and key named instead of a wrong number reaching the agent.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from belcoach.core.errors import ConfigError
+from belcoach.seeds.packaged import load_toml
 
 FILE = "speech_norms.toml"
 
@@ -74,12 +73,7 @@ def load_speech_norms(text: str | None = None, *, origin: str = FILE) -> SpeechN
     Raises:
         ConfigError: the file is not valid TOML, or a value is missing or not a number.
     """
-    if text is None:
-        text = resources.files("belcoach.seeds").joinpath(FILE).read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin}: not valid TOML ({exc})") from exc
+    data = load_toml(FILE, text=text, origin=origin, error=ConfigError)
     norms_table = _table(data, "norms", origin)
     norms = {
         key: _norm(key, _table(norms_table, key, origin, "norms."), origin) for key in norms_table

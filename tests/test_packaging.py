@@ -31,10 +31,13 @@ def test_wheel_has_only_belcoach_packages(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names}
     assert tops <= {"belcoach", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"}
-    for bare in ("audio", "models", "seeds", "desktop", "cli", "core", "demo", "tests"):
+    for bare in ("audio", "wiring", "models", "seeds", "desktop", "cli", "core", "demo", "tests"):
         assert bare not in tops
     for needed in (
-        "belcoach/audio/engine.py",
+        "belcoach/audio/engine/engine.py",
+        "belcoach/audio/analysis/phrases/matcher.py",
+        "belcoach/audio/review/report/report.html.j2",
+        "belcoach/wiring/call.py",
         "belcoach/models/registry.py",
         "belcoach/cli/main.py",
         "belcoach/demo/demo_call_nl.flac",

@@ -28,7 +28,9 @@ class CallFlags:
         model_dir: ``--model-dir``, the IT-supplied model folder.
         threads: ``--threads``, Whisper's CPU threads.
         beam_size: ``--beam-size``.
-        redact: ``--redact``: can only add redaction, never remove it.
+        redact: ``--redact``: can only add redaction, never remove it, so no lock
+            refuses it (a policy that locks ``privacy.redact`` off leaves
+            redaction optional; it cannot forbid it).
     """
 
     language: str | None = None
@@ -50,7 +52,6 @@ class CallFlags:
             ),
             ("model.cpu_threads", "--threads", self.threads),
             ("model.beam_size", "--beam-size", self.beam_size),
-            ("privacy.redact", "--redact", True if self.redact else None),
         )
         return tuple(row for row in rows if row[2] is not None)
 

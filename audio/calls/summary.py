@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from belcoach.audio.calls.derived import SENTENCE_PAUSE_S, merged_spans
 from belcoach.audio.calls.folder import CallMeta
@@ -61,7 +61,8 @@ class CallSummary:
         agent_talk_s / customer_talk_s: seconds each side spoke.
         talk_ratio: the agent's share of the talking, 0..1.
         agent_rate: median agent tempo in ``rate_unit``; ``rate_low``/``rate_high``
-            the normal band; ``fast_share`` the share of measured agent speech judged fast.
+            the normal band; ``fast_share`` / ``slow_share`` the share of measured agent
+            speech judged fast / slow, weighted by the time each measurement covers.
         agent_wpm: median words per minute of the agent.
         sentences / sentences_with_pause: agent sentences, and how many were
             followed by a pause.
@@ -86,6 +87,7 @@ class CallSummary:
     rate_low: float | None = None
     rate_high: float | None = None
     fast_share: float | None = None
+    slow_share: float | None = None
     agent_wpm: float | None = None
     sentences: int | None = None
     sentences_with_pause: int | None = None
@@ -265,12 +267,13 @@ def summarize_timeline(
         agent_talk_s=talk[0],
         customer_talk_s=talk[1],
         talk_ratio=talk[2],
-        agent_rate=rate[0],
-        rate_unit=rate[1],
-        rate_low=rate[2],
-        rate_high=rate[3],
-        fast_share=rate[4],
-        agent_wpm=rate[5],
+        agent_rate=rate.value,
+        rate_unit=rate.unit,
+        rate_low=rate.low,
+        rate_high=rate.high,
+        fast_share=rate.fast,
+        slow_share=rate.slow,
+        agent_wpm=rate.wpm,
         sentences=sentences[0],
         sentences_with_pause=sentences[1],
         overtalk=over,
@@ -309,24 +312,34 @@ def _talk(
     return agent, customer, (agent / total if total > 0 else None)
 
 
-def _rate(
-    timeline: Timeline, events: Sequence[Event], basis: dict[str, str]
-) -> tuple[float | None, str, float | None, float | None, float | None, float | None]:
+class _Rate(NamedTuple):
+    value: float | None = None
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    fast: float | None = None
+    slow: float | None = None
+    wpm: float | None = None
+
+
+def _rate(timeline: Timeline, events: Sequence[Event], basis: dict[str, str]) -> _Rate:
     points = timeline.rate
     if not points:
         basis["rate"] = "none"
-        return None, "", None, None, None, None
+        return _Rate()
     basis["rate"] = "analyser" if any(isinstance(e, SpeechRate) for e in events) else "word times"
     value = statistics.median(p.value for p in points)
     # time-weighted: one long fast stretch counts for what it lasted
     weights = [max(0.1, p.t - p.start) if p.start is not None else 1.0 for p in points]
-    fast = sum(w for p, w in zip(points, weights, strict=True) if p.verdict == "fast") / sum(
-        weights
+    total = sum(weights)
+    fast, slow = (
+        sum(w for p, w in zip(points, weights, strict=True) if p.verdict == verdict) / total
+        for verdict in ("fast", "slow")
     )
     wpms = [p.words_per_min for p in points if p.words_per_min]
     wpm = statistics.median(wpms) if wpms else None
     last = points[-1]
-    return value, last.unit, last.low, last.high, fast, wpm
+    return _Rate(value, last.unit, last.low, last.high, fast, slow, wpm)
 
 
 def _sentences(timeline: Timeline, basis: dict[str, str]) -> tuple[int | None, int | None]:

@@ -39,6 +39,7 @@ from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.transcriber import Transcriber
 from belcoach.audio.events import Channel, EngineStatus, Event, Transcript, Word
+from belcoach.core.clock import format_clock
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ class Gap:
             code="transcript_gap",
             message=(
                 f"Transcript skipped {self.speech_seconds:.0f} s of {self.channel} speech "
-                f"({_stamp(self.start)}-{_stamp(self.end)}) to keep up; alerts keep working."
+                f"({format_clock(self.start, pad=True)}-{format_clock(self.end, pad=True)})"
+                " to keep up; alerts keep working."
             ),
             details={
                 "channel": str(self.channel),
@@ -88,11 +90,6 @@ class Gap:
                 "lag": round(self.lag, 1),
             },
         )
-
-
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(int(t), 60)
-    return f"{minutes:02d}:{seconds:02d}"
 
 
 class AsrWorker:

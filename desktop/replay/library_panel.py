@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from belcoach.audio.calls.library import CallEntry, CallLibrary
-from belcoach.desktop.replay.transcript import clock
+from belcoach.core.clock import format_clock
 
 COLUMNS = ("Started", "Length", "Agent", "Status", "Talk", "Over-talk", "Phrases")
 
@@ -73,7 +73,7 @@ class LibraryPanel(QWidget):
             talk = h.get("talk_ratio")
             values = (
                 started,
-                clock(e.duration) if e.duration is not None else "",
+                format_clock(e.duration) if e.duration is not None else "",
                 e.agent,
                 e.status,
                 f"{talk:.0%}" if isinstance(talk, float) else "",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from belcoach.audio.calls.folder import CallFolder, Note
-from belcoach.desktop.replay.transcript import clock
+from belcoach.core.clock import format_clock
 
 
 class NotesPanel(QWidget):
@@ -102,14 +102,14 @@ class NotesPanel(QWidget):
     def _refresh(self) -> None:
         self.list.clear()
         for note in self._notes:
-            item = QListWidgetItem(f"{clock(note.t)}  {note.text}")
+            item = QListWidgetItem(f"{format_clock(note.t)}  {note.text}")
             item.setData(Qt.ItemDataRole.UserRole, note)
             item.setToolTip(f"{note.author} · {note.created_at}")
             self.list.addItem(item)
 
     def _ask(self) -> None:
         t = self.position()
-        text, ok = QInputDialog.getMultiLineText(self, "Add a note", f"Note at {clock(t)}:")
+        text, ok = QInputDialog.getMultiLineText(self, "Add a note", f"Note at {format_clock(t)}:")
         if ok:
             self.add_note(t, text)
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from belcoach.audio.review.qa import Scorecard, Verdict
-from belcoach.desktop.replay.transcript import clock
+from belcoach.core.clock import format_clock
 
 COLOURS = {Verdict.GOED: "#2f855a", Verdict.NIET_GOED: "#c05621", Verdict.NVT: "#718096"}
 """Verdict colours, as in the report."""
@@ -63,7 +63,7 @@ class QaPanel(QWidget):
             row.setToolTip(1, item.title)
             row.setData(0, TIME_ROLE, item.first_time)
             for e in item.evidence:
-                when = clock(e.t) if e.t is not None else "—"
+                when = format_clock(e.t) if e.t is not None else "—"
                 quote = f" “{e.quote}”" if e.quote else ""
                 child = QTreeWidgetItem([when, f"{e.note}{quote}"])
                 child.setData(0, TIME_ROLE, e.t)

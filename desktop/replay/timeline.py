@@ -21,6 +21,7 @@ from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, Mark, rate_curve, rate
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.review.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.review.waveform import Envelope
+from belcoach.core.clock import format_clock
 
 ROWS = ("speech_agent", "speech_customer", "overtalk", "pause", "phrase", "emotion")
 """Lane rows from top to bottom (speech has one row per side)."""
@@ -353,9 +354,4 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
 
 def _clock_strings(values: Sequence[float], scale: float, spacing: float) -> list[str]:
     """Axis labels as m:ss."""
-    out = []
-    for v in values:
-        total = max(0, round(v))
-        minutes, seconds = divmod(total, 60)
-        out.append(f"{minutes}:{seconds:02d}")
-    return out
+    return [format_clock(v) for v in values]

@@ -16,16 +16,10 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit
 from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.review.palette import TONES
+from belcoach.core.clock import format_clock
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 
 _MARK_BG = {"avoid": "#feebc8", "good": "#c6f6d5"}
-
-
-def clock(t: float) -> str:
-    """Seconds as m:ss."""
-    total = max(0, round(t))
-    minutes, seconds = divmod(total, 60)
-    return f"{minutes}:{seconds:02d}"
 
 
 class TranscriptView(QTextBrowser):
@@ -98,7 +92,7 @@ class TranscriptView(QTextBrowser):
             colour = TONES.get(side, "#1a202c")
             parts.append(
                 f"<tr><td width='40' valign='top'><a href='t:{line.t:.3f}' "
-                f"style='color:#718096;text-decoration:none'>{clock(line.t)}</a></td>"
+                f"style='color:#718096;text-decoration:none'>{format_clock(line.t)}</a></td>"
                 f"<td width='78' valign='top' style='white-space:nowrap'>"
                 f"<a href='t:{line.t:.3f}' "
                 f"style='color:{colour};font-weight:bold;text-decoration:none'>{who}</a></td>"

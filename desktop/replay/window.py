@@ -41,12 +41,13 @@ from belcoach.audio.calls.marks import Mark
 from belcoach.audio.review.player import SPEEDS, CallPlayer
 from belcoach.audio.review.qa import score_call
 from belcoach.audio.review.waveform import envelopes
+from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
 from belcoach.desktop.replay.library_panel import LibraryPanel
 from belcoach.desktop.replay.notes import NotesPanel
 from belcoach.desktop.replay.qa_panel import QaPanel
 from belcoach.desktop.replay.timeline import TimelineWidget
-from belcoach.desktop.replay.transcript import TranscriptView, clock
+from belcoach.desktop.replay.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +307,9 @@ class ReplayWindow(QMainWindow):
         mark = tl.next_mark(kind, t) if direction > 0 else tl.previous_mark(kind, t)
         if mark is not None:
             self.seek(mark.start)
-            self.statusBar().showMessage(f"{clock(mark.start)}  {mark.label}  {mark.detail}", 6000)
+            self.statusBar().showMessage(
+                f"{format_clock(mark.start)}  {mark.label}  {mark.detail}", 6000
+            )
         return mark
 
     def _tick(self) -> None:
@@ -315,7 +318,7 @@ class ReplayWindow(QMainWindow):
         t = self.player.position
         self.timeline.set_position(t)
         self.transcript.set_position(t)
-        self.time_label.setText(f"{clock(t)} / {clock(self.player.duration)}  ")
+        self.time_label.setText(f"{format_clock(t)} / {format_clock(self.player.duration)}  ")
         if self.player.playing and self.player.finished:
             self.player.pause()
         self.play_action.setText("⏸ Pause" if self.player.playing else "▶ Play")

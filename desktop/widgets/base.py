@@ -12,22 +12,17 @@ from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QFrame, QWidget
 
+from belcoach.core.settings_schema import AlertSettings
 from belcoach.desktop.bridge import EngineBridge
 from belcoach.desktop.clock import CallClock
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.theme import Theme
 
+AlertSwitches = AlertSettings
+"""Which alert kinds the agent sees: the ``alerts.*`` settings themselves.
 
-@dataclass(frozen=True, slots=True)
-class AlertSwitches:
-    """Which alert kinds the agent sees (the ``alerts.*`` settings)."""
-
-    overtalk: bool = True
-    speech_rate: bool = True
-    pauses: bool = True
-    dead_air: bool = True
-    phrases: bool = True
-    emotion: bool = True
+One type, so a new alert kind is added in one place.
+"""
 
 
 @dataclass(slots=True)

@@ -12,19 +12,12 @@ from PySide6.QtGui import QFontMetricsF, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from belcoach.audio.events import CallEnded, CallStarted, ConversationStats, EngineStatus
+from belcoach.core.clock import format_clock
 from belcoach.desktop.bridge import SessionState
 from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
 
 TARGET_TALK = 0.43
-
-
-def format_clock(seconds: float) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour)."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 class RatioBar(QWidget):
@@ -228,7 +221,8 @@ class HeaderWidget(OverlayPart):
         if self.ctx.clock.running or self.ended_at is not None:
             now = self.ctx.clock.now()
             self._shown_second = int(now)
-            self.timer.setText(format_clock(now))
+            # a stopwatch: whole seconds gone by (and `animating` repaints on that tick)
+            self.timer.setText(format_clock(self._shown_second, pad=True))
         else:
             self.timer.setText("")
         self.call_button.setText("■" if bridge.state is not SessionState.IDLE else "▶")

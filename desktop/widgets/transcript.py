@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
 
 from belcoach.audio.events import Channel, EngineStatus, PhraseHit, Transcript
+from belcoach.core.clock import format_clock
 from belcoach.desktop.transcript_model import Line, TranscriptModel
 from belcoach.desktop.widgets.base import PartContext
 
@@ -35,11 +36,6 @@ INDENT = 16.0
 """How far the customer's lines are indented."""
 BAR = 3.0
 GAP = 8.0
-
-
-def _stamp(t: float) -> str:
-    minutes, seconds = divmod(int(t), 60)
-    return f"{minutes:02d}:{seconds:02d}"
 
 
 class TranscriptView(QAbstractScrollArea):
@@ -224,7 +220,9 @@ class TranscriptView(QAbstractScrollArea):
         """A faint italic line that says which stretch the transcript skipped."""
         theme = self.ctx.theme
         text = self.ctx.tr.text(
-            "transcript.gap", start=_stamp(line.t), end=_stamp(line.gap_end or line.t)
+            "transcript.gap",
+            start=format_clock(line.t, pad=True),
+            end=format_clock(line.gap_end or line.t, pad=True),
         )
         layout = QTextLayout(text, theme.font(0.85, italic=True))
         option = QTextOption()
@@ -316,7 +314,7 @@ class TranscriptView(QAbstractScrollArea):
                 painter.setPen(theme.color("faint"))
                 painter.drawText(
                     QPointF(text_x + name_w + 8, y + QFontMetricsF(header_font).ascent()),
-                    _stamp(line.t),
+                    format_clock(line.t, pad=True),
                 )
                 y += header_h + 1
             painter.setPen(theme.color("text" if line.final else "partial"))

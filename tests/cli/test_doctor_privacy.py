@@ -10,6 +10,7 @@ from keyring.backends import fail
 
 from belcoach.cli import doctor_checks
 from belcoach.core.settings import load_settings
+from belcoach.wiring.call import plan_call
 
 
 def test_doctor_names_the_key_file_and_warns_when_encryption_has_no_keyring() -> None:
@@ -20,7 +21,7 @@ def test_doctor_names_the_key_file_and_warns_when_encryption_has_no_keyring() ->
     keyring.set_keyring(fail.Keyring())
     try:
         report = doctor_checks.Report()
-        doctor_checks.privacy(report, load_settings())
+        doctor_checks.privacy(report, plan_call(load_settings()))
     finally:
         keyring.set_keyring(before)
     lines = dict(report.sections["privacy"])

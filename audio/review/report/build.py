@@ -25,10 +25,11 @@ from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.review.palette import EMOTION_TONES, TONES
 from belcoach.audio.review.qa import Scorecard, score_call
-from belcoach.audio.review.report.figures import clock, overview_png
+from belcoach.audio.review.report.figures import overview_png
 from belcoach.audio.review.report.labels import emotion_name, labels, report_language
 from belcoach.audio.review.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH, applicable_tips
 from belcoach.core.atomic import write_atomic
+from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 from belcoach.seeds.report_tips import seed_title
@@ -84,21 +85,27 @@ def render_html(
         "phrases": [_phrase_row(p) for p in summary.phrases_to_avoid],
         "good": [_phrase_row(p) for p in summary.phrases if p.polarity == "good"],
         "overtalks": [
-            {"time": clock(m.start), "text": f"{_who(m.channel, L)} · {m.end - m.start:.1f} s"}
+            {
+                "time": format_clock(m.start),
+                "text": f"{_who(m.channel, L)} · {m.end - m.start:.1f} s",
+            }
             for m in summary.overtalk
         ],
         "dead_air": [
-            {"time": clock(m.start), "text": f"{m.end - m.start:.1f} s"} for m in summary.dead_air
+            {"time": format_clock(m.start), "text": f"{m.end - m.start:.1f} s"}
+            for m in summary.dead_air
         ],
         "emotion_path": [
             {
                 "name": emotion_name(m.label, lang),
-                "time": clock(m.start),
+                "time": format_clock(m.start),
                 "colour": EMOTION_TONES.get(m.label, "#718096"),
             }
             for m in summary.emotion_path
         ],
-        "notes": [{"time": clock(n.t), "text": n.text, "author": n.author} for n in call.notes],
+        "notes": [
+            {"time": format_clock(n.t), "text": n.text, "author": n.author} for n in call.notes
+        ],
         "tips": [
             {"text": a.text, "quote": a.tip.quote, "seed": seed_title(a.tip.seed)}
             for a in applicable_tips(summary, language=lang)
@@ -124,7 +131,7 @@ def _qa(card: Scorecard) -> dict[str, Any]:
                 "seed": seed_title(item.seed),
                 "evidence": [
                     {
-                        "time": clock(e.t) if e.t is not None else "",
+                        "time": format_clock(e.t) if e.t is not None else "",
                         "note": e.note,
                         "quote": e.quote,
                     }
@@ -152,7 +159,7 @@ def _meta_rows(summary: CallSummary, L: dict[str, str]) -> list[tuple[str, str]]
         when = datetime.fromisoformat(meta.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         when = meta.started_at
-    rows = [(L["date"], when), (L["duration"], clock(summary.duration))]
+    rows = [(L["date"], when), (L["duration"], format_clock(summary.duration))]
     if meta.agent:
         rows.append((L["agent"], meta.agent))
     rows.append((L["language"], meta.language or "—"))
@@ -214,7 +221,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
     else:
         cards.append(Card(L["pauses"], nm, flag="none"))
     by_agent = s.overtalk_by_agent
-    times = ", ".join(clock(m.start) for m in s.overtalk if m.channel == "agent")
+    times = ", ".join(format_clock(m.start) for m in s.overtalk if m.channel == "agent")
     sub = f"{L['by_agent']}, {L['at']} {times}" if times else L["by_agent"]
     if s.overtalk_by_customer:
         sub += f" · {s.overtalk_by_customer}× {L['by_customer']}"
@@ -249,7 +256,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
         )
         sub = (
             f"{L['low_point']}: {emotion_name(worst[0].label, lang)} {L['at']} "
-            f"{clock(worst[0].start)}"
+            f"{format_clock(worst[0].start)}"
             if worst
             else ""
         )
@@ -261,7 +268,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
         Card(
             L["dead_air"],
             f"{len(dead)}× · {_seconds(s.dead_air_total)}",
-            ", ".join(clock(m.start) for m in dead[:4]),
+            ", ".join(format_clock(m.start) for m in dead[:4]),
             "attention" if dead else "",
             _basis(s, "dead_air", L),
         )
@@ -272,7 +279,7 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
             Card(
                 L["monologue"],
                 f"{mono.end - mono.start:.0f} s",
-                f"{L['at']} {clock(mono.start)}",
+                f"{L['at']} {format_clock(mono.start)}",
                 "attention" if mono.end - mono.start >= MONOLOGUE_S else "",
             )
         )
@@ -296,7 +303,7 @@ def _legend(L: dict[str, str]) -> list[tuple[str, str]]:
 
 def _phrase_row(p: Any) -> dict[str, Any]:
     return {
-        "time": clock(p.t),
+        "time": format_clock(p.t),
         "said": p.said,
         "suggestions": list(p.suggestions),
         "why": p.why,
@@ -356,7 +363,7 @@ def _transcript(call: LoadedCall, L: dict[str, str], lang: str) -> list[dict[str
                 1,
                 {
                     "kind": "line",
-                    "time": clock(line.t),
+                    "time": format_clock(line.t),
                     "channel": str(line.channel),
                     "who": L[str(line.channel)],
                     "segments": _segments(line, phrase_tones),
@@ -372,13 +379,15 @@ def _transcript(call: LoadedCall, L: dict[str, str], lang: str) -> list[dict[str
                 0,
                 {
                     "kind": "dead_air",
-                    "time": clock(m.start),
+                    "time": format_clock(m.start),
                     "text": f"{L['dead_air']} {m.duration:.1f} s",
                 },
             )
         )
     for n in call.notes:
-        rows.append((n.t, 2, {"kind": "coachnote", "time": clock(n.t), "text": f"✎ {n.text}"}))
+        rows.append(
+            (n.t, 2, {"kind": "coachnote", "time": format_clock(n.t), "text": f"✎ {n.text}"})
+        )
     rows.sort(key=lambda r: (r[0], r[1]))
     return [r[2] for r in rows]
 

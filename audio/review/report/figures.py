@@ -25,17 +25,10 @@ from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, rate_curve, rate_is_sl
 from belcoach.audio.calls.timeline import Timeline
 from belcoach.audio.review.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.review.report.labels import emotion_name
+from belcoach.core.clock import format_clock
 
 VALENCE_TICKS = (-1.0, 0.0, 1.0)
 """Rate samples further apart than this are not joined by a line."""
-
-
-def clock(t: float, _pos: object = None) -> str:
-    """Seconds as ``m:ss`` (or ``h:mm:ss`` past an hour)."""
-    t = max(0.0, float(t))
-    hours, rest = divmod(round(t), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def overview_png(
@@ -71,7 +64,7 @@ def overview_png(
         _emotion(axes_list[i], timeline, labels, language)
     last = axes_list[-1]
     last.set_xlim(0, end)
-    last.xaxis.set_major_formatter(FuncFormatter(clock))
+    last.xaxis.set_major_formatter(FuncFormatter(lambda t, _pos: format_clock(t)))
     last.xaxis.set_major_locator(MaxNLocator(nbins=12, steps=[1, 2, 3, 5, 6, 10]))
     for ax in axes_list:
         ax.grid(axis="x", color="#e2e8f0", linewidth=0.6)

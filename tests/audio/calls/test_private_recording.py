@@ -225,7 +225,11 @@ def test_export_writes_a_plain_copy_that_opens_without_the_key(tmp_path: Path) -
 def test_settings_and_policy_choose_the_privacy_of_imports(tmp_path: Path) -> None:
     import os
 
-    from belcoach.cli.calls_cmd import recording_privacy
+    from belcoach.core.settings import load_settings
+    from belcoach.wiring.library import plan_library
+
+    def recording_privacy(*, redact: bool = False) -> RecordingPrivacy:
+        return plan_library(load_settings(), redact=redact).privacy
 
     assert recording_privacy() == RecordingPrivacy()
     assert recording_privacy(redact=True) == RecordingPrivacy(redact=True)

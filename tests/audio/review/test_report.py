@@ -108,7 +108,7 @@ def test_report_of_a_call_without_analysers_still_reads(tmp_path: Path) -> None:
 
 def test_report_has_the_qa_scorecard_section(tmp_path: Path) -> None:
     from belcoach.audio.review.qa import score_call
-    from belcoach.audio.review.report.figures import clock
+    from belcoach.core.clock import format_clock
 
     call = load_call(make_demo_call_folder(tmp_path))
     card = score_call(call)
@@ -120,7 +120,7 @@ def test_report_has_the_qa_scorecard_section(tmp_path: Path) -> None:
     assert '<span class="verdict nvt">N.v.t.</span>' in section
     close = card.items[-1].evidence[0]
     assert close.t is not None
-    assert f"<b>{clock(close.t)}</b> standaardzin in de afsluiting" in section
+    assert f"<b>{format_clock(close.t)}</b> standaardzin in de afsluiting" in section
     assert "“Fijne dag verder!”" in section  # the evidence quotes what was said
     assert "Bullsh*t Bingo" in section  # each item names its seed
     own = tmp_path / "card.toml"
