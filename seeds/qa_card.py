@@ -43,7 +43,7 @@ SCHEMA_VERSION = 1
 CHECK_PARAMS: dict[str, dict[str, Any]] = {
     "opening": {"seconds": 20.0, "intro": [], "company": []},
     "reason_first": {"seconds": 45.0, "reason": [], "reason_rules": [], "time_rules": []},
-    "customer_name": {"intro": [], "name_rules": [], "not_names": []},
+    "customer_name": {"seconds": 60.0, "intro": [], "name_rules": [], "not_names": []},
     "no_overtalk": {"min_seconds": 0.0},
     "pace": {"min_share": 0.8},
     "pauses": {"min_share": 0.5, "min_sentences": 3, "pause_seconds": 0.35},

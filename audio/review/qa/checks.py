@@ -126,6 +126,8 @@ def customer_name(v: CallView, p: Mapping[str, Any]) -> Result:
     not_names = {n.lower() for n in p["not_names"]}
     given: tuple[Line, str, set[str]] | None = None
     for line in v.customer:
+        if line.t > p["seconds"]:
+            break  # later "met Zorg Noord" is a company, not the caller introducing themselves
         for pattern in p["intro"]:
             m = re.search(pattern, line.text)
             if m is None:

@@ -430,3 +430,11 @@ def test_english_and_swedish_cards_score_in_their_language() -> None:
             .evidence[0]
             .note
         )
+
+
+def test_a_company_named_late_in_the_call_is_not_taken_for_the_customers_name() -> None:
+    c = Call()
+    c.say(A, 0.5, "Goedemiddag, met Sanne.")
+    c.say(C, 3.0, "Hallo, ik heb een vraag.")
+    c.say(C, 70.0, "Ik heb al gebeld met Zorg Noord.")
+    assert c.item("naam-klant").verdict == Verdict.NVT
