@@ -11,10 +11,10 @@ evidence says why. The parameters come from the card (defaults in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from belcoach.audio.calls.marks import Line
+from belcoach.audio.calls.marks import Line, RatePoint
 from belcoach.audio.events import Channel, PhraseHit
 from belcoach.audio.review.qa.model import Evidence, Verdict
 from belcoach.audio.review.qa.texts import note, part_name
@@ -208,23 +208,54 @@ def pace(v: CallView, p: Mapping[str, Any]) -> Result:
         ),
         event="speech_rate",
     )
-    out = [(q, w) for q, w in zip(points, weights, strict=True) if q.verdict in ("fast", "slow")]
-    out.sort(key=lambda qw: -qw[1])
     evidence = [figure]
-    for q, w in out[:3]:
-        start = q.start if q.start is not None else q.t
-        line = v.line_at(Channel.AGENT, start)
-        key = "pace_fast" if q.verdict == "fast" else "pace_slow"
+    for verdict_word, s0, s1, value, unit in _stretches(points)[:3]:
+        line = _longest_overlap(v.agent, s0, s1)
+        key = "pace_fast" if verdict_word == "fast" else "pace_slow"
         evidence.append(
             Evidence(
-                start,
-                _n(v, key, value=f"{q.value:.1f}", unit=q.unit, s=f"{w:.0f}"),
+                s0,
+                _n(v, key, value=f"{value:.1f}", unit=unit, s=f"{s1 - s0:.0f}"),
                 line.text if line is not None else "",
                 "speech_rate",
             )
         )
     verdict = Verdict.GOED if share >= p["min_share"] else Verdict.NIET_GOED
     return verdict, evidence if verdict == Verdict.NIET_GOED else evidence[:1]
+
+
+def _stretches(points: Sequence[RatePoint]) -> list[tuple[str, float, float, float, str]]:
+    """Out-of-norm stretches, longest first: the rate windows overlap, so merge them.
+
+    Returns (verdict, start, end, mean value, unit) per stretch.
+    """
+    runs: list[list[RatePoint]] = []
+    for q in points:
+        if q.verdict not in ("fast", "slow"):
+            continue
+        start = q.start if q.start is not None else q.t
+        prev = runs[-1][-1] if runs else None
+        if prev is not None and prev.verdict == q.verdict and start <= prev.t + 1.0:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    out = []
+    for run in runs:
+        first = run[0]
+        s0 = first.start if first.start is not None else first.t
+        mean = sum(q.value for q in run) / len(run)
+        out.append((first.verdict, s0, run[-1].t, mean, first.unit))
+    return sorted(out, key=lambda r: -(r[2] - r[1]))
+
+
+def _longest_overlap(lines: Sequence[Line], s0: float, s1: float) -> Line | None:
+    """The line that overlaps [s0, s1] the most (the speech a stretch measured)."""
+    best, best_len = None, 0.0
+    for line in lines:
+        overlap = min(line.end, s1) - max(line.t, s0)
+        if overlap > best_len:
+            best, best_len = line, overlap
+    return best
 
 
 def pauses(v: CallView, p: Mapping[str, Any]) -> Result:
@@ -292,7 +323,7 @@ def feeling_ack(v: CallView, p: Mapping[str, Any]) -> Result:
     evidence: list[Evidence] = []
     failed = False
     for onset in onsets:
-        customer = v.line_at(Channel.CUSTOMER, onset.t - 0.05)
+        customer = _said_before(v.customer, onset.t)
         label = emotion_name(onset.label, v.language)
         evidence.append(
             Evidence(
@@ -329,6 +360,16 @@ def feeling_ack(v: CallView, p: Mapping[str, Any]) -> Result:
             s = _fmt(p["seconds"])
             evidence.append(Evidence(onset.t, _n(v, "no_acknowledge", s=s), event="emotion"))
     return (Verdict.NIET_GOED if failed else Verdict.GOED), evidence
+
+
+def _said_before(lines: Sequence[Line], t: float, slack: float = 3.0) -> Line | None:
+    """The last line that began before ``t`` and ended at most ``slack`` s before it.
+
+    An estimate is stamped at its utterance's end, which the VAD may put a
+    little after Whisper's last word.
+    """
+    before = [line for line in lines if line.t <= t and t - line.end <= slack]
+    return before[-1] if before else None
 
 
 def no_avoid_phrase(v: CallView, p: Mapping[str, Any]) -> Result:

@@ -438,3 +438,15 @@ def test_a_company_named_late_in_the_call_is_not_taken_for_the_customers_name() 
     c.say(C, 3.0, "Hallo, ik heb een vraag.")
     c.say(C, 70.0, "Ik heb al gebeld met Zorg Noord.")
     assert c.item("naam-klant").verdict == Verdict.NVT
+
+
+def test_overlapping_fast_windows_are_one_stretch_of_evidence() -> None:
+    c = Call()
+    c.say(A, 20.0, "Ja dat zie ik hier staan de meterstand is geschat.")
+    c.rate(0, 12, "ok")
+    for end in (32.0, 33.0, 34.0):  # sliding 12 s windows: one fast stretch 20-34 s
+        c.rate(end - 12, end, "fast")
+    item = c.item("tempo")
+    assert item.verdict == Verdict.NIET_GOED
+    assert _times(item) == [None, 20.0]
+    assert "over 14 s" in item.evidence[1].note
