@@ -450,3 +450,20 @@ def test_overlapping_fast_windows_are_one_stretch_of_evidence() -> None:
     assert item.verdict == Verdict.NIET_GOED
     assert _times(item) == [None, 20.0]
     assert "over 14 s" in item.evidence[1].note
+
+
+def test_swedish_and_english_patterns_find_name_opening_and_summary() -> None:
+    sv = Call("sv")
+    sv.say(A, 0.5, "Hej, du pratar med Anna från Elbolaget.")
+    sv.say(C, 4.0, "Hej, det är Erik Lund.")
+    sv.say(A, 7.0, "Tack Erik. Jag sammanfattar. Jag skickar fakturan i dag.")
+    assert [sv.item(i).verdict for i in ("oppning", "kundens-namn", "sammanfattning")] == [
+        Verdict.GOED
+    ] * 3
+    en = Call("en")
+    en.say(A, 0.5, "Good afternoon, my name is Sam from Brightpower.")
+    en.say(C, 4.0, "Hi, this is Jane Doe.")
+    en.say(A, 7.0, "Thanks Jane. To sum up, I will send the letter tomorrow.")
+    assert [en.item(i).verdict for i in ("opening", "customer-name", "summary")] == [
+        Verdict.GOED
+    ] * 3
