@@ -8,12 +8,14 @@ Flushing each line means a crash loses at most the event being written.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from belcoach.audio.events import Event
 from belcoach.core.errors import AudioFileError
+from belcoach.core.private_files import open_private, private_dir
 from belcoach.core.vault import RecordingKey, VaultReader, VaultWriter, is_encrypted
 
 
@@ -27,8 +29,9 @@ class JsonlWriter:
 
     def __init__(self, target: Path | TextIO) -> None:
         if isinstance(target, Path):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._stream: TextIO = target.open("w", encoding="utf-8")
+            private_dir(target.parent)
+            fd = open_private(target, os.O_WRONLY | os.O_TRUNC)  # 0600 before the first event
+            self._stream: TextIO = os.fdopen(fd, "w", encoding="utf-8")
             self._owned = True
         else:
             self._stream = target
@@ -57,7 +60,7 @@ class EncryptedJsonlWriter:
     """
 
     def __init__(self, path: Path, key: RecordingKey) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         self._writer = VaultWriter(path, key)
 
     def __call__(self, event: Event) -> None:

@@ -4,8 +4,9 @@
 analyses a recorded call with the same engine and adds it (progress bar,
 Ctrl-C cancels and adds nothing; ``privacy.redact``/``--redact`` and
 ``recording.encrypt`` apply as to a live call), ``prune`` applies the
-retention period, ``delete`` removes one call and ``export`` writes a
-decrypted copy (FLAC + events) for handing a call over.
+retention period, ``delete`` removes one call, ``export`` writes a
+decrypted copy (FLAC + events) for handing a call over (logged in the access
+log first) and ``access-log`` prints who opened which call (`access_cmd`).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``calls`` command and its subcommands."""
     p = sub.add_parser(
         "calls",
-        help="the call library: list, import, prune, delete",
+        help="the call library: list, import, prune, delete, export, access-log",
         description="The coach's call library (recorded and imported calls).",
     )
     calls = p.add_subparsers(dest="calls_command", metavar="ACTION")
@@ -116,6 +117,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp.add_argument("call", help="call id (or its start) or call folder")
     exp.add_argument("out", type=Path, help="a new folder for the copy")
     exp.set_defaults(func=run_export)
+
+    from belcoach.cli.access_cmd import add_parser as add_access_log
+
+    add_access_log(calls)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
 

@@ -7,7 +7,10 @@ where every non-default setting comes from, then the problems. Exit code 0
 when healthy, 1 when something is broken (a missing or damaged model, a bad
 settings or policy file, a setting the analysers refuse), 2 for a bad option.
 Warnings (no audio device right now, sounddevice missing) do not fail it: a
-headset can be plugged in later, and a batch-analysis PC needs none.
+headset can be plugged in later, and a batch-analysis PC needs none. The call
+library's checks (who can read it, the access log's hash chain) are in
+`doctor_library`; ``--fix-permissions`` makes the library readable by its
+owner only.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import platform
 import sys
 from pathlib import Path
 
+from belcoach.audio.calls.library import library_root
 from belcoach.cli import doctor_checks as checks
+from belcoach.cli import doctor_library
 from belcoach.cli.common import load_cli_settings
 from belcoach.cli.doctor_checks import Report
 from belcoach.cli.settings_cmd import policy_line, settings_json
@@ -42,6 +47,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--quick", action="store_true", help="check model files by size only (no sha256)"
     )
+    p.add_argument(
+        "--fix-permissions",
+        action="store_true",
+        help="make the call library readable by you only (folders 0700, files 0600)",
+    )
     p.set_defaults(func=run)
 
 
@@ -61,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         checks.privacy(report, plan)
     _policy(report, settings)
     _paths(report, settings)
+    doctor_library.library(report, settings, fix_permissions=args.fix_permissions)
     report.problems[:0] = list(settings.problems)
     if args.json:
         out = {
@@ -129,8 +140,7 @@ def _policy(report: Report, settings: ResolvedSettings) -> None:
 
 def _paths(report: Report, settings: ResolvedSettings) -> None:
     recording = settings.values.recording
-    storage = Path(recording.storage_dir).expanduser() if recording.storage_dir else None
-    storage = storage or paths.data_dir()
+    storage = library_root(str(recording.storage_dir))  # <data dir>/calls unless set
     for label, path in (
         ("user settings", settings.user_path),
         ("call library", storage),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from belcoach.audio.events import EmotionEstimate, Event
 from belcoach.core.clock import format_clock
-from belcoach.seeds.emotion_data import VALENCE_CLASS, VALENCE_CLASSES
+from belcoach.seeds.emotion_data import VALENCE_CLASS, VALENCE_CLASSES, EmotionStep
 
 
 def emotion_summary(events: Sequence[Event]) -> list[str]:
@@ -37,7 +37,7 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
             f"  customer utterances by valence class ({len(said)}): "
             + ", ".join(f"{c} {n}" for c, n in counts.items())
         )
-    first_erkennen = next((e for e in estimates if e.step == "erkennen"), None)
+    first_erkennen = next((e for e in estimates if e.step == EmotionStep.ERKENNEN), None)
     acknowledged = next((e for e in estimates if "acknowledged" in e.evidence), None)
     if first_erkennen is not None:
         lines.append(

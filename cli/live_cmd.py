@@ -15,7 +15,7 @@ import threading
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from belcoach.audio.events import EngineStatus, Event, Transcript
+from belcoach.audio.events import DeviceBack, EngineStatus, Event, StatusLevel, Transcript
 from belcoach.audio.jsonl import JsonlWriter
 from belcoach.cli.common import add_call_flags, call_flags, load_cli_settings
 from belcoach.cli.live_print import transcript_line
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(event, Transcript) and event.final:
             print(transcript_line(event), flush=True)
         elif isinstance(event, EngineStatus) and (
-            event.level != "info" or event.code == "device_back"
+            event.level != StatusLevel.INFO or isinstance(event, DeviceBack)
         ):
             print(f"belcoach: {event.message}", file=sys.stderr, flush=True)
 

@@ -20,6 +20,7 @@ from belcoach.audio.events import (
     Event,
     OverTalk,
     PhraseHit,
+    RateVerdict,
     SpeechRate,
     Transcript,
 )
@@ -55,7 +56,7 @@ def describe(event: Event, *, last_verdict: str | None = None) -> str | None:
             line += f" -> say instead: '{event.suggestions[0]}'"
         return line
     if isinstance(event, SpeechRate):
-        if event.verdict != last_verdict and event.verdict in ("fast", "slow"):
+        if event.verdict != last_verdict and event.verdict in (RateVerdict.FAST, RateVerdict.SLOW):
             return f"{stamp} !! pace: {event.verdict} ({event.articulation_rate:.1f} syll/s)"
         return None
     if isinstance(event, DeadAir):

@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach report``."""
+    from belcoach.audio.calls.access import record_opening
     from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
     from belcoach.audio.review.report.build import write_report
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_cli_settings()
     plan = library_plan(args, settings)
     path = resolve_call(args.call, root=plan.root)
+    record_opening(path, "report")  # the access log first: refused when it cannot be written
     # privacy.redact in force now holds in the report, even for a call stored before it was
     call = load_call(path, redact=plan.privacy.redact)
     qa_card = plan_qa_card(settings)  # the QA scorecard section uses the card in force

@@ -6,7 +6,16 @@ import statistics
 from collections.abc import Sequence
 
 from belcoach.audio.calls.summary import CallSummary
-from belcoach.audio.events import Channel, ConversationStats, EngineStatus, Event, Pause, SpeechRate
+from belcoach.audio.events import (
+    Channel,
+    ConversationStats,
+    EngineStatus,
+    Event,
+    Pause,
+    RateVerdict,
+    SpeechRate,
+    StatusCode,
+)
 from belcoach.core.clock import format_clock
 
 AGENT = (None, Channel.AGENT)
@@ -30,7 +39,7 @@ def speech_summary(events: Sequence[Event], summary: CallSummary) -> list[str]:
     rates = [e for e in events if isinstance(e, SpeechRate) and e.channel in AGENT]
     pauses = [e for e in events if isinstance(e, Pause)]
     finals = [e for e in events if isinstance(e, ConversationStats) and e.final]
-    mono = any(isinstance(e, EngineStatus) and e.code == "mono_call" for e in events)
+    mono = any(isinstance(e, EngineStatus) and e.code == StatusCode.MONO_CALL for e in events)
     if not (rates or pauses or finals):
         return []
     lines = ["Speech (agent)"]
@@ -93,7 +102,11 @@ def speech_summary(events: Sequence[Event], summary: CallSummary) -> list[str]:
 def _tempo(s: CallSummary, rates: Sequence[SpeechRate]) -> str:
     """The tempo line: the report's median rate, band and time-weighted verdict shares."""
     fast, slow = s.fast_share or 0.0, s.slow_share or 0.0
-    shares = {"slow": slow, "ok": max(0.0, 1.0 - fast - slow), "fast": fast}
+    shares = {
+        RateVerdict.SLOW: slow,
+        RateVerdict.OK: max(0.0, 1.0 - fast - slow),
+        RateVerdict.FAST: fast,
+    }
     said = ", ".join(f"{v} {_pct(share, 1.0)}" for v, share in shares.items() if share > 1e-9)
     return (
         f"  tempo: {s.agent_rate:.1f} {s.rate_unit} articulation, "

@@ -11,18 +11,21 @@ import os
 import tempfile
 from pathlib import Path
 
+from belcoach.core.private_files import private_dir
+
 
 def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` through a synced temporary file and a rename.
 
     Args:
-        path: the destination; its folder is created if missing.
+        path: the destination; its folder is created (0700) if missing. The
+            file is 0600: ``mkstemp`` creates it so, whatever the umask.
         data: bytes, or text encoded with ``encoding``.
 
     Raises:
         OSError: the folder is not writable (the old file, if any, is intact).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     raw = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

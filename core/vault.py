@@ -50,6 +50,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from belcoach.core import paths
 from belcoach.core.errors import AppError
+from belcoach.core.private_files import open_private
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +264,8 @@ class VaultWriter:
         self._buffer = bytearray()
         self._closed = False
         try:
-            self._file: BinaryIO = open(path, "xb", buffering=0)  # noqa: SIM115 - closed in close()
+            fd = open_private(path, os.O_WRONLY | os.O_EXCL)  # 0600 before the first byte
+            self._file: BinaryIO = os.fdopen(fd, "wb", buffering=0)
         except OSError as exc:
             raise VaultError(f"{path}: cannot create ({exc.strerror or exc})") from exc
         self._emit(self._header)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.engine.blocks import AudioSource
 from belcoach.audio.engine.paced import PacedSource
-from belcoach.audio.events import EngineStatus
+from belcoach.audio.events import EngineStatus, StatusCode, StatusLevel
 from belcoach.audio.jobs.run import SourceFactory
 from belcoach.audio.jobs.session import CallSession, Finished, TranscriberCache
 from belcoach.core import paths
@@ -261,10 +261,15 @@ class DesktopApp:
                 EngineStatus(
                     t=0.0,
                     channel=None,
-                    level="info",
-                    code="calls_recovered",
+                    level=StatusLevel.INFO,
+                    code=StatusCode.CALLS_RECOVERED,
                     message=str(len(recovered)),
                 )
+            )
+        access = self.calls.access_log_code()
+        if access is not None:  # stored calls will not open (or a new log starts): say so
+            self.bridge.publish(
+                EngineStatus(t=0.0, channel=None, level=StatusLevel.WARNING, code=access)
             )
         if self.options.autostart:
             QTimer.singleShot(0, self.bridge.start_call)

@@ -44,6 +44,8 @@ from belcoach.audio.events import (
     Pause,
     PhraseHit,
     SpeechRate,
+    StatusCode,
+    StatusLevel,
     Transcript,
 )
 from belcoach.audio.jobs.session import CallSession, Finished
@@ -178,7 +180,13 @@ class EngineBridge(QObject):
         except Exception as exc:  # a bad setting must not take the overlay down
             log.exception("could not build a call session")
             self.publish(
-                EngineStatus(0.0, None, level="error", code="asr_failed", message=str(exc))
+                EngineStatus(
+                    0.0,
+                    None,
+                    level=StatusLevel.ERROR,
+                    code=StatusCode.ASR_FAILED,
+                    message=str(exc),
+                )
             )
             return
         self._session = session
@@ -230,7 +238,11 @@ class EngineBridge(QObject):
 
     def _dispatch(self, event: Event) -> None:
         self.received += 1
-        signal = self._signals.get(type(event))
+        # The nearest registered class: a `DeviceLost` goes out on ``status``
+        # like every `EngineStatus`, and its slots branch on the type.
+        signal = next(
+            (s for cls in type(event).__mro__ if (s := self._signals.get(cls)) is not None), None
+        )
         if signal is not None:
             signal.emit(event)
         self.any_event.emit(event)

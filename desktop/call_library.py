@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from belcoach.audio.calls.library import CallLibrary
+from belcoach.audio.events import StatusCode
 from belcoach.audio.jobs.recording import Recording, RecordingFactory, RecordingRequest
 from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
@@ -126,6 +127,12 @@ class CallLibraryService:
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def access_log_code(self) -> StatusCode | None:
+        """The overlay status code for the library's access log (None: fine or no library)."""
+        from belcoach.audio.calls.access import status_code
+
+        return status_code(self.library.root) if self.library is not None else None
 
     def _replay_closed(self, _obj: object = None) -> None:
         self.replay_window = None

@@ -30,11 +30,13 @@ from belcoach.audio.events import (
     OverTalk,
     Pause,
     PhraseHit,
+    RateVerdict,
     SpeechRate,
     Transcript,
     Word,
 )
 from belcoach.demo import demo_truth_path
+from belcoach.seeds.emotion_data import EmotionLabel, EmotionStep
 
 ASR_DELAY = 1.6
 """Seconds from the end of speech to the final words (measured 1.5-3 s for base)."""
@@ -53,16 +55,21 @@ _PHRASE_WORDS = {
     "ik-weet-het-niet": ("ik", "weet", "het", "niet"),
     "fijne-dag-verder": ("fijne", "dag", "verder"),
 }
-_EMOTION = {
-    "gefrustreerd": (
+_EMOTION: dict[str, tuple[float, float, EmotionStep, str]] = {
+    EmotionLabel.GEFRUSTREERD: (
         -0.6,
         0.5,
-        "erkennen",
+        EmotionStep.ERKENNEN,
         "Erken de frustratie: ‘Ik begrijp dat dit u dwarszit.’",
     ),
-    "boos": (-0.8, 0.8, "erkennen", "Laat de klant uitpraten en erken: ‘U bent hier boos over.’"),
-    "neutraal": (0.0, 0.0, "leiden", "Leg uit wat u gaat doen en wanneer."),
-    "tevreden": (0.7, 0.1, "leiden", "Rond af met wat u heeft afgesproken."),
+    EmotionLabel.BOOS: (
+        -0.8,
+        0.8,
+        EmotionStep.ERKENNEN,
+        "Laat de klant uitpraten en erken: ‘U bent hier boos over.’",
+    ),
+    EmotionLabel.NEUTRAAL: (0.0, 0.0, EmotionStep.LEIDEN, "Leg uit wat u gaat doen en wanneer."),
+    EmotionLabel.TEVREDEN: (0.7, 0.1, EmotionStep.LEIDEN, "Rond af met wat u heeft afgesproken."),
 }
 
 
@@ -159,8 +166,10 @@ def scripted_demo_timeline() -> list[tuple[float, Event]]:
             if tag.startswith("phrase:") and (hit := _phrase(turn, words, utt, tag)):
                 timed.append((done + 0.05, hit))
             if tag.startswith("emotion:"):
-                label = tag.removeprefix("emotion:")
-                valence, arousal, step, hint = _EMOTION.get(label, (0.0, 0.0, "aanvoelen", ""))
+                label = EmotionLabel(tag.removeprefix("emotion:"))
+                valence, arousal, step, hint = _EMOTION.get(
+                    label, (0.0, 0.0, EmotionStep.AANVOELEN, "")
+                )
                 timed.append(
                     (
                         done + 0.1,
@@ -223,7 +232,7 @@ def scripted_demo_timeline() -> list[tuple[float, Event]]:
                             syllables_per_s=rate * 0.9,
                             articulation_rate=rate,
                             words_per_min=(230 if fast else 158),
-                            verdict="fast" if fast else "ok",
+                            verdict=RateVerdict.FAST if fast else RateVerdict.OK,
                             window=6.0,
                             norm_low=3.8,
                             norm_high=5.6,

@@ -174,6 +174,25 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "{message} inspelat samtal avbröts av en krasch; sparat och går att spela upp.",
         "{message} recorded call(s) cut off by a crash; kept, ready for replay.",
     ),
+    "status.access_log_broken": (
+        "Het toegangslog is gewijzigd of ingekort: opgeslagen gesprekken gaan niet open "
+        "(zie belcoach doctor). Live coaching werkt.",
+        "Åtkomstloggen har ändrats eller kortats: sparade samtal öppnas inte "
+        "(se belcoach doctor). Livecoachning fungerar.",
+        "The access log was edited or cut: stored calls will not open "
+        "(see belcoach doctor). Live coaching works.",
+    ),
+    "status.access_log_readonly": (
+        "Het toegangslog kan niet worden geschreven: opgeslagen gesprekken gaan niet open. "
+        "Live coaching werkt.",
+        "Åtkomstloggen kan inte skrivas: sparade samtal öppnas inte. Livecoachning fungerar.",
+        "The access log cannot be written: stored calls will not open. Live coaching works.",
+    ),
+    "status.access_log_deleted": (
+        "Het toegangslog is verwijderd; een nieuw log begint (zie belcoach doctor).",
+        "Åtkomstloggen har raderats; en ny logg börjar (se belcoach doctor).",
+        "The access log was deleted; a new one starts (see belcoach doctor).",
+    ),
     "rec.label": ("● REC", "● REC", "● REC"),
     "rec.stopped": ("○ REC", "○ REC", "○ REC"),
     "rec.tooltip": (

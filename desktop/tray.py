@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from belcoach.audio.events import EngineStatus
+from belcoach.audio.events import EngineStatus, RecordingChanged
 from belcoach.desktop.bridge import EngineBridge, SessionState
 from belcoach.desktop.i18n import Translator
 
@@ -141,8 +141,8 @@ class CallTray(QObject):
         self.retranslate()
 
     def _on_status(self, event: EngineStatus) -> None:
-        if event.code in ("recording_started", "recording_stopped"):
-            self.recording = event.code == "recording_started"
+        if isinstance(event, RecordingChanged):
+            self.recording = event.started
             self.retranslate()
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -11,61 +11,95 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from belcoach.core.errors import RuleError
 from belcoach.seeds.packaged import load_toml, packaged_text
 
-LABELS: tuple[str, ...] = (
-    "boos",
-    "gefrustreerd",
-    "angstig",
-    "verongelijkt",
-    "neutraal",
-    "zakelijk",
-    "tevreden",
-)
-"""Seed 000's seven feelings, as language-independent ids (the Dutch words): "Is hij boos,
-gefrustreerd, angstig, verongelijkt? Neutraal, zakelijk? Of gewoon heel tevreden"."""
 
-VALENCE_CLASSES: tuple[str, ...] = ("negative", "neutral", "positive")
+class EmotionLabel(StrEnum):
+    """Seed 000's seven feelings, as language-independent ids (the Dutch words): "Is hij boos,
+    gefrustreerd, angstig, verongelijkt? Neutraal, zakelijk? Of gewoon heel tevreden".
+
+    The values are what event logs and seed files hold, so they never change.
+    """
+
+    BOOS = "boos"
+    GEFRUSTREERD = "gefrustreerd"
+    ANGSTIG = "angstig"
+    VERONGELIJKT = "verongelijkt"
+    NEUTRAAL = "neutraal"
+    ZAKELIJK = "zakelijk"
+    TEVREDEN = "tevreden"
+
+
+class ValenceClass(StrEnum):
+    """The three valence classes the feelings fall into."""
+
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+class EmotionStep(StrEnum):
+    """Seed 000's three steps: sense the feeling, acknowledge it, then lead."""
+
+    AANVOELEN = "aanvoelen"
+    ERKENNEN = "erkennen"
+    LEIDEN = "leiden"
+
+
+LABELS: tuple[EmotionLabel, ...] = tuple(EmotionLabel)
+"""Seed 000's seven feelings in seed order."""
+
+VALENCE_CLASSES: tuple[ValenceClass, ...] = tuple(ValenceClass)
 """The three valence classes the feelings fall into."""
 
-VALENCE_CLASS: Mapping[str, str] = {
-    "boos": "negative",
-    "gefrustreerd": "negative",
-    "angstig": "negative",
-    "verongelijkt": "negative",
-    "neutraal": "neutral",
-    "zakelijk": "neutral",
-    "tevreden": "positive",
+VALENCE_CLASS: Mapping[EmotionLabel, ValenceClass] = {
+    EmotionLabel.BOOS: ValenceClass.NEGATIVE,
+    EmotionLabel.GEFRUSTREERD: ValenceClass.NEGATIVE,
+    EmotionLabel.ANGSTIG: ValenceClass.NEGATIVE,
+    EmotionLabel.VERONGELIJKT: ValenceClass.NEGATIVE,
+    EmotionLabel.NEUTRAAL: ValenceClass.NEUTRAL,
+    EmotionLabel.ZAKELIJK: ValenceClass.NEUTRAL,
+    EmotionLabel.TEVREDEN: ValenceClass.POSITIVE,
 }
 """Each feeling's valence class: the one place that says which feelings are negative.
 
 Zakelijk (businesslike: brisk, to the point) is neutral, like neutraal: nothing to
 acknowledge, the customer wants facts or action."""
 
-NEGATIVE_LABELS: frozenset[str] = frozenset(k for k, v in VALENCE_CLASS.items() if v == "negative")
+NEGATIVE_LABELS: frozenset[EmotionLabel] = frozenset(
+    k for k, v in VALENCE_CLASS.items() if v == ValenceClass.NEGATIVE
+)
 """The feelings that call for acknowledgement (Erkennen) before leading."""
 
-NEUTRAL_LABELS: frozenset[str] = frozenset(k for k, v in VALENCE_CLASS.items() if v == "neutral")
+NEUTRAL_LABELS: frozenset[EmotionLabel] = frozenset(
+    k for k, v in VALENCE_CLASS.items() if v == ValenceClass.NEUTRAL
+)
 """The feelings with nothing to acknowledge (neutraal, zakelijk)."""
 
-POSITIVE_LABELS: frozenset[str] = frozenset(k for k, v in VALENCE_CLASS.items() if v == "positive")
+POSITIVE_LABELS: frozenset[EmotionLabel] = frozenset(
+    k for k, v in VALENCE_CLASS.items() if v == ValenceClass.POSITIVE
+)
 """The content customer (tevreden)."""
 
 
-def valence_class(label: str) -> str:
+def valence_class(label: str) -> ValenceClass:
     """The valence class (``negative``, ``neutral``, ``positive``) of a seed label.
 
     Raises:
         KeyError: ``label`` is not one of ``LABELS``.
     """
-    return VALENCE_CLASS[label]
+    try:
+        return VALENCE_CLASS[EmotionLabel(label)]
+    except ValueError as exc:
+        raise KeyError(label) from exc
 
 
-STEPS: tuple[str, ...] = ("aanvoelen", "erkennen", "leiden")
-"""Seed 000's three steps."""
+STEPS: tuple[EmotionStep, ...] = tuple(EmotionStep)
+"""Seed 000's three steps, in order."""
 
 LANGUAGES: tuple[str, ...] = ("nl", "sv", "en")
 """Languages with cue lists and hints; other languages fall back to English cues."""
@@ -107,7 +141,7 @@ class CueGroup:
         phrases: the phrases (see ``cues_nl.toml`` for the syntax).
     """
 
-    label: str
+    label: EmotionLabel
     valence: float
     weight: float
     phrases: tuple[str, ...]
@@ -166,7 +200,7 @@ class Hint:
         source: the seed file (or files, comma-separated).
     """
 
-    step: str
+    step: EmotionStep
     labels: tuple[str, ...]
     texts: Mapping[str, str]
     quote: str
@@ -188,7 +222,7 @@ class Example:
     """
 
     language: str
-    label: str
+    label: EmotionLabel
     text: str
 
 
@@ -279,7 +313,7 @@ def load_cues(language: str) -> LanguageCues:
                 raise RuleError(f"{at}.phrases: {phrase!r} starts or ends with a gap '*'")
         groups.append(
             CueGroup(
-                label=label,
+                label=EmotionLabel(label),
                 valence=numbers["valence"],
                 weight=numbers["weight"],
                 phrases=phrases,
@@ -344,7 +378,7 @@ def load_hints() -> tuple[Hint, ...]:
             raise RuleError(f"{at}: needs an 'en' text")
         out.append(
             Hint(
-                step=step,
+                step=EmotionStep(step),
                 labels=labels,
                 texts=texts,
                 quote=str(raw.get("quote", "")),
@@ -354,7 +388,7 @@ def load_hints() -> tuple[Hint, ...]:
     return tuple(out)
 
 
-def hint_for(step: str, label: str) -> Hint:
+def hint_for(step: EmotionStep, label: EmotionLabel) -> Hint:
     """The first hint for ``step`` that fits ``label``.
 
     Raises:
@@ -382,5 +416,5 @@ def load_examples() -> tuple[Example, ...]:
             if label not in LABELS:
                 raise RuleError(f"seeds/{_FOLDER}/{name}: {lang}.{label} is not a label")
             for text in _strings(sentences, f"seeds/{_FOLDER}/{name}: {lang}.{label}"):
-                out.append(Example(language=lang, label=label, text=text))
+                out.append(Example(language=lang, label=EmotionLabel(label), text=text))
     return tuple(out)

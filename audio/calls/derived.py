@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from belcoach.audio.calls.marks import Line, Mark, RatePoint
-from belcoach.audio.events import Channel, SpeechRegion
+from belcoach.audio.events import Channel, RateVerdict, SpeechRegion
 
 OVERTALK_MIN_S = 0.5
 """Overlaps shorter than this are backchannels, not interruptions (Schegloff 2000; MEASURED.md)."""
@@ -107,7 +107,9 @@ def word_rate_points(lines: Sequence[Line]) -> list[RatePoint]:
         if line.channel != Channel.AGENT or span < MIN_RATE_SPAN_S:
             continue
         rate = sum(syllables(w.text) for w in line.words) / span
-        verdict = "fast" if rate > high else "slow" if rate < low else "ok"
+        verdict = (
+            RateVerdict.FAST if rate > high else RateVerdict.SLOW if rate < low else RateVerdict.OK
+        )
         points.append(
             RatePoint(
                 line.end, rate, low, high, "syll/s", verdict, 60.0 * len(line.words) / span, line.t

@@ -6,6 +6,17 @@ line and drops a torn last one; a damaged line in the middle (a disk error)
 is skipped and counted, never fatal, because a coach would rather see the
 rest of the call than nothing. Unknown event types (a journal from a newer
 belcoach) are skipped the same way.
+
+Vocabulary fields (levels, codes, verdicts, emotion labels and steps) are
+`enum.StrEnum` members in memory and their plain string values on disk, so
+reading turns each value back into its member. A status line (``type``
+``status``) becomes the class its ``code`` belongs to (`status_class`):
+`RecordingChanged`, `DeviceLost`, `DeviceBack`, `TranscriptGap` or plain
+`EngineStatus`. Those classes write the same status lines as before they
+existed, so a journal written by an older belcoach reads back into them
+unchanged (we chose this over new line types so old and new journals are
+one format); a status with a code this version does not know is skipped
+like an unknown type.
 """
 
 from __future__ import annotations
@@ -14,12 +25,14 @@ import dataclasses
 import json
 import logging
 import sys
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.events import Channel, Event, Word
+from belcoach.audio.events import EngineStatus, Event, Word, status_class
 from belcoach.core.errors import AppError
 
 log = logging.getLogger(__name__)
@@ -30,7 +43,9 @@ def _event_classes() -> dict[str, type[Event]]:
 
     ``dataclass(slots=True)`` replaces each class with a new one, and the
     discarded original can linger in ``__subclasses__``; only the class its
-    module exports under its name is the real one.
+    module exports under its name is the real one. A subclass that keeps its
+    base's ``type`` (the statuses with their own class) is reached through its
+    base: `event_from_json` picks it by ``code``.
     """
     found: dict[str, type[Event]] = {}
     todo: list[type[Event]] = [Event]
@@ -38,30 +53,57 @@ def _event_classes() -> dict[str, type[Event]]:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
         module = sys.modules.get(cls.__module__)
-        if cls is not Event and getattr(module, cls.__name__, None) is cls:
+        inherited = any(getattr(b, "type", None) == cls.type for b in cls.__mro__[1:])
+        if cls is not Event and not inherited and getattr(module, cls.__name__, None) is cls:
             found[cls.type] = cls
     return found
 
 
+_ENUM_FIELDS: dict[type[Event], dict[str, type[StrEnum]]] = {}
+
+
+def _enum_fields(cls: type[Event]) -> dict[str, type[StrEnum]]:
+    """Fields of ``cls`` that hold enum members (typed ``X`` or ``X | None``), cached."""
+    found = _ENUM_FIELDS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = {}
+        for f in dataclasses.fields(cls):
+            hint = hints.get(f.name)
+            for arg in typing.get_args(hint) or (hint,):
+                if isinstance(arg, type) and issubclass(arg, StrEnum):
+                    found[f.name] = arg
+        _ENUM_FIELDS[cls] = found
+    return found
+
+
 def event_from_json(obj: dict[str, Any]) -> Event | None:
-    """Rebuild one event from its ``to_json`` form; None for an unknown type.
+    """Rebuild one event from its ``to_json`` form; None for an unknown type or status code.
 
     Fields this version does not know are ignored and missing ones take their
-    defaults, so journals stay readable across versions.
+    defaults, so journals stay readable across versions. Enum fields become
+    their members; a status becomes the class of its code (module docstring).
 
     Raises:
-        ValueError: a known type with unusable values (wrong channel, no ``t``).
+        ValueError: a known type with unusable values (wrong channel, unknown
+            label, no ``t``).
     """
     cls = _event_classes().get(str(obj.get("type", "")))
     if cls is None:
         return None
+    if cls is EngineStatus:
+        try:
+            cls = status_class(str(obj.get("code")))
+        except ValueError:
+            return None  # a status from a newer belcoach: unknown, like an unknown type
+    enums = _enum_fields(cls)
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name not in obj:
             continue
         value = obj[f.name]
-        if f.name == "channel":
-            value = None if value is None else Channel(value)
+        if f.name in enums:
+            value = None if value is None else enums[f.name](value)
         elif f.name == "words":
             value = tuple(
                 Word(

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import soundfile as sf
 
+from belcoach.audio.calls.access import record_opening
 from belcoach.audio.calls.folder import SAMPLE_RATE, CallFolder
 from belcoach.audio.calls.loaded import load_call
 from belcoach.audio.jsonl import event_line
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
+from belcoach.core.private_files import create_private, private_dir
 from belcoach.core.vault import RecordingKey
 
 log = logging.getLogger(__name__)
@@ -31,18 +33,22 @@ def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> li
     Returns:
         The files written.
 
+    The opening is written to the library's access log first (`record_opening`).
+
     Raises:
-        AppError: not a call folder, ``out`` exists, or the call cannot be decrypted.
+        AppError: not a call folder, ``out`` exists, or the call cannot be decrypted;
+            AccessLogError: the access log cannot be trusted or written.
     """
     folder = CallFolder(path, key=key)
     if not path.is_dir() or not folder.is_call():
         raise AppError(f"{path}: not a call folder")
+    record_opening(path, "export")  # logged before anything is read or copied
     call = load_call(path, key=key)  # reads and decrypts before anything is written
     audio = folder.read_audio() if folder.audio_file is not None else None
+    if out.exists():
+        raise AppError(f"{out}: already exists; give a new folder")
     try:
-        out.mkdir(parents=True)
-    except FileExistsError as exc:
-        raise AppError(f"{out}: already exists; give a new folder") from exc
+        private_dir(out)  # 0700: the copy is as private as the library it came from
     except OSError as exc:
         raise AppError(f"{out}: cannot create ({exc.strerror or exc})") from exc
     target = CallFolder(out)
@@ -50,7 +56,7 @@ def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> li
     target.write_meta(meta)
     written = [out / "call.json"]
     if audio is not None:
-        sf.write(target.audio, audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
+        sf.write(create_private(target.audio), audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
         written.append(target.audio)
     lines = "".join(event_line(e) + "\n" for e in call.events)
     write_atomic(target.events, lines)

@@ -44,6 +44,7 @@ from belcoach.audio.calls.privacy import (
 )
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, AudioFileError
+from belcoach.core.private_files import create_private
 from belcoach.core.vault import RecordingKey, VaultError, VaultReader, recording_key
 
 log = logging.getLogger(__name__)
@@ -417,7 +418,7 @@ def repair_audio(path: Path) -> float:
     except (sf.LibsndfileError, RuntimeError):
         pass
     audio = _decode_tolerant(path)
-    tmp = path.with_name(f".{path.name}.repair.flac")
+    tmp = create_private(path.with_name(f".{path.name}.repair.flac"))
     sf.write(tmp, audio, SAMPLE_RATE, format="FLAC", subtype="PCM_16")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())

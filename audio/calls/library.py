@@ -35,6 +35,7 @@ from belcoach.audio.calls.recovery import is_recording, recover
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.core import paths
 from belcoach.core.errors import AppError
+from belcoach.core.private_files import create_private, private_dir, readable_by_others
 
 __all__ = ["CallEntry", "CallLibrary", "is_recording", "library_root", "recover", "resolve_call"]
 
@@ -96,7 +97,9 @@ class CallLibrary:
     def __init__(self, root: Path, *, privacy: RecordingPrivacy | None = None) -> None:
         self.root = Path(root)
         self.privacy = privacy or RecordingPrivacy()
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
+        if readable_by_others(self.root):
+            log.warning("%s: other users can read the call library; see `belcoach doctor`", root)
         self._db_path = self.root / INDEX_FILE
         # one connection, used from the engine thread (a recording ends) and the GUI
         # thread (the call list): the lock keeps their statements and transactions apart
@@ -149,6 +152,9 @@ class CallLibrary:
         return db
 
     def _try_connect(self) -> sqlite3.Connection:
+        if not self._db_path.exists():
+            # SQLite gives its -wal, -shm and -journal files the database's mode
+            create_private(self._db_path)
         db = sqlite3.connect(
             self._db_path, timeout=10.0, check_same_thread=False, isolation_level=None
         )

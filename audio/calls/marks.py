@@ -8,7 +8,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from belcoach.audio.events import Channel, Word
+from belcoach.audio.events import Channel, RateVerdict, Word
+from belcoach.seeds.emotion_data import EmotionLabel, EmotionStep
 
 LANES = ("speech", "overtalk", "pause", "phrase", "emotion")
 """Lane order from top to bottom in the replay window and the report."""
@@ -68,7 +69,7 @@ class RatePoint:
     low: float
     high: float
     unit: str
-    verdict: str
+    verdict: RateVerdict
     words_per_min: float | None = None
     start: float | None = None
 
@@ -93,7 +94,7 @@ def rate_is_sliding(points: Sequence[RatePoint]) -> bool:
 
 
 def rate_curve(
-    points: Sequence[RatePoint], *, verdict: str | None = None
+    points: Sequence[RatePoint], *, verdict: RateVerdict | None = None
 ) -> tuple[list[float], list[float]]:
     """The rate as x/y lists, broken (NaN) where the agent did not speak for `RATE_GAP_S`.
 
@@ -116,10 +117,10 @@ class EmotionPoint:
     """The customer's estimated feeling at one moment (an estimate, never a fact)."""
 
     t: float
-    label: str
+    label: EmotionLabel
     confidence: float
     valence: float
-    step: str = ""
+    step: EmotionStep = EmotionStep.AANVOELEN
     hint: str = ""
 
 

@@ -49,6 +49,7 @@ from belcoach.audio.events import Event
 from belcoach.audio.jsonl import event_line
 from belcoach.audio.privacy.redact import redact_event
 from belcoach.core.errors import AppError
+from belcoach.core.private_files import FILE_MODE, create_private, open_private, private_dir
 from belcoach.core.vault import RecordingKey, VaultError, VaultWriter
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ class _PlainJournal:
     """``events.jsonl``: one flushed line per event."""
 
     def __init__(self, path: Path) -> None:
-        self._file: TextIO = path.open("a", encoding="utf-8")
+        fd = open_private(path, os.O_WRONLY | os.O_APPEND)  # 0600 before the first line
+        self._file: TextIO = os.fdopen(fd, "a", encoding="utf-8")
 
     def write_line(self, line: str) -> None:
         self._file.write(line)
@@ -137,7 +139,12 @@ class _FlacAudio:
 
     def __init__(self, path: Path) -> None:
         self._file = sf.SoundFile(
-            path, "w", samplerate=SAMPLE_RATE, channels=2, format="FLAC", subtype="PCM_16"
+            create_private(path),  # libsndfile opens by name: the file is 0600 first
+            "w",
+            samplerate=SAMPLE_RATE,
+            channels=2,
+            format="FLAC",
+            subtype="PCM_16",
         )
 
     def write(self, stereo: np.ndarray) -> None:
@@ -209,8 +216,8 @@ class CallRecorder:
         self._on_finished = on_finished
         self._on_abandoned = on_abandoned
         self._sync_every = max(1, round(sync_seconds * SAMPLE_RATE))
-        folder.path.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(folder.lock_path))
+        private_dir(folder.path)
+        self._lock = FileLock(str(folder.lock_path), mode=FILE_MODE)
         try:
             self._lock.acquire(timeout=0)
         except Timeout as exc:

@@ -17,7 +17,7 @@ from belcoach.audio.calls.derived import SENTENCE_PAUSE_S, merged_spans
 from belcoach.audio.calls.folder import CallMeta
 from belcoach.audio.calls.marks import Line, Mark
 from belcoach.audio.calls.timeline import Timeline, build_timeline
-from belcoach.audio.events import Channel, Event, SpeechRate, SpeechRegion
+from belcoach.audio.events import Channel, Event, RateVerdict, SpeechRate, SpeechRegion
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
 
 FigureValue = float | int | str | None
@@ -334,7 +334,7 @@ def _rate(timeline: Timeline, events: Sequence[Event], basis: dict[str, str]) ->
     total = sum(weights)
     fast, slow = (
         sum(w for p, w in zip(points, weights, strict=True) if p.verdict == verdict) / total
-        for verdict in ("fast", "slow")
+        for verdict in (RateVerdict.FAST, RateVerdict.SLOW)
     )
     wpms = [p.words_per_min for p in points if p.words_per_min]
     wpm = statistics.median(wpms) if wpms else None

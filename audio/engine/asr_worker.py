@@ -14,8 +14,8 @@ Live (paced) mode never blocks the source, so when the PC cannot keep up
 (another program eating the cores) the queue would grow and the transcript
 would fall further and further behind the call. With ``max_lag`` set, a job
 whose speech ended more than ``max_lag`` seconds ago is dropped before it
-runs: the transcript skips that stretch and the worker publishes an
-``EngineStatus`` ``transcript_gap`` (``details``: ``channel``, ``start``,
+runs: the transcript skips that stretch and the worker publishes a
+`TranscriptGap` status (``details``: ``channel``, ``start``,
 ``end`` on the audio clock, ``utterances``, ``speech_seconds``, ``lag``) so the
 overlay can show the gap. Because the agent's finals run first, the
 customer's waiting speech ages first and is the first to go; the agent's is
@@ -38,7 +38,16 @@ from dataclasses import dataclass
 from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.transcriber import Transcriber
-from belcoach.audio.events import Channel, EngineStatus, Event, Transcript, Word
+from belcoach.audio.events import (
+    Channel,
+    EngineStatus,
+    Event,
+    StatusCode,
+    StatusLevel,
+    Transcript,
+    TranscriptGap,
+    Word,
+)
 from belcoach.core.clock import format_clock
 
 log = logging.getLogger(__name__)
@@ -69,13 +78,11 @@ class Gap:
     speech_seconds: float
     lag: float
 
-    def status(self) -> EngineStatus:
-        """The ``transcript_gap`` status that tells people and programs about it."""
-        return EngineStatus(
+    def status(self) -> TranscriptGap:
+        """The `TranscriptGap` status that tells people and programs about it."""
+        return TranscriptGap(
             self.start,
             self.channel,
-            level="warning",
-            code="transcript_gap",
             message=(
                 f"Transcript skipped {self.speech_seconds:.0f} s of {self.channel} speech "
                 f"({format_clock(self.start, pad=True)}-{format_clock(self.end, pad=True)})"
@@ -304,8 +311,8 @@ class AsrWorker:
                     EngineStatus(
                         job.speech_end,
                         job.channel,
-                        level="error",
-                        code="asr_failed",
+                        level=StatusLevel.ERROR,
+                        code=StatusCode.ASR_FAILED,
                         message=f"Transcription failed for one utterance: {exc}",
                     )
                 )

@@ -21,7 +21,15 @@ from belcoach.audio.engine.blocks import AudioBlock, AudioClock, AudioSource, au
 from belcoach.audio.engine.segmenter import SegmenterConfig, SpeechSegmenter, Utterance
 from belcoach.audio.engine.transcriber import Transcriber
 from belcoach.audio.engine.vad import SileroSession, StreamingVad
-from belcoach.audio.events import CallEnded, CallStarted, Channel, EngineStatus, Event
+from belcoach.audio.events import (
+    CallEnded,
+    CallStarted,
+    Channel,
+    EngineStatus,
+    Event,
+    StatusCode,
+    StatusLevel,
+)
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +155,13 @@ class CallEngine:
             from belcoach.audio.engine.sources import MONO_MESSAGE
 
             self._bus.publish(
-                EngineStatus(0.0, None, level="warning", code="mono_call", message=MONO_MESSAGE)
+                EngineStatus(
+                    0.0,
+                    None,
+                    level=StatusLevel.WARNING,
+                    code=StatusCode.MONO_CALL,
+                    message=MONO_MESSAGE,
+                )
             )
         self._asr.start()
         started = time.perf_counter()
@@ -250,8 +264,8 @@ class CallEngine:
                 EngineStatus(
                     self.audio_seconds,
                     None,
-                    level="warning",
-                    code="asr_behind",
+                    level=StatusLevel.WARNING,
+                    code=StatusCode.ASR_BEHIND,
                     message=f"Transcription is {backlog:.0f} s behind; alerts keep working.",
                     details={"backlog_seconds": round(backlog, 1)},
                 )
@@ -262,7 +276,7 @@ class CallEngine:
                 EngineStatus(
                     self.audio_seconds,
                     None,
-                    code="asr_caught_up",
+                    code=StatusCode.ASR_CAUGHT_UP,
                     message="Transcription caught up.",
                 )
             )

@@ -24,6 +24,7 @@ from typing import Any
 
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, ConfigError
+from belcoach.core.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ def run_batch(
         on_progress: called in this process with seconds of audio just analysed.
         on_result: called in this process as each call finishes.
     """
-    config.out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(config.out_dir)
     ctx = multiprocessing.get_context("spawn")  # threads (ONNX, CTranslate2) and fork don't mix
     results: list[BatchResult] = []
     with ctx.Manager() as manager:

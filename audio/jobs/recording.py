@@ -9,7 +9,7 @@ the settings) for a recorder once the call's audio is open, and puts a
 - the guard is a bus subscriber that journals every event;
 - any problem with the recording (disk full, folder gone, not writable) stops
   the *recording* only: it is logged, the overlay is told with an
-  ``EngineStatus`` ``recording_stopped`` warning, and the coaching goes on;
+  `RecordingChanged` ``recording_stopped`` warning, and the coaching goes on;
 - at the end the call is finished as ``complete``, or ``partial`` with the
   error when the call failed, and a call without any audio is abandoned.
 
@@ -28,14 +28,14 @@ from belcoach.audio.bus import Subscriber
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.recorder import RecordingSource
 from belcoach.audio.engine.blocks import AudioBlock, AudioSource
-from belcoach.audio.events import EngineStatus, Event
+from belcoach.audio.events import Event, RecordingChanged, StatusCode, StatusLevel
 
 log = logging.getLogger(__name__)
 
-STARTED = "recording_started"
-"""``EngineStatus`` code: this call is being recorded (``details``: ``folder``, ``call_id``)."""
-STOPPED = "recording_stopped"
-"""``EngineStatus`` code: the recording could not start or stopped; the call goes on."""
+STARTED = StatusCode.RECORDING_STARTED
+"""`RecordingChanged` code: this call is being recorded (``details``: ``folder``, ``call_id``)."""
+STOPPED = StatusCode.RECORDING_STOPPED
+"""`RecordingChanged` code: the recording could not start or stopped; the call goes on."""
 
 
 class Recording(Protocol):
@@ -143,10 +143,10 @@ class GuardedRecording:
         where = self.recorder.folder.path
         log.error("%s: recording stopped, the call goes on: %s", where, reason)
         self._publish(
-            EngineStatus(
+            RecordingChanged(
                 0.0,
                 None,
-                level="warning",
+                level=StatusLevel.WARNING,
                 code=STOPPED,
                 message=f"{where}: {reason}",
                 details={"folder": str(where), "reason": reason},

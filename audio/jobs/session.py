@@ -29,7 +29,7 @@ from belcoach.audio.bus import EventBus, Subscriber
 from belcoach.audio.engine.blocks import AudioSource
 from belcoach.audio.engine.engine import CallEngine
 from belcoach.audio.engine.transcriber import Transcriber
-from belcoach.audio.events import EngineStatus
+from belcoach.audio.events import StatusCode, StatusLevel, status_event
 from belcoach.audio.jobs.recording import (
     STARTED,
     STOPPED,
@@ -197,11 +197,11 @@ class CallSession:
         except AppError as exc:
             self.error = exc
             log.warning("call failed: %s", exc)
-            self._status("error", "asr_failed", str(exc))
+            self._status(StatusLevel.ERROR, StatusCode.ASR_FAILED, str(exc))
         except Exception as exc:  # thread boundary (STYLE E2): log, report, end
             self.error = exc
             log.exception("call failed")
-            self._status("error", "asr_failed", f"{type(exc).__name__}: {exc}")
+            self._status(StatusLevel.ERROR, StatusCode.ASR_FAILED, f"{type(exc).__name__}: {exc}")
         finally:
             if self.recording is not None:
                 self.recording.finish(self.error)
@@ -215,14 +215,16 @@ class CallSession:
     def _load_model(self) -> Transcriber | None:
         choice, language = self.config.model, self.config.language
         if not self._transcribers.cached(choice, language):
-            self._status("info", "model_loading", f"Loading speech model {choice.name!r}")
+            self._status(
+                StatusLevel.INFO, StatusCode.MODEL_LOADING, f"Loading speech model {choice.name!r}"
+            )
         try:
             transcriber = self._transcribers.get(choice, language)
         except AppError as exc:
             self.error = exc
-            self._status("error", "asr_failed", str(exc))
+            self._status(StatusLevel.ERROR, StatusCode.ASR_FAILED, str(exc))
             return None
-        self._status("info", "ready", "Ready")
+        self._status(StatusLevel.INFO, StatusCode.READY, "Ready")
         return transcriber
 
     def _open_source(self) -> AudioSource | None:
@@ -230,7 +232,7 @@ class CallSession:
             return self._source_factory(self._bus.publish)
         except (AudioDeviceError, AudioFileError) as exc:
             self.error = exc
-            self._status("error", "device_missing", str(exc))
+            self._status(StatusLevel.ERROR, StatusCode.DEVICE_MISSING, str(exc))
             return None
 
     def _start_recording(self, source: AudioSource) -> GuardedRecording | None:
@@ -244,12 +246,12 @@ class CallSession:
             recorder = factory(request)
         except (AppError, OSError) as exc:
             log.error("recording could not start, the call goes on without it: %s", exc)
-            self._status("warning", STOPPED, str(exc), {"reason": str(exc)})
+            self._status(StatusLevel.WARNING, STOPPED, str(exc), {"reason": str(exc)})
             return None
         folder = recorder.folder
         log.info("recording the call into %s", folder.path)
         self._status(
-            "info",
+            StatusLevel.INFO,
             STARTED,
             f"Recording into {folder.path}",
             {"folder": str(folder.path), "call_id": folder.path.name},
@@ -260,8 +262,10 @@ class CallSession:
         return recording
 
     def _status(
-        self, level: str, code: str, message: str, details: dict[str, Any] | None = None
+        self,
+        level: StatusLevel,
+        code: StatusCode,
+        message: str,
+        details: dict[str, Any] | None = None,
     ) -> None:
-        self._bus.publish(
-            EngineStatus(0.0, None, level=level, code=code, message=message, details=details or {})
-        )
+        self._bus.publish(status_event(0.0, None, level, code, message, details))

@@ -17,7 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
-from belcoach.audio.events import Channel, EngineStatus, Event
+from belcoach.audio.events import (
+    Channel,
+    DeviceBack,
+    DeviceLost,
+    EngineStatus,
+    Event,
+    StatusCode,
+    StatusLevel,
+)
 from belcoach.audio.live import devices as devs
 from belcoach.audio.live.capture import CALLBACK_SECONDS, DeviceCapture
 from belcoach.audio.live.channel import LiveChannel
@@ -267,11 +275,9 @@ class SideSet:
                 s.next_retry = time.monotonic() + self.options.retry_seconds
                 s.channel.aligner.restart()
                 self._emit(
-                    EngineStatus(
+                    DeviceLost(
                         self._t,
                         s.channel.role,
-                        level="warning",
-                        code="device_lost",
                         message=(
                             f"The {ROLE_WORDS[s.channel.role]} ({label}) stopped: {reason}. "
                             "That side is silent until it is back; the call goes on."
@@ -317,10 +323,9 @@ class SideSet:
         was_missing = side.missing
         side.down_since, side.missing = None, False
         self._emit(
-            EngineStatus(
+            DeviceBack(
                 self._t,
                 side.channel.role,
-                code="device_back",
                 message=(
                     f"The {ROLE_WORDS[side.channel.role]} ({side.device.label()}) "
                     f"{'is connected' if was_missing else 'is back'}."
@@ -338,8 +343,8 @@ class SideSet:
             EngineStatus(
                 self._t,
                 role,
-                level="error",
-                code="device_missing",
+                level=StatusLevel.ERROR,
+                code=StatusCode.DEVICE_MISSING,
                 message=f"No usable {ROLE_WORDS[role]}: {problem}; {hint}.",
                 details={"device": side.spec.device or ""},
             )
@@ -358,8 +363,8 @@ class SideSet:
             EngineStatus(
                 self._t,
                 ch.role,
-                level="warning",
-                code="overrun",
+                level=StatusLevel.WARNING,
+                code=StatusCode.OVERRUN,
                 message=(
                     f"{new} audio block{'s' if new != 1 else ''} of the {ROLE_WORDS[ch.role]} "
                     "dropped: the computer could not keep up."

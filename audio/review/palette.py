@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from belcoach.seeds.emotion_data import EmotionLabel
+
 TONES: dict[str, str] = {
     "agent": "#2b6cb0",
     "customer": "#2f855a",
@@ -20,13 +22,13 @@ TONES: dict[str, str] = {
 """Colour per `Mark.tone` (and a few extras)."""
 
 EMOTION_TONES: dict[str, str] = {
-    "boos": "#c53030",
-    "gefrustreerd": "#dd6b20",
-    "angstig": "#805ad5",
-    "verongelijkt": "#b83280",
-    "neutraal": "#a0aec0",
-    "zakelijk": "#4a5568",
-    "tevreden": "#38a169",
+    EmotionLabel.BOOS: "#c53030",
+    EmotionLabel.GEFRUSTREERD: "#dd6b20",
+    EmotionLabel.ANGSTIG: "#805ad5",
+    EmotionLabel.VERONGELIJKT: "#b83280",
+    EmotionLabel.NEUTRAAL: "#a0aec0",
+    EmotionLabel.ZAKELIJK: "#4a5568",
+    EmotionLabel.TEVREDEN: "#38a169",
 }
 """Colour per seed 000 emotion label."""
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 from belcoach.audio.calls.folder import Note
 from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, Mark, rate_curve, rate_is_sliding
 from belcoach.audio.calls.timeline import Timeline
+from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.review.waveform import Envelope
 from belcoach.core.clock import format_clock
@@ -222,7 +223,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
                     xs_curve, ys_curve, pen=pg.mkPen(TONES["rate"], width=2), connect="finite"
                 )
             )
-            xs_fast, ys_fast = rate_curve(pts, verdict="fast")
+            xs_fast, ys_fast = rate_curve(pts, verdict=RateVerdict.FAST)
             plot.addItem(
                 pg.PlotDataItem(
                     xs_fast, ys_fast, pen=pg.mkPen(TONES["fast"], width=3), connect="finite"
@@ -231,7 +232,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         else:
             for p in pts:  # each figure drawn over the stretch of speech it measures
                 start = p.start if p.start is not None else p.t
-                colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
+                colour = TONES["fast"] if p.verdict == RateVerdict.FAST else TONES["rate"]
                 plot.addItem(
                     pg.PlotDataItem([start, p.t], [p.value, p.value], pen=pg.mkPen(colour, width=3))
                 )
@@ -242,7 +243,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
                     size=6,
                     pen=pg.mkPen(None),
                     brush=[
-                        pg.mkBrush(TONES["fast"] if p.verdict == "fast" else TONES["rate"])
+                        pg.mkBrush(
+                            TONES["fast"] if p.verdict == RateVerdict.FAST else TONES["rate"]
+                        )
                         for p in pts
                     ],
                 )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
 from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.timeline import Timeline
+from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import TONES
 from belcoach.core.clock import format_clock
 from belcoach.seeds.emotion_data import NEGATIVE_LABELS
@@ -49,7 +50,7 @@ class TranscriptView(QTextBrowser):
         self.current = None
         phrase = [(m.start, m.end, m.tone, str(m.channel)) for m in timeline.lane("phrase")]
         over = timeline.of_kind("overtalk")
-        fast = [p for p in timeline.rate if p.verdict == "fast"]
+        fast = [p for p in timeline.rate if p.verdict == RateVerdict.FAST]
         parts = ["<table width='100%' cellspacing='0' cellpadding='3'>"]
         for i, line in enumerate(timeline.lines):
             side = str(line.channel)

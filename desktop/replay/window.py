@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from belcoach.audio.calls.access import record_opening
 from belcoach.audio.calls.folder import CallFolder
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.loaded import LoadedCall, load_call
@@ -228,9 +229,13 @@ class ReplayWindow(QMainWindow):
         try:
             self._open(Path(path))
         except AppError as exc:
+            self.statusBar().showMessage(str(exc))
             QMessageBox.warning(self, "Open call", str(exc))
 
     def _open(self, path: Path) -> None:
+        # who opened which call goes to the library's access log before anything is
+        # read or shown; AccessLogError (the log cannot be trusted or written) refuses
+        record_opening(path, "replay")
         folder = CallFolder(path if path.is_dir() else path.parent)
         audio = folder.read_audio() if folder.audio_file is not None else None  # decrypts
         seconds = len(audio) / 16_000 if audio is not None and len(audio) else None
@@ -340,6 +345,14 @@ class ReplayWindow(QMainWindow):
         assert self.call is not None
         call = self.call
         qa_card = self._qa_card or None
+        if call.folder is not None:
+            try:
+                record_opening(call.folder.path, "report")
+            except AppError as exc:
+                self._report_relay.failed.emit(str(exc))
+                refused = threading.Thread(target=lambda: None, name="report")
+                refused.start()  # no report is written; a caller may still join it
+                return refused
         html = path.with_suffix(".html")
         pdf = path.with_suffix(".pdf")
 

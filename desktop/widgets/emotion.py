@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from belcoach.audio.events import EmotionEstimate
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
-from belcoach.seeds.emotion_data import VALENCE_CLASS
+from belcoach.seeds.emotion_data import STEPS, VALENCE_CLASS, EmotionStep, ValenceClass
 
-STEPS = ("aanvoelen", "erkennen", "leiden")
 LOW_CONFIDENCE = 0.35
 """Below this the label is shown dimmed with a question mark."""
 
@@ -33,7 +32,7 @@ class StepsWidget(QWidget):
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.step: str | None = None
+        self.step: EmotionStep | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.apply_theme()
 
@@ -151,12 +150,12 @@ class EmotionWidget(OverlayPart):
             self.steps.update()
             return
         unsure = est.confidence < LOW_CONFIDENCE
-        kind = VALENCE_CLASS.get(est.label, "")  # seed 000's classes (zakelijk is neutral)
+        kind = VALENCE_CLASS.get(est.label)  # seed 000's classes (zakelijk is neutral)
         if unsure:
             colour = theme.dim
-        elif kind == "negative" or (not kind and est.valence <= -0.3):
+        elif kind == ValenceClass.NEGATIVE or (not kind and est.valence <= -0.3):
             colour = theme.customer
-        elif kind == "positive" or (not kind and est.valence >= 0.3):
+        elif kind == ValenceClass.POSITIVE or (not kind and est.valence >= 0.3):
             colour = theme.good
         else:
             colour = theme.text

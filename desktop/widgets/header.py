@@ -11,13 +11,22 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from belcoach.audio.events import CallEnded, CallStarted, ConversationStats, EngineStatus
+from belcoach.audio.events import (
+    CallEnded,
+    CallStarted,
+    ConversationStats,
+    EngineStatus,
+    RecordingChanged,
+    StatusCode,
+)
 from belcoach.core.clock import format_clock
 from belcoach.desktop.bridge import SessionState
 from belcoach.desktop.hotkeys import HIDE_KEYS, TOGGLE_CALL_KEYS
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
 
 TARGET_TALK = 0.43
+_LOADING_ENDS = frozenset({StatusCode.READY, StatusCode.ASR_FAILED, StatusCode.DEVICE_MISSING})
+"""Statuses after which the speech model is no longer loading."""
 
 
 class RatioBar(QWidget):
@@ -139,15 +148,12 @@ class HeaderWidget(OverlayPart):
         self.mark()
 
     def _on_status(self, event: EngineStatus) -> None:
-        if event.code == "recording_started":
-            self.recording = "on"
-            self.recording_detail = str(event.details.get("folder", ""))
-        elif event.code == "recording_stopped":
-            self.recording = "stopped"
-            self.recording_detail = str(event.details.get("reason", event.message))
-        if event.code == "model_loading":
+        if isinstance(event, RecordingChanged):
+            self.recording = "on" if event.started else "stopped"
+            self.recording_detail = event.folder if event.started else event.reason
+        if event.code == StatusCode.MODEL_LOADING:
             self.loading = True
-        elif event.code in ("ready", "asr_failed", "device_missing"):
+        elif event.code in _LOADING_ENDS:
             self.loading = False
         self.mark()
 

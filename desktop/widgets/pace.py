@@ -13,10 +13,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from belcoach.audio.events import Channel, ConversationStats, SpeechRate
+from belcoach.audio.events import Channel, ConversationStats, RateVerdict, SpeechRate
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
 
-_SYMBOL = {"fast": "▲", "ok": "●", "slow": "▼"}
+_SYMBOL = {RateVerdict.FAST: "▲", RateVerdict.OK: "●", RateVerdict.SLOW: "▼"}
+_TONE = {RateVerdict.FAST: "alert", RateVerdict.SLOW: "agent", RateVerdict.OK: "good"}
 
 
 def _header(painter: QPainter, part: OverlayPart, left: str, right: str, color: QColor) -> float:
@@ -69,7 +70,7 @@ class RateGaugeWidget(OverlayPart):
 
     def tip(self) -> str:
         """The seed's tip when the agent is too fast, else empty."""
-        if self.rate is not None and self.rate.verdict == "fast":
+        if self.rate is not None and self.rate.verdict == RateVerdict.FAST:
             return self.ctx.tr.text("rate.tip.fast")
         return ""
 
@@ -97,8 +98,7 @@ class RateGaugeWidget(OverlayPart):
 
     def _colour(self) -> QColor:
         theme = self.ctx.theme
-        verdict = self.rate.verdict if self.rate else ""
-        return theme.color({"fast": "alert", "slow": "agent", "ok": "good"}.get(verdict, "dim"))
+        return theme.color(_TONE.get(self.rate.verdict, "dim") if self.rate else "dim")
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         """Draw header, scale with the band and the marker, figures and tip."""

@@ -15,36 +15,44 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from belcoach.audio.events import CallStarted, EngineStatus
+from belcoach.audio.events import (
+    CallStarted,
+    EngineStatus,
+    RecordingChanged,
+    StatusCode,
+    StatusLevel,
+)
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
 
 TRANSIENT_S = 12.0
-_LEVELS = {"error": 2, "warning": 1, "info": 0}
-_SYMBOLS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+_LEVELS = {StatusLevel.ERROR: 2, StatusLevel.WARNING: 1, StatusLevel.INFO: 0}
+_SYMBOLS = {StatusLevel.ERROR: "✖", StatusLevel.WARNING: "⚠", StatusLevel.INFO: "ℹ"}
 _CLOSES = {
-    "ready": ("model_loading",),
-    "asr_caught_up": ("asr_behind",),
-    "device_back": ("device_lost",),
+    StatusCode.READY: (StatusCode.MODEL_LOADING,),
+    StatusCode.ASR_CAUGHT_UP: (StatusCode.ASR_BEHIND,),
+    StatusCode.DEVICE_BACK: (StatusCode.DEVICE_LOST,),
 }
 _TRANSIENT = {
-    "overrun",
-    "cpu_overload",
-    "asr_caught_up",
-    "device_back",
-    "transcript_gap",
-    "calls_recovered",
+    StatusCode.OVERRUN,
+    StatusCode.CPU_OVERLOAD,
+    StatusCode.ASR_CAUGHT_UP,
+    StatusCode.DEVICE_BACK,
+    StatusCode.TRANSCRIPT_GAP,
+    StatusCode.CALLS_RECOVERED,
 }
-_QUIET = {"recording_started"}
-"""Codes another part shows (the header's REC mark): no notice here."""
-_PER_SESSION = {"recording_stopped"}
+_LASTING = {StatusCode.ACCESS_LOG_BROKEN, StatusCode.ACCESS_LOG_READONLY}
+"""Library problems that outlast a call: stored calls will not open until IT acts."""
+_PER_SESSION = {StatusCode.RECORDING_STOPPED}
 """Notices that may come before the call starts and last for the whole session."""
+SETTINGS = "settings"
+"""The code of the widget's own "problem in the settings" notice (not an engine status)."""
 
 
 @dataclass(slots=True)
 class Notice:
     """One open notice: its level, code, words and when it lapses (wall time)."""
 
-    level: str
+    level: StatusLevel
     code: str
     text: str
     until: float | None = None
@@ -83,8 +91,10 @@ class StatusLineWidget(OverlayPart):
         for closed in _CLOSES.get(event.code, ()):
             self.notices.pop(f"{closed}:{event.channel or ''}", None)
             self.notices.pop(f"{closed}:", None)
-        if event.code == "ready" or event.code in _QUIET:
-            self.mark()
+        if event.code == StatusCode.READY or (
+            isinstance(event, RecordingChanged) and event.started
+        ):
+            self.mark()  # recording shows as the header's REC mark, not here
             return
         key = self._key(event)
         self._events[key] = event
@@ -94,7 +104,7 @@ class StatusLineWidget(OverlayPart):
 
     def _on_call_started(self, _event: CallStarted) -> None:
         # Problems of the last call (a failed device) are not this call's.
-        keep = {"model_loading", *_PER_SESSION}
+        keep = {StatusCode.MODEL_LOADING, *_PER_SESSION, *_LASTING}
         self.notices = {k: n for k, n in self.notices.items() if n.code in keep}
         self.mark()
 
@@ -123,7 +133,9 @@ class StatusLineWidget(OverlayPart):
         self.notices = {k: n for k, n in self.notices.items() if n.until is None or n.until > wall}
         shown = list(self.notices.values())
         if self.settings_problem:
-            shown.append(Notice("warning", "settings", self.ctx.tr.text("status.settings_problem")))
+            shown.append(
+                Notice(StatusLevel.WARNING, SETTINGS, self.ctx.tr.text("status.settings_problem"))
+            )
         if not shown:
             return None
         return max(reversed(shown), key=lambda n: _LEVELS.get(n.level, 0))
@@ -151,7 +163,9 @@ class StatusLineWidget(OverlayPart):
             self.setVisible(False)
             return
         theme = self.ctx.theme
-        colour = {"error": theme.alert, "warning": theme.warn}.get(notice.level, theme.dim)
+        colour = {StatusLevel.ERROR: theme.alert, StatusLevel.WARNING: theme.warn}.get(
+            notice.level, theme.dim
+        )
         self.label.setText(f"{_SYMBOLS.get(notice.level, '')} {notice.text}")
         self.label.setStyleSheet(f"color: {colour};")
         self.setVisible(True)

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QWidget
 
-from belcoach.audio.events import Channel, EngineStatus, PhraseHit, Transcript
+from belcoach.audio.events import Channel, EngineStatus, PhraseHit, Transcript, TranscriptGap
 from belcoach.core.clock import format_clock
 from belcoach.desktop.transcript_model import Line, TranscriptModel
 from belcoach.desktop.widgets.base import PartContext
@@ -86,12 +86,8 @@ class TranscriptView(QAbstractScrollArea):
             self._dirty = True
 
     def _on_status(self, event: EngineStatus) -> None:
-        if event.code != "transcript_gap" or event.channel is None:
-            return
-        start = event.details.get("start", event.t)
-        end = event.details.get("end", start)
-        if isinstance(start, int | float) and isinstance(end, int | float):
-            self.model.gap(Channel(event.channel), float(start), float(end))
+        if isinstance(event, TranscriptGap) and event.channel is not None:
+            self.model.gap(Channel(event.channel), event.start, event.end)
             self._dirty = True
 
     def reset(self) -> None:

@@ -18,7 +18,13 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.engine.blocks import AudioBlock
 from belcoach.audio.engine.paced import PacedSource
 from belcoach.audio.engine.sources import open_call
-from belcoach.audio.events import EngineStatus, Word
+from belcoach.audio.events import (
+    EngineStatus,
+    RecordingChanged,
+    StatusCode,
+    StatusLevel,
+    Word,
+)
 from belcoach.audio.jobs.session import TranscriberCache
 from belcoach.demo import demo_call_path
 from support.private_calls import no_os_keyring  # noqa: F401 (autouse fixture)
@@ -75,7 +81,7 @@ def test_a_recorded_call_shows_rec_and_the_tray_replays_it(qtbot, qapp, tmp_path
     seen: list[tuple[bool, str, str]] = []
 
     def on_status(event: EngineStatus) -> None:
-        if event.code == "recording_started":  # the header saw it first (connected first)
+        if isinstance(event, RecordingChanged) and event.started:  # the header saw it first
             app.overlay._refresh_now()
             seen.append((header.rec.isVisible(), header.rec.text(), app.tray.icon.toolTip()))
 
@@ -130,19 +136,17 @@ def test_recording_that_cannot_start_says_so_and_the_coaching_goes_on(
 
 def test_the_rec_mark_turns_hollow_when_the_recording_stops(feed, overlay) -> None:
     header = overlay.header
-    feed(
-        [EngineStatus(0.0, None, code="recording_started", details={"folder": "/calls/20261123-1"})]
-    )
+    feed([RecordingChanged(0.0, None, details={"folder": "/calls/20261123-1"})])
     assert header.rec.isVisible() and header.rec.text() == "● REC"
     assert "/calls/20261123-1" in header.rec.toolTip()
     assert overlay.status.current() is None
     feed(
         [
-            EngineStatus(
+            RecordingChanged(
                 3.0,
                 None,
-                level="warning",
-                code="recording_stopped",
+                level=StatusLevel.WARNING,
+                code=StatusCode.RECORDING_STOPPED,
                 message="/calls: disk full",
                 details={"reason": "disk full"},
             )
@@ -237,5 +241,29 @@ def test_a_call_cut_off_by_a_crash_is_announced_at_the_next_start(
         assert notice.text.startswith("1 recorded call(s) cut off by a crash")
         (entry,) = CallLibrary.open(root).calls()
         assert entry.status == "interrupted"
+    finally:
+        app.close()
+
+
+def test_a_tampered_access_log_is_in_the_overlay_and_live_calls_still_record(
+    qtbot, qapp, tmp_path: Path
+) -> None:
+    from belcoach.audio.calls.access import log_path, record_access
+
+    root = tmp_path / "calls"
+    CallLibrary.open(root).close()
+    record_access(root, "replay", "20261120-090000-abcdef", user="sanne")
+    path = log_path(root)
+    path.write_text(path.read_text(encoding="utf-8").replace("sanne", "piet"), "utf-8")
+    app = _app(qapp, {"recording.enabled": True, "recording.storage_dir": str(root)})
+    try:
+        qtbot.waitUntil(lambda: app.overlay.status.current() is not None, timeout=5000)
+        notice = app.overlay.status.current()
+        assert notice is not None and notice.code == "access_log_broken"
+        assert "stored calls will not open" in notice.text
+        _run_call(qtbot, app)  # a live call is recorded all the same
+        assert [e.status for e in CallLibrary.open(root).calls()] == ["complete"]
+        current = app.overlay.status.current()
+        assert current is not None and current.code == "access_log_broken"  # still said
     finally:
         app.close()

@@ -108,6 +108,6 @@ def test_live_lines_say_what_an_agent_would_see() -> None:
         == "[00:24.4] !! phrase: you said 'Wacht, wacht' -> say instead: 'Mag ik even?'"
     )
     assert "(warning) behind" in describe(
-        EngineStatus(3.0, None, level="warning", message="behind")
+        EngineStatus(3.0, None, level="warning", code="asr_behind", message="behind")
     )
     assert describe(CallEnded(84.4, None)) == "[01:24.4] call ended (end_of_audio)"

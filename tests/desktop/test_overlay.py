@@ -16,11 +16,14 @@ from belcoach.audio.events import (
     Channel,
     ConversationStats,
     DeadAir,
+    DeviceBack,
+    DeviceLost,
     EmotionEstimate,
     EngineStatus,
     OverTalk,
     PhraseHit,
     SpeechRate,
+    StatusLevel,
     Transcript,
     Word,
 )
@@ -226,10 +229,10 @@ def test_engine_status_in_plain_words_opens_and_closes(feed, overlay) -> None:
     assert status.current().text == "Loading the speech model…"
     feed([EngineStatus(0.0, None, code="ready")])
     assert status.current() is None and status.isHidden()
-    feed([EngineStatus(5.0, Channel.CUSTOMER, level="error", code="device_lost", message="gone")])
+    feed([DeviceLost(5.0, Channel.CUSTOMER, level=StatusLevel.ERROR, message="gone")])
     assert status.current().text == "Sound lost (call audio). Check the headset."
     assert status.label.text().startswith("✖")
-    feed([EngineStatus(6.0, Channel.CUSTOMER, code="device_back")])
+    feed([DeviceBack(6.0, Channel.CUSTOMER)])
     assert status.current().code == "device_back"  # a short "sound is back", then quiet
     feed([EngineStatus(7.0, None, level="warning", code="brand_new_code", message="Odd thing.")])
     assert status.current().text == "Odd thing."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from belcoach.audio.events import CallStarted, EngineStatus
+from belcoach.audio.events import CallStarted, RecordingChanged, StatusCode
 from belcoach.desktop.bridge import EngineBridge
 from belcoach.desktop.tray import CallTray
 
@@ -52,5 +52,31 @@ def test_a_closed_tray_ignores_the_call_that_outlives_it(qtbot, translator) -> N
     tray.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the menu is gone
     bridge.session_state.emit("idle")  # raised "Internal C++ object already deleted"
-    bridge.status.emit(EngineStatus(0.0, None, code="recording_stopped"))
+    bridge.status.emit(RecordingChanged(0.0, None, code=StatusCode.RECORDING_STOPPED))
     translator.set_language("sv")
+
+
+def test_the_tray_follows_the_recording_events_through_the_bridge(qtbot, translator) -> None:
+    """Status subclasses reach ``bridge.status``; the tray acts on `RecordingChanged` only."""
+    from belcoach.audio.calls.eventlog import parse_lines
+
+    started, ready, stopped = parse_lines(
+        [  # as journals hold them, from before RecordingChanged existed
+            '{"type":"status","t":0.0,"channel":null,"level":"info","code":"recording_started",'
+            '"message":"Recording","details":{"folder":"/calls/c1","call_id":"c1"}}\n',
+            '{"type":"status","t":0.0,"channel":null,"level":"info","code":"ready"}\n',
+            '{"type":"status","t":9.0,"channel":null,"level":"warning",'
+            '"code":"recording_stopped","message":"disk full","details":{"reason":"disk full"}}\n',
+        ]
+    ).events
+    assert isinstance(started, RecordingChanged) and isinstance(stopped, RecordingChanged)
+    bridge = EngineBridge(IdleSession)
+    tray = CallTray(bridge, translator)
+    try:
+        for event, recording in ((started, True), (ready, True), (stopped, False)):
+            with qtbot.waitSignal(bridge.status, timeout=1000) as blocker:
+                bridge.publish(event)
+            assert blocker.args == [event]
+            assert tray.recording is recording
+    finally:
+        tray.close()

@@ -10,6 +10,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from belcoach.audio.engine.engine import MAX_TRANSCRIPT_LAG
 from belcoach.audio.engine.sources import open_call
 from belcoach.audio.engine.transcriber import WhisperTranscriber
 from belcoach.audio.events import Event, Transcript
@@ -35,8 +36,18 @@ class CallRun:
         return " ".join(e.text for e in ordered if e.channel == channel)
 
 
-def run_file(transcriber: WhisperTranscriber, path: Path, *, realtime: bool = False) -> CallRun:
-    """Run the engine over a call file and collect every event."""
+def run_file(
+    transcriber: WhisperTranscriber,
+    path: Path,
+    *,
+    realtime: bool = False,
+    max_transcript_lag: float | None = MAX_TRANSCRIPT_LAG,
+) -> CallRun:
+    """Run the engine over a call file and collect every event.
+
+    ``max_transcript_lag=None`` keeps every utterance however late its words come
+    (a test about what is transcribed, on a CPU whose kernels may be slow).
+    """
     events: list[Event] = []
     cpu0 = time.process_time()
     engine = run_call(
@@ -45,6 +56,7 @@ def run_file(transcriber: WhisperTranscriber, path: Path, *, realtime: bool = Fa
         model_name="base",
         paced=realtime,
         subscribers=[events.append],
+        max_transcript_lag=max_transcript_lag,
     )
     stats = dict(engine.stats)
     stats["cpu_seconds"] = time.process_time() - cpu0

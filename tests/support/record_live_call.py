@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from belcoach.audio.engine.blocks import AudioBlock, AudioSource
-from belcoach.audio.events import EngineStatus, Event
+from belcoach.audio.events import Event, RecordingChanged
 from belcoach.audio.jobs.run import ModelChoice
 from belcoach.audio.jobs.session import CallSession, SessionConfig, TranscriberCache
 from belcoach.audio.jsonl import event_line
@@ -87,8 +87,8 @@ def main() -> int:
         return Progress(live, args.stop_after, stop_now)
 
     def report(event: Event) -> None:
-        if isinstance(event, EngineStatus) and event.code == "recording_started":
-            print(f"REC {event.details['folder']}", flush=True)
+        if isinstance(event, RecordingChanged) and event.started:
+            print(f"REC {event.folder}", flush=True)
         if args.events:
             print(f"EVENT {event_line(event)}", flush=True)
 

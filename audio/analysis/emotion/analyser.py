@@ -35,7 +35,7 @@ from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import SAMPLE_RATE, AudioBlock
 from belcoach.audio.engine.vad import VadFrames
 from belcoach.audio.events import Channel, EmotionEstimate, Event, SpeechRegion, Transcript
-from belcoach.seeds.emotion_data import load_cues, load_lexicons
+from belcoach.seeds.emotion_data import EmotionLabel, EmotionStep, load_cues, load_lexicons
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class EmotionAnalyser(BaseAnalyser):
         label, confidence = self._smoother.update(fused)
         step = self._guide.step_for(label, confidence, t=start)
         evidence = self._evidence(event, text_fused=fused, region=region, embeddings=embeddings)
-        if step == "leiden" and self._guide.acknowledged is not None:
+        if step == EmotionStep.LEIDEN and self._guide.acknowledged is not None:
             ack = self._guide.acknowledged
             evidence["acknowledged"] = {"said": ack.said, "t": round(ack.t, 3), "label": ack.label}
         evidence["words_and_cues"] = {
@@ -246,7 +246,7 @@ class EmotionAnalyser(BaseAnalyser):
                 t=event.words[-1].end,
                 label=last.label,
                 confidence=last.confidence,
-                step="leiden",
+                step=EmotionStep.LEIDEN,
                 utterance=last.utterance,
                 evidence=evidence,
             )
@@ -256,9 +256,9 @@ class EmotionAnalyser(BaseAnalyser):
         self,
         *,
         t: float,
-        label: str,
+        label: EmotionLabel,
         confidence: float,
-        step: str,
+        step: EmotionStep,
         utterance: int,
         evidence: dict[str, Any],
     ) -> EmotionEstimate:
@@ -273,7 +273,8 @@ class EmotionAnalyser(BaseAnalyser):
             arousal=round(self._smoother.arousal, 3),
             step=step,
             hint=found.text(self.language),
-            changed=label != (self._last.label if self._last is not None else "neutraal"),
+            changed=label
+            != (self._last.label if self._last is not None else EmotionLabel.NEUTRAAL),
             utterance=utterance,
             evidence=evidence,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from belcoach.audio.analysis.emotion.fusion import FusionWeights, SmoothingConfig
 from belcoach.audio.analysis.emotion.guidance import GuidanceConfig
+from belcoach.seeds.emotion_data import EmotionLabel
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,40 +43,34 @@ class EmotionConfig:
     guidance: GuidanceConfig = field(default_factory=GuidanceConfig)
 
 
-MODEL_LABELS: Mapping[str, str] = {
+MODEL_LABELS: Mapping[str, EmotionLabel] = {
     # seed ids map to themselves
-    "boos": "boos",
-    "gefrustreerd": "gefrustreerd",
-    "angstig": "angstig",
-    "verongelijkt": "verongelijkt",
-    "neutraal": "neutraal",
-    "zakelijk": "zakelijk",
-    "tevreden": "tevreden",
+    **{label.value: label for label in EmotionLabel},
     # common speech-emotion model labels (IEMOCAP, RAVDESS, CREMA-D, EmoDB, MSP-Podcast)
-    "angry": "boos",
-    "anger": "boos",
-    "ang": "boos",
-    "disgust": "boos",
-    "frustrated": "gefrustreerd",
-    "frustration": "gefrustreerd",
-    "fru": "gefrustreerd",
-    "fear": "angstig",
-    "fearful": "angstig",
-    "anxious": "angstig",
-    "anxiety": "angstig",
-    "sad": "verongelijkt",
-    "sadness": "verongelijkt",
-    "contempt": "verongelijkt",
-    "neutral": "neutraal",
-    "neu": "neutraal",
-    "calm": "neutraal",
-    "boredom": "neutraal",
-    "happy": "tevreden",
-    "happiness": "tevreden",
-    "hap": "tevreden",
-    "joy": "tevreden",
-    "excited": "tevreden",
-    "satisfied": "tevreden",
+    "angry": EmotionLabel.BOOS,
+    "anger": EmotionLabel.BOOS,
+    "ang": EmotionLabel.BOOS,
+    "disgust": EmotionLabel.BOOS,
+    "frustrated": EmotionLabel.GEFRUSTREERD,
+    "frustration": EmotionLabel.GEFRUSTREERD,
+    "fru": EmotionLabel.GEFRUSTREERD,
+    "fear": EmotionLabel.ANGSTIG,
+    "fearful": EmotionLabel.ANGSTIG,
+    "anxious": EmotionLabel.ANGSTIG,
+    "anxiety": EmotionLabel.ANGSTIG,
+    "sad": EmotionLabel.VERONGELIJKT,
+    "sadness": EmotionLabel.VERONGELIJKT,
+    "contempt": EmotionLabel.VERONGELIJKT,
+    "neutral": EmotionLabel.NEUTRAAL,
+    "neu": EmotionLabel.NEUTRAAL,
+    "calm": EmotionLabel.NEUTRAAL,
+    "boredom": EmotionLabel.NEUTRAAL,
+    "happy": EmotionLabel.TEVREDEN,
+    "happiness": EmotionLabel.TEVREDEN,
+    "hap": EmotionLabel.TEVREDEN,
+    "joy": EmotionLabel.TEVREDEN,
+    "excited": EmotionLabel.TEVREDEN,
+    "satisfied": EmotionLabel.TEVREDEN,
 }
 """How an acoustic model's own label names map onto seed 000's feelings.
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from belcoach.audio.analysis.emotion.text import TextReading
 from belcoach.audio.analysis.emotion.voice import VoiceReading
-from belcoach.seeds.emotion_data import LABELS, NEGATIVE_LABELS, POSITIVE_LABELS
+from belcoach.seeds.emotion_data import LABELS, NEGATIVE_LABELS, POSITIVE_LABELS, EmotionLabel
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +97,10 @@ def fuse(
         embeddings: label → probability from the embedding classifier, if enabled.
     """
     w = weights
-    s = dict.fromkeys(LABELS, 0.0)
+    s: dict[str, float] = dict.fromkeys(LABELS, 0.0)
     valence = text.valence if text is not None else 0.0
     arousal = voice.arousal if voice is not None else 0.0
-    cue = dict.fromkeys(LABELS, 0.0)
+    cue: dict[str, float] = dict.fromkeys(LABELS, 0.0)
     if text is not None:
         for label, score in text.cue_scores.items():
             cue[label] = w.cue * (1.0 - math.exp(-score))
@@ -109,29 +109,29 @@ def fuse(
     hi = max(0.0, arousal)
     lo = max(0.0, -arousal)
     for label in LABELS:
-        if label != "gefrustreerd":
+        if label != EmotionLabel.GEFRUSTREERD:
             s[label] += cue[label]
     # A complaint takes the voice's colour (seed 000: boos is the agitated complaint,
     # verongelijkt the subdued one), so part of a frustration cue moves with the arousal.
-    s["gefrustreerd"] += cue["gefrustreerd"] * (1.0 - 0.5 * hi - 0.5 * lo)
-    s["boos"] += cue["gefrustreerd"] * 0.5 * hi
-    s["verongelijkt"] += cue["gefrustreerd"] * 0.5 * lo
-    s["gefrustreerd"] += w.negative * neg * (1.0 - 0.7 * max(hi, lo))
-    s["boos"] += w.agitated * hi * (neg + 0.2 * (1.0 - pos))
-    s["verongelijkt"] += w.subdued * lo * neg
+    s[EmotionLabel.GEFRUSTREERD] += cue[EmotionLabel.GEFRUSTREERD] * (1.0 - 0.5 * hi - 0.5 * lo)
+    s[EmotionLabel.BOOS] += cue[EmotionLabel.GEFRUSTREERD] * 0.5 * hi
+    s[EmotionLabel.VERONGELIJKT] += cue[EmotionLabel.GEFRUSTREERD] * 0.5 * lo
+    s[EmotionLabel.GEFRUSTREERD] += w.negative * neg * (1.0 - 0.7 * max(hi, lo))
+    s[EmotionLabel.BOOS] += w.agitated * hi * (neg + 0.2 * (1.0 - pos))
+    s[EmotionLabel.VERONGELIJKT] += w.subdued * lo * neg
     tense = 0.0
     if voice is not None and voice.pitch_st is not None:
         # a raised voice that is not much louder: tension rather than anger
         tense = max(0.0, min(1.0, (voice.pitch_st - max(0.0, voice.loudness_db) / 2.0) / 4.0))
-        s["angstig"] += w.tense * tense * (0.5 + neg) * (1.0 - pos)
-    s["tevreden"] += w.positive * pos
-    s["neutraal"] += w.neutral_prior * (1.0 - min(1.0, abs(valence) * 1.5))
+        s[EmotionLabel.ANGSTIG] += w.tense * tense * (0.5 + neg) * (1.0 - pos)
+    s[EmotionLabel.TEVREDEN] += w.positive * pos
+    s[EmotionLabel.NEUTRAAL] += w.neutral_prior * (1.0 - min(1.0, abs(valence) * 1.5))
     if text is None or text.strength < 0.2:
         # words say (next to) nothing: the voice alone, which cannot tell good from bad
-        s["boos"] += w.voice_only * hi * (1.0 - tense)
-        s["angstig"] += w.voice_only * tense
-        s["verongelijkt"] += 0.6 * w.voice_only * lo
-        s["neutraal"] -= 0.5 * w.neutral_prior * max(hi, lo)
+        s[EmotionLabel.BOOS] += w.voice_only * hi * (1.0 - tense)
+        s[EmotionLabel.ANGSTIG] += w.voice_only * tense
+        s[EmotionLabel.VERONGELIJKT] += 0.6 * w.voice_only * lo
+        s[EmotionLabel.NEUTRAAL] -= 0.5 * w.neutral_prior * max(hi, lo)
     if model:
         for label, p in model.items():
             s[label] = s.get(label, 0.0) + w.model * p
@@ -190,16 +190,17 @@ class Smoother:
     probs: dict[str, float] = field(default_factory=dict)
     valence: float = 0.0
     arousal: float = 0.0
-    label: str = "neutraal"
+    label: EmotionLabel = EmotionLabel.NEUTRAAL
 
     def __post_init__(self) -> None:
         if not self.probs:
             rest = (1.0 - self.config.prior_neutral) / (len(LABELS) - 1)
             self.probs = {
-                k: (self.config.prior_neutral if k == "neutraal" else rest) for k in LABELS
+                k: (self.config.prior_neutral if k == EmotionLabel.NEUTRAAL else rest)
+                for k in LABELS
             }
 
-    def update(self, fused: Fused) -> tuple[str, float]:
+    def update(self, fused: Fused) -> tuple[EmotionLabel, float]:
         """Fold in one utterance; return the (possibly unchanged) label and its probability."""
         cfg = self.config
         step = cfg.min_step + (cfg.max_step - cfg.min_step) * fused.strength

@@ -22,7 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from belcoach.seeds.emotion_data import NEGATIVE_LABELS, POSITIVE_LABELS, Hint, hint_for
+from belcoach.seeds.emotion_data import (
+    NEGATIVE_LABELS,
+    POSITIVE_LABELS,
+    EmotionLabel,
+    EmotionStep,
+    Hint,
+    hint_for,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +57,7 @@ class Acknowledgement:
 
     t: float
     said: str
-    label: str
+    label: EmotionLabel
 
 
 class Guide:
@@ -67,14 +74,14 @@ class Guide:
         self.acknowledged: Acknowledgement | None = None
         self._heard: list[tuple[float, str]] = []  # every acknowledging phrase the agent said
         self._calm = 0
-        self._last_label = "neutraal"
+        self._last_label = EmotionLabel.NEUTRAAL
 
     @property
     def in_episode(self) -> bool:
         """True while a negative stretch is open."""
         return self.opened_at is not None
 
-    def step_for(self, label: str, confidence: float, *, t: float) -> str:
+    def step_for(self, label: EmotionLabel, confidence: float, *, t: float) -> EmotionStep:
         """Update the episode with one customer estimate; return the step that fits.
 
         Args:
@@ -91,20 +98,24 @@ class Guide:
             if self.acknowledged is None:
                 self.acknowledged = self._earlier_acknowledgement(label)
             if self.acknowledged is not None:
-                return "leiden"
-            return "erkennen" if confidence >= self.config.clear else "aanvoelen"
+                return EmotionStep.LEIDEN
+            return (
+                EmotionStep.ERKENNEN if confidence >= self.config.clear else EmotionStep.AANVOELEN
+            )
         if self.opened_at is not None:
             had_ack = self.acknowledged is not None
             self._calm += 1
             if self._calm >= self.config.calm_utterances:
                 self.opened_at = None
                 self.acknowledged = None
-            return "leiden" if had_ack or label in POSITIVE_LABELS else "aanvoelen"
+            return (
+                EmotionStep.LEIDEN if had_ack or label in POSITIVE_LABELS else EmotionStep.AANVOELEN
+            )
         if label in POSITIVE_LABELS and confidence >= self.config.clear:
-            return "leiden"
-        return "aanvoelen"  # neutraal and zakelijk: nothing to acknowledge, keep sensing
+            return EmotionStep.LEIDEN
+        return EmotionStep.AANVOELEN  # neutraal and zakelijk: nothing to acknowledge, keep sensing
 
-    def _earlier_acknowledgement(self, label: str) -> Acknowledgement | None:
+    def _earlier_acknowledgement(self, label: EmotionLabel) -> Acknowledgement | None:
         assert self.opened_at is not None
         for t, said in self._heard:
             if t >= self.opened_at:
@@ -127,6 +138,6 @@ class Guide:
         return self.acknowledged
 
 
-def hint(step: str, label: str) -> Hint:
+def hint(step: EmotionStep, label: EmotionLabel) -> Hint:
     """The hint for ``step`` and ``label`` (its text per language, seed quote and source)."""
     return hint_for(step, label)

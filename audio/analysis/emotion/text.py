@@ -34,7 +34,7 @@ from belcoach.audio.analysis.emotion.tokens import (
     tokens_from_text,
     tokens_from_words,
 )
-from belcoach.seeds.emotion_data import NEUTRAL_LABELS, LanguageCues, Lexicon
+from belcoach.seeds.emotion_data import NEUTRAL_LABELS, EmotionLabel, LanguageCues, Lexicon
 
 __all__ = [
     "CueHit",
@@ -191,7 +191,8 @@ class TextScorer:
             if hit.negated:
                 if valence > 0:  # "niet tevreden": a let-down, weakly negative
                     total += NEGATION_SCALAR * valence * hit.weight
-                    scores["gefrustreerd"] = scores.get("gefrustreerd", 0.0) + 0.5 * hit.weight
+                    frustrated = EmotionLabel.GEFRUSTREERD
+                    scores[frustrated] = scores.get(frustrated, 0.0) + 0.5 * hit.weight
                 else:  # "geen zorgen", "niks te klagen": a little relief
                     total += NEGATED_COMPLAINT * -valence * hit.weight
                 continue

@@ -28,7 +28,16 @@ from belcoach.audio.analysis.phrases.tokens import Similarity, Token
 from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import AudioBlock
 from belcoach.audio.engine.vad import VadFrames
-from belcoach.audio.events import Channel, EngineStatus, Event, PhraseHit, Transcript, Word
+from belcoach.audio.events import (
+    Channel,
+    EngineStatus,
+    Event,
+    PhraseHit,
+    StatusCode,
+    StatusLevel,
+    Transcript,
+    Word,
+)
 from belcoach.core.errors import ConfigError
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.loader import RuleBook, load_rules
@@ -307,8 +316,8 @@ class PhraseAnalyser(BaseAnalyser):
             EngineStatus(
                 t,
                 None,
-                level="warning",
-                code="rules_invalid",
+                level=StatusLevel.WARNING,
+                code=StatusCode.RULES_INVALID,
                 message=f"Coaching rule problem (other rules keep working): {p}",
             )
             for p in problems[:MAX_STATUS_PROBLEMS]

@@ -43,6 +43,7 @@ from belcoach.audio.events import (
     ConversationStats,
     EngineStatus,
     Event,
+    StatusCode,
     Transcript,
 )
 
@@ -99,7 +100,7 @@ class SpeechAnalytics(BaseAnalyser):
     def on_event(self, event: Event) -> list[Event]:
         """Take committed agent words; notice a mono call."""
         with self._lock:
-            if isinstance(event, EngineStatus) and event.code == "mono_call":
+            if isinstance(event, EngineStatus) and event.code == StatusCode.MONO_CALL:
                 self.mono = True
                 return []
             if isinstance(event, Transcript) and event.final and event.channel is Channel.AGENT:

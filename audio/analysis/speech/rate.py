@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from belcoach.audio.analysis.speech.channel_track import Run
 from belcoach.audio.analysis.speech.config import SpeechConfig
-from belcoach.audio.events import Channel, SpeechRate, Word
+from belcoach.audio.events import Channel, RateVerdict, SpeechRate, Word
 from belcoach.audio.words import word_syllables
 
 
@@ -65,7 +65,7 @@ class RateEstimator:
         self._words: list[tuple[float, float, int]] = []  # (start, end, syllables)
         self._word_mids: list[float] = []
         self._due = 0.0
-        self.verdict = "ok"
+        self.verdict = RateVerdict.OK
         self.samples: list[SpeechRate] = []
 
     # -- input -------------------------------------------------------------------------
@@ -196,12 +196,12 @@ class RateEstimator:
     def _judge(self, rate: float) -> None:
         """Move the verdict, with hysteresis at the band edges."""
         h = self.config.rate.hysteresis
-        if (self.verdict == "fast" and rate < self.high * (1 - h)) or (
-            self.verdict == "slow" and rate > self.low * (1 + h)
+        if (self.verdict == RateVerdict.FAST and rate < self.high * (1 - h)) or (
+            self.verdict == RateVerdict.SLOW and rate > self.low * (1 + h)
         ):
-            self.verdict = "ok"
-        if self.verdict == "ok":
+            self.verdict = RateVerdict.OK
+        if self.verdict == RateVerdict.OK:
             if rate > self.high:
-                self.verdict = "fast"
+                self.verdict = RateVerdict.FAST
             elif rate < self.low:
-                self.verdict = "slow"
+                self.verdict = RateVerdict.SLOW

@@ -23,6 +23,7 @@ import markupsafe
 from belcoach.audio.calls.loaded import LoadedCall
 from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.summary import CallSummary
+from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import EMOTION_TONES, TONES
 from belcoach.audio.review.qa import Scorecard, score_call
 from belcoach.audio.review.report.figures import overview_png
@@ -31,13 +32,18 @@ from belcoach.audio.review.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH
 from belcoach.core.atomic import write_atomic
 from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
-from belcoach.seeds.emotion_data import NEGATIVE_LABELS
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS, EmotionLabel
 from belcoach.seeds.report_tips import seed_title
 
 log = logging.getLogger(__name__)
 
 
-SEVERITY = {"boos": 0, "verongelijkt": 1, "gefrustreerd": 2, "angstig": 3}
+SEVERITY: dict[str, int] = {
+    EmotionLabel.BOOS: 0,
+    EmotionLabel.VERONGELIJKT: 1,
+    EmotionLabel.GEFRUSTREERD: 2,
+    EmotionLabel.ANGSTIG: 3,
+}
 """Which negative feeling is the low point of a call (seed 000 labels, worst first)."""
 
 
@@ -341,7 +347,7 @@ def _transcript(call: LoadedCall, L: dict[str, str], lang: str) -> list[dict[str
         for m in tl.lane("phrase")
     ]
     overtalks = tl.of_kind("overtalk")
-    fast = [p for p in tl.rate if p.verdict == "fast"]
+    fast = [p for p in tl.rate if p.verdict == RateVerdict.FAST]
     rows: list[tuple[float, int, dict[str, Any]]] = []
     for line in tl.lines:
         flags = []

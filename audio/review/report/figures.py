@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from belcoach.audio.calls.marks import EMOTION_LABEL_GAP, rate_curve, rate_is_sliding
 from belcoach.audio.calls.timeline import Timeline
+from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import EMOTION_TONES, TONES, tone_colour
 from belcoach.audio.review.report.labels import emotion_name
 from belcoach.core.clock import format_clock
@@ -132,10 +133,10 @@ def _rate(ax: Axes, timeline: Timeline, labels: Mapping[str, str]) -> None:
     if rate_is_sliding(pts):  # overlapping windows: one curve, red where too fast
         xs, ys = rate_curve(pts)
         ax.plot(xs, ys, color=TONES["rate"], linewidth=1.4)
-        ax.plot(*rate_curve(pts, verdict="fast"), color=TONES["fast"], linewidth=2.2)
+        ax.plot(*rate_curve(pts, verdict=RateVerdict.FAST), color=TONES["fast"], linewidth=2.2)
     else:
         for p in pts:  # each figure drawn over the stretch of speech it measures
-            colour = TONES["fast"] if p.verdict == "fast" else TONES["rate"]
+            colour = TONES["fast"] if p.verdict == RateVerdict.FAST else TONES["rate"]
             start = p.start if p.start is not None else p.t
             ax.plot(
                 [start, p.t],
@@ -150,7 +151,7 @@ def _rate(ax: Axes, timeline: Timeline, labels: Mapping[str, str]) -> None:
             [p.value for p in pts],
             s=7,
             zorder=3,
-            c=[TONES["fast"] if p.verdict == "fast" else TONES["rate"] for p in pts],
+            c=[TONES["fast"] if p.verdict == RateVerdict.FAST else TONES["rate"] for p in pts],
         )
     top = max(max(p.value for p in pts), max(p.high for p in pts)) * 1.15
     ax.set_ylim(0, top)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from belcoach.seeds.emotion_data import EmotionLabel
+
 LANGUAGES = ("nl", "en", "sv")
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -134,13 +136,13 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 EMOTIONS: dict[str, dict[str, str]] = {
-    "boos": {"nl": "boos", "en": "angry", "sv": "arg"},
-    "gefrustreerd": {"nl": "gefrustreerd", "en": "frustrated", "sv": "frustrerad"},
-    "angstig": {"nl": "angstig", "en": "anxious", "sv": "orolig"},
-    "verongelijkt": {"nl": "verongelijkt", "en": "aggrieved", "sv": "förorättad"},
-    "neutraal": {"nl": "neutraal", "en": "neutral", "sv": "neutral"},
-    "zakelijk": {"nl": "zakelijk", "en": "businesslike", "sv": "saklig"},
-    "tevreden": {"nl": "tevreden", "en": "satisfied", "sv": "nöjd"},
+    EmotionLabel.BOOS: {"nl": "boos", "en": "angry", "sv": "arg"},
+    EmotionLabel.GEFRUSTREERD: {"nl": "gefrustreerd", "en": "frustrated", "sv": "frustrerad"},
+    EmotionLabel.ANGSTIG: {"nl": "angstig", "en": "anxious", "sv": "orolig"},
+    EmotionLabel.VERONGELIJKT: {"nl": "verongelijkt", "en": "aggrieved", "sv": "förorättad"},
+    EmotionLabel.NEUTRAAL: {"nl": "neutraal", "en": "neutral", "sv": "neutral"},
+    EmotionLabel.ZAKELIJK: {"nl": "zakelijk", "en": "businesslike", "sv": "saklig"},
+    EmotionLabel.TEVREDEN: {"nl": "tevreden", "en": "satisfied", "sv": "nöjd"},
 }
 
 

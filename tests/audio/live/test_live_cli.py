@@ -90,14 +90,14 @@ def test_live_command_runs_a_short_call_to_jsonl(
 
 
 def test_summary_names_device_trouble() -> None:
-    from belcoach.audio.events import EngineStatus
+    from belcoach.audio.events import DeviceBack, DeviceLost, EngineStatus
     from belcoach.cli.device_summary import device_section
 
     events = [
         EngineStatus(0.0, "customer", level="error", code="device_missing"),
-        EngineStatus(2.0, "customer", code="device_back", details={"gap_seconds": None}),
-        EngineStatus(5.0, "agent", level="warning", code="device_lost"),
-        EngineStatus(9.5, "agent", code="device_back", details={"gap_seconds": 4.5}),
+        DeviceBack(2.0, "customer", details={"gap_seconds": None}),
+        DeviceLost(5.0, "agent"),
+        DeviceBack(9.5, "agent", details={"gap_seconds": 4.5}),
         EngineStatus(12.0, "agent", level="warning", code="overrun",
                      details={"dropped": 3, "lost_seconds": 0.06}),
     ]  # fmt: skip
