@@ -87,10 +87,12 @@ def _source(args: argparse.Namespace) -> FileCallSource:
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
     from belcoach.wiring.call import plan_call
+    from belcoach.wiring.qa import plan_qa_card
 
-    plan = plan_call(load_cli_settings(), call_flags(args))
+    settings = load_cli_settings()
+    plan = plan_call(settings, call_flags(args))
     if batch_cmd.wants_batch(args):
-        return batch_cmd.run(args, plan)
+        return batch_cmd.run(args, plan, qa_card=plan_qa_card(settings))
     args.call = args.call[0] if args.call else None
     from belcoach.audio.jobs.run import load_transcriber, run_call
 
@@ -159,4 +161,3 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-

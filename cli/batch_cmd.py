@@ -44,8 +44,11 @@ def wants_batch(args: argparse.Namespace) -> bool:
     return args.jobs is not None or len(calls) > 1 or any(Path(c).is_dir() for c in calls)
 
 
-def run(args: argparse.Namespace, plan: CallPlan) -> int:
-    """Run a batch analysis with the plan ``analyze`` resolved (settings, policy and flags)."""
+def run(args: argparse.Namespace, plan: CallPlan, *, qa_card: str = "") -> int:
+    """Run a batch analysis with the plan ``analyze`` resolved (settings, policy and flags).
+
+    ``qa_card``: the QA card file in force (setting ``qa.card``) for the table's QA columns.
+    """
     from belcoach.audio.jobs.batch import BatchConfig, collect, run_batch, write_table
     from belcoach.core.errors import ConfigError
 
@@ -94,7 +97,7 @@ def run(args: argparse.Namespace, plan: CallPlan) -> int:
     finally:
         bar.close()
     wall = time.perf_counter() - started
-    csv_path, json_path = write_table(results, config.out_dir)
+    csv_path, json_path = write_table(results, config.out_dir, qa_card=qa_card or None)
     audio = sum(r.audio_seconds for r in results)
     failed = [r for r in results if r.status == "error"]
     print(f"{csv_path}\n{json_path}")

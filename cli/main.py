@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         forget_cmd,
         live_cmd,
         models_cmd,
+        qa_cmd,
         qt_check_cmd,
         replay_cmd,
         report_cmd,
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     live_cmd.register(sub)
     calls_cmd.register(sub)
     report_cmd.register(sub)
+    qa_cmd.register(sub)
     replay_cmd.register(sub)
     forget_cmd.register(sub)
     return parser

@@ -28,9 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach replay``."""
     from belcoach.audio.calls.library import resolve_call
+    from belcoach.cli.common import load_cli_settings
     from belcoach.wiring.library import open_library
+    from belcoach.wiring.qa import plan_qa_card
 
-    plan = library_plan(args)
+    settings = load_cli_settings()
+    plan = library_plan(args, settings)
     library = open_library(plan)
     path = resolve_call(args.call, root=plan.root) if args.call else None
     from PySide6.QtWidgets import QApplication
@@ -39,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("belcoach")
-    window = ReplayWindow(path, library=library, player_output="none" if args.mute else "auto")
+    window = ReplayWindow(
+        path,
+        library=library,
+        player_output="none" if args.mute else "auto",
+        qa_card=plan_qa_card(settings),
+    )
     window.show()
     return int(app.exec())

@@ -17,8 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "report",
         help="write a call's report as HTML and/or PDF",
-        description="Write a coach's report of one call: headline figures, plots, the "
-        "transcript with marks, notes and the tips from the seeds that apply.",
+        description="Write a coach's report of one call: headline figures, the QA "
+        "scorecard, plots, the transcript with marks, notes and the tips from the seeds "
+        "that apply.",
     )
     p.add_argument("call", help="call folder, call id, or events.jsonl")
     p.add_argument("--html", type=Path, metavar="FILE", help="write the report as HTML here")
@@ -38,16 +39,20 @@ def run(args: argparse.Namespace) -> int:
     from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
     from belcoach.audio.review.report.build import write_report
+    from belcoach.cli.common import load_cli_settings
     from belcoach.core.errors import ConfigError
+    from belcoach.wiring.qa import plan_qa_card
 
     if args.html is None and args.pdf is None:
         raise ConfigError("give --html FILE and/or --pdf FILE")
-    plan = library_plan(args)
+    settings = load_cli_settings()
+    plan = library_plan(args, settings)
     path = resolve_call(args.call, root=plan.root)
     record_opening(path, "report")  # the access log first: refused when it cannot be written
     # privacy.redact in force now holds in the report, even for a call stored before it was
     call = load_call(path, redact=plan.privacy.redact)
-    write_report(call, html=args.html, pdf=args.pdf, language=args.language)
+    qa_card = plan_qa_card(settings)  # the QA scorecard section uses the card in force
+    write_report(call, html=args.html, pdf=args.pdf, language=args.language, qa_card=qa_card)
     for out in (args.html, args.pdf):
         if out is not None:
             print(out)

@@ -146,6 +146,19 @@ class UiSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class QaSettings:
+    """The QA scorecard coaches score calls with (``belcoach qa``, the report, replay, batch).
+
+    Attributes:
+        card: a card file (TOML, like ``seeds/qa/nl.toml``) used instead of the
+            packaged card for its language; empty = the packaged card. A card
+            with errors is reported (file:line) and the packaged card is used.
+    """
+
+    card: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings. ``analysis`` holds per-analyser tables validated by the analysers."""
 
@@ -159,6 +172,7 @@ class Settings:
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    qa: QaSettings = field(default_factory=QaSettings)
     analysis: dict[str, Any] = field(default_factory=dict)
 
     def analysis_for_call(self) -> dict[str, Any]:

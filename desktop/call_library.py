@@ -27,6 +27,7 @@ from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.replay.retention import RetentionTimer
 from belcoach.wiring.library import RecordingPlan, open_library, recorder_factory
+from belcoach.wiring.qa import plan_qa_card
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,11 @@ class CallLibraryService:
         if not isinstance(window, ReplayWindow) or window.library is not library:
             if isinstance(window, ReplayWindow):
                 window.close()
-            window = ReplayWindow(library=library, player_output=self._replay_output)
+            window = ReplayWindow(
+                library=library,
+                player_output=self._replay_output,
+                qa_card=plan_qa_card(settings),
+            )
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.destroyed.connect(self._replay_closed)
             self.replay_window = window

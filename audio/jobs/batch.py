@@ -290,8 +290,17 @@ def _drain(progress: Any, on_progress: Callable[[float], None] | None) -> None:
 TABLE_FIELDS = ("file", "status", "error", "audio_s", "wall_s")
 
 
-def write_table(results: Iterable[BatchResult], out_dir: Path) -> tuple[Path, Path]:
-    """Write ``calls.csv`` and ``calls.json``: one row per call with its headline figures."""
+def write_table(
+    results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
+) -> tuple[Path, Path]:
+    """Write ``calls.csv`` and ``calls.json``: one row per call with its headline figures.
+
+    Each analysed call also gets its QA scorecard columns (``qa_*``, see
+    ``belcoach.audio.review.qa.table``; ``qa_card``: the card file in force), and
+    ``qa.csv`` beside them holds each item's pass rate over the calls.
+    """
+    from belcoach.audio.review.qa.table import qa_columns, write_pass_rates
+
     rows = []
     for r in results:
         row: dict[str, Any] = {
@@ -302,6 +311,8 @@ def write_table(results: Iterable[BatchResult], out_dir: Path) -> tuple[Path, Pa
             "wall_s": round(r.wall_seconds, 1),
         }
         row.update({k: v for k, v in r.headline.items() if k not in ("status", "source")})
+        if r.status != "error":
+            row.update(qa_columns(out_dir / f"{r.stem}.events.jsonl", card_path=qa_card))
         rows.append(row)
     keys: list[str] = list(TABLE_FIELDS)
     for row in rows:
@@ -316,6 +327,7 @@ def write_table(results: Iterable[BatchResult], out_dir: Path) -> tuple[Path, Pa
         writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in keys})
     write_atomic(csv_path, buf.getvalue())
     write_atomic(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    write_pass_rates(rows, out_dir)
     return csv_path, json_path
 
 

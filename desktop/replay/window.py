@@ -3,8 +3,8 @@
 Layout: a toolbar (play/pause, speed, jump to the previous/next event of a
 kind, add a note, report, open, import), a strip of headline figures, the
 timeline (both waveforms, the lanes and the curves) and, beside it, the
-transcript over the coach's notes. With a library, the call list docks on the
-left.
+transcript over the call's QA scorecard and the coach's notes. With a
+library, the call list docks on the left.
 
 Playback is `belcoach.audio.review.player.CallPlayer`; a 30 Hz timer reads its
 position and moves the playhead and the transcript (STYLE T8). Everything
@@ -40,11 +40,13 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.loaded import LoadedCall, load_call
 from belcoach.audio.calls.marks import Mark
 from belcoach.audio.review.player import SPEEDS, CallPlayer
+from belcoach.audio.review.qa import score_call
 from belcoach.audio.review.waveform import envelopes
 from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
 from belcoach.desktop.replay.library_panel import LibraryPanel
 from belcoach.desktop.replay.notes import NotesPanel
+from belcoach.desktop.replay.qa_panel import QaPanel
 from belcoach.desktop.replay.timeline import TimelineWidget
 from belcoach.desktop.replay.transcript import TranscriptView
 
@@ -73,6 +75,8 @@ class ReplayWindow(QMainWindow):
         call: a call folder or events file to open at once.
         library: the call library, for the call list and imports.
         player_output: ``auto`` (sound if there is a device) or ``none``.
+        qa_card: the QA card file in force (setting ``qa.card``); empty = the
+            packaged card for the call's language.
     """
 
     def __init__(
@@ -81,6 +85,7 @@ class ReplayWindow(QMainWindow):
         *,
         library: CallLibrary | None = None,
         player_output: str = "auto",
+        qa_card: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -90,6 +95,7 @@ class ReplayWindow(QMainWindow):
         self.call: LoadedCall | None = None
         self.player: CallPlayer | None = None
         self._player_output = player_output
+        self._qa_card = qa_card
         self._report_relay = _ReportRelay()
         self._report_relay.done.connect(self._report_done)
         self._report_relay.failed.connect(lambda m: QMessageBox.warning(self, "Report", m))
@@ -98,6 +104,7 @@ class ReplayWindow(QMainWindow):
         self.transcript = TranscriptView()
         self.notes = NotesPanel()
         self.notes.position = self.position
+        self.qa = QaPanel()
         self.headline = QLabel()
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setStyleSheet(
@@ -106,8 +113,9 @@ class ReplayWindow(QMainWindow):
         self.headline.setWordWrap(True)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.transcript)
+        right.addWidget(self.qa)
         right.addWidget(self.notes)
-        right.setSizes([560, 220])
+        right.setSizes([420, 260, 160])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.timeline)
         split.addWidget(right)
@@ -134,6 +142,7 @@ class ReplayWindow(QMainWindow):
         self.timeline.seek_requested.connect(self.seek)
         self.transcript.seek_requested.connect(self.seek)
         self.notes.seek_requested.connect(self.seek)
+        self.qa.seek_requested.connect(self.seek)
         self.notes.notes_changed.connect(self.timeline.set_notes)
         self._timer = QTimer(self)
         self._timer.setInterval(33)
@@ -245,6 +254,7 @@ class ReplayWindow(QMainWindow):
         self.timeline.set_notes(list(call.notes))
         self.transcript.set_call(call.timeline)
         self.notes.set_call(call.folder, list(call.notes))
+        self.qa.set_card(score_call(call, card_path=self._qa_card or None))
         self.headline.setText(_headline(call))
         self.setWindowTitle(f"belcoach · replay · {call.title}")
         self._set_enabled(True)
@@ -334,6 +344,7 @@ class ReplayWindow(QMainWindow):
         """Write the report (HTML, plus a PDF beside it) on a worker thread, then open it."""
         assert self.call is not None
         call = self.call
+        qa_card = self._qa_card or None
         if call.folder is not None:
             try:
                 record_opening(call.folder.path, "report")
@@ -349,10 +360,10 @@ class ReplayWindow(QMainWindow):
             from belcoach.audio.review.report.build import write_report
 
             try:
-                write_report(call, html=html, pdf=pdf)
+                write_report(call, html=html, pdf=pdf, qa_card=qa_card)
             except AppError as exc:
                 try:
-                    write_report(call, html=html)
+                    write_report(call, html=html, qa_card=qa_card)
                 except AppError as exc2:
                     self._report_relay.failed.emit(str(exc2))
                     return

@@ -25,6 +25,7 @@ from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import EMOTION_TONES, TONES
+from belcoach.audio.review.qa import Scorecard, score_call
 from belcoach.audio.review.report.figures import overview_png
 from belcoach.audio.review.report.labels import emotion_name, labels, report_language
 from belcoach.audio.review.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH, applicable_tips
@@ -61,12 +62,16 @@ class Card:
     basis: str = ""
 
 
-def render_html(call: LoadedCall, *, language: str | None = None) -> str:
+def render_html(
+    call: LoadedCall, *, language: str | None = None, qa_card: str | Path | None = None
+) -> str:
     """The report as one self-contained HTML document.
 
     Args:
         call: the opened call.
         language: ``nl``, ``en`` or ``sv``; defaults to the call's language.
+        qa_card: the QA card file in force (setting ``qa.card``); None or empty =
+            the packaged card for the call's language.
     """
     lang = report_language(language or call.summary.meta.language or call.timeline.language)
     L = labels(lang)
@@ -112,8 +117,36 @@ def render_html(call: LoadedCall, *, language: str | None = None) -> str:
             for a in applicable_tips(summary, language=lang)
         ],
         "transcript": _transcript(call, L, lang),
+        "qa": _qa(score_call(call, card_path=qa_card or None)),
     }
     return template.render(**context)
+
+
+def _qa(card: Scorecard) -> dict[str, Any]:
+    """The scorecard section: score, and per item its verdict and evidence."""
+    return {
+        "title": card.title,
+        "score": card.score_text(),
+        "percent": None if card.score is None else f"{card.score * 100:.0f} %",
+        "problems": card.problems,
+        "items": [
+            {
+                "title": item.title,
+                "verdict": str(item.verdict),
+                "label": item.label,
+                "seed": seed_title(item.seed),
+                "evidence": [
+                    {
+                        "time": format_clock(e.t) if e.t is not None else "",
+                        "note": e.note,
+                        "quote": e.quote,
+                    }
+                    for e in item.evidence
+                ],
+            }
+            for item in card.items
+        ],
+    }
 
 
 def _resource(name: str) -> str:
@@ -371,8 +404,11 @@ def write_report(
     html: Path | None = None,
     pdf: Path | None = None,
     language: str | None = None,
+    qa_card: str | Path | None = None,
 ) -> None:
     """Write the report as HTML and/or PDF (each file replaced atomically).
+
+    ``qa_card``: the QA card file in force (see `render_html`).
 
     Raises:
         AppError: neither output given, a file cannot be written, or PDF
@@ -380,7 +416,7 @@ def write_report(
     """
     if html is None and pdf is None:
         raise AppError("give --html FILE and/or --pdf FILE for the report")
-    text = render_html(call, language=language)
+    text = render_html(call, language=language, qa_card=qa_card)
     if html is not None:
         try:
             write_atomic(html, text)

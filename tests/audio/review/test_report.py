@@ -104,3 +104,29 @@ def test_report_of_a_call_without_analysers_still_reads(tmp_path: Path) -> None:
     write_report(load_call(path), html=tmp_path / "r.html")
     html = (tmp_path / "r.html").read_text()
     assert "Samtalsrapport" in html and "härlett från röstaktivitet" in html
+
+
+def test_report_has_the_qa_scorecard_section(tmp_path: Path) -> None:
+    from belcoach.audio.review.qa import score_call
+    from belcoach.core.clock import format_clock
+
+    call = load_call(make_demo_call_folder(tmp_path))
+    card = score_call(call)
+    html = render_html(call, language="nl")
+    section = html.split('<section class="qa">', 1)[1].split("</section>", 1)[0]
+    assert f"QA-scorekaart · {card.score_text()}" in section
+    assert section.count('<span class="verdict ') == len(card.items)
+    assert '<span class="verdict niet_goed">Niet goed</span>' in section
+    assert '<span class="verdict nvt">N.v.t.</span>' in section
+    close = card.items[-1].evidence[0]
+    assert close.t is not None
+    assert f"<b>{format_clock(close.t)}</b> standaardzin in de afsluiting" in section
+    assert "“Fijne dag verder!”" in section  # the evidence quotes what was said
+    assert "Bullsh*t Bingo" in section  # each item names its seed
+    own = tmp_path / "card.toml"
+    own.write_text(
+        'language = "nl"\ntitle = "Team Noord"\n[[item]]\nid = "t"\ncheck = "pace"\n'
+        'title = "Tempo"\nseed = "001_6d1257f8c8d59bde.txt"\nquote = "q"\n',
+        encoding="utf-8",
+    )
+    assert "Team Noord · 1/1" in render_html(call, language="nl", qa_card=own)

@@ -201,3 +201,20 @@ def test_the_window_opens_no_larger_than_the_screen(qtbot) -> None:  # type: ign
     room = QGuiApplication.primaryScreen().availableGeometry()
     assert 0 < window.width() <= room.width() and 0 < window.height() <= room.height()
     assert window.width() == min(1440, int(room.width() * 0.96))
+
+
+def test_the_qa_panel_shows_the_scorecard_and_seeks_to_its_evidence(qtbot, folder) -> None:  # type: ignore[no-untyped-def]
+    window = _open(qtbot, folder)
+    card = window.qa.card
+    assert card is not None and card.language == "nl"
+    assert window.qa.title.text().startswith(f"<b>{card.title}: {card.score_text()}</b>")
+    rows = window.qa.rows()
+    assert len(rows) == len(card.items) <= 12
+    assert ("Niet goed", "Persoonlijke afsluiting in plaats van 'fijne dag verder'") in rows
+    assert {label for label, _ in rows} == {"Goed", "Niet goed", "N.v.t."}
+    close = window.qa.tree.topLevelItem(rows.index(next(r for r in rows if "afsluiting" in r[1])))
+    assert close.isExpanded()  # a Niet goed opens on its evidence
+    evidence = close.child(0)
+    assert "Fijne dag verder!" in evidence.text(1)
+    window.qa.tree.itemDoubleClicked.emit(evidence, 0)
+    assert window.position() == pytest.approx(82.65, abs=0.1)
