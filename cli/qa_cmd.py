@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach qa``."""
+    from belcoach.audio.calls.access import record_opening
     from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
     from belcoach.audio.review.qa import score_call
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     card = plan_qa_card(settings, card=args.card)
     plan = library_plan(args, settings)
     path = resolve_call(args.call, root=plan.root)
+    record_opening(path, "qa")  # the access log first: refused when it cannot be written
     call = load_call(path, redact=plan.privacy.redact)
     card_result = score_call(call, card_path=card)
     for problem in card_result.problems:

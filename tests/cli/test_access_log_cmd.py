@@ -100,3 +100,19 @@ def test_access_log_exits_1_on_a_broken_chain_and_restart_opens_calls_again(
     assert main(["calls", "access-log", "--restart", *lib]) == 0
     assert "set aside" in capsys.readouterr().out
     assert main(["report", call, "--html", str(tmp_path / "r.html"), *lib]) == 0
+
+
+def test_qa_on_a_stored_call_is_logged_before_it_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from belcoach.audio.calls.library import CallLibrary
+    from belcoach.cli.main import main
+    from support.private_calls import record_demo
+
+    root = tmp_path / "calls"
+    library = CallLibrary.open(root)
+    call_id = record_demo(library).folder.path.name
+    library.close()
+    assert main(["qa", call_id, "--library", str(root)]) == 0
+    entries = [e for e in verify(root).entries if e.action == "qa"]
+    assert [e.call for e in entries] == [call_id]

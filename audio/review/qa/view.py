@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.calls.timeline import Timeline
-from belcoach.audio.events import Channel, EngineStatus, Event, PhraseHit, SpeechRegion, Word
+from belcoach.audio.events import Channel, Event, PhraseHit, SpeechRegion, Word
+from belcoach.audio.status import EngineStatus
 
 _PUNCT = re.compile(r"[^\w']+")
 

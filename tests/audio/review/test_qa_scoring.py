@@ -9,7 +9,6 @@ from belcoach.audio.events import (
     CallStarted,
     Channel,
     EmotionEstimate,
-    EngineStatus,
     Event,
     OverTalk,
     PhraseHit,
@@ -19,6 +18,7 @@ from belcoach.audio.events import (
     Word,
 )
 from belcoach.audio.review.qa import ItemScore, Verdict, score_events
+from belcoach.audio.status import EngineStatus
 
 A, C = Channel.AGENT, Channel.CUSTOMER
 
