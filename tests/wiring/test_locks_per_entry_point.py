@@ -1,4 +1,4 @@
-"""A locked value wins at the entry points that take no call flags: app, replay, report, forget, doctor.
+"""A locked value wins where no call flag is given: app, replay, report, forget, doctor.
 
 The policy locks ``recording.storage_dir`` (and ``model.cpu_threads``) while the
 user's own settings say otherwise; each entry point must use the locked value.
