@@ -68,7 +68,8 @@ def trends_png(
             ax.set_ylim(-0.03, 1.03)
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         else:
-            ax.set_ylim(bottom=0)
+            top = max(ax.get_ylim()[1], 1.0)
+            ax.set_ylim(-0.04 * top, top)  # a line at 0 stays clear of the axis
             ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     for ax in axes[-1]:
         ax.set_xticks(range(len(weeks)), weeks, rotation=30, ha="right")
