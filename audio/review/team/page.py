@@ -33,6 +33,10 @@ from belcoach.audio.review.team.trends import (
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
 
+MAX_CALL_ROWS = 500
+"""Calls listed one by one at the end; a contact centre's month is far more, and a page of
+thousands of rows helps no one (the batch table and ``belcoach calls list`` have them all)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TeamInput:
@@ -74,8 +78,13 @@ def period_row(p: Period) -> dict[str, str]:
     }
 
 
-def render_html(team: TeamInput, *, now: datetime | None = None) -> str:
-    """The team page as one HTML document (plots embedded as PNG)."""
+def render_html(
+    team: TeamInput, *, now: datetime | None = None, max_call_rows: int = MAX_CALL_ROWS
+) -> str:
+    """The team page as one HTML document (plots embedded as PNG).
+
+    ``max_call_rows``: list the calls one by one only up to this many.
+    """
     trends = agent_trends(team.records)
     best = improvers(trends)
     weeks = sorted({r.week for r in team.records})
@@ -100,7 +109,8 @@ def render_html(team: TeamInput, *, now: datetime | None = None) -> str:
         "plot": base64.b64encode(trends_png(trends, team.records)).decode("ascii")
         if team.records
         else "",
-        "call_rows": _call_rows(trends),
+        "call_rows": _call_rows(trends) if len(team.records) <= max_call_rows else [],
+        "max_call_rows": max_call_rows,
     }
     return template.render(**context)
 

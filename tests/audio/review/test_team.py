@@ -172,3 +172,13 @@ def test_batch_writes_the_folder_agent_into_summary_and_table(tmp_path: Path) ->
 def _with_table(out: Path, results: list[batch.BatchResult]) -> Path:
     batch.write_table(results, out)
     return out
+
+
+def test_the_call_list_is_left_out_of_a_very_large_team(tmp_path: Path) -> None:
+    from belcoach.audio.review.team.page import TeamInput, render_html
+
+    records = read_batch(write_batch(tmp_path / "out")).records
+    full = render_html(TeamInput(records, ["out"]), max_call_rows=20)
+    short = render_html(TeamInput(records, ["out"]), max_call_rows=19)
+    assert "anna-00.events.jsonl" in full and "Calls and their reports" in full
+    assert "anna-00.events.jsonl" not in short and "More than 19 calls" in short
