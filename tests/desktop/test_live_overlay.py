@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from belcoach.audio.events import CallEnded, Event, LevelUpdate, Transcript
+from belcoach.audio.events import CallEnded, Event, LevelUpdate, SpeechRegion, Transcript
 from support.live import CallFiles, make_call
 from support.pulse import PulseServer, private_pulse
 from support.synth import espeak_binary
@@ -68,8 +68,12 @@ def test_start_call_in_the_overlay_uses_the_devices_from_the_settings(
         app.start()
         app.bridge.start_call()
         view = app.overlay.transcript
-        sides = lambda: {line.channel for line in view.model.lines if line.final}  # noqa: E731
-        qtbot.waitUntil(lambda: sides() == {"agent", "customer"}, timeout=120_000)
+        # Both devices heard speech, and the overlay shows committed words. Which
+        # side's words come first is the CPU's matter: with slow kernels (MKL on
+        # AMD) the engine skips speech it cannot transcribe within 15 s, agent first.
+        spoke = lambda: {e.channel for e in events if isinstance(e, SpeechRegion)}  # noqa: E731
+        shown = lambda: [line for line in view.model.lines if line.final]  # noqa: E731
+        qtbot.waitUntil(lambda: spoke() == {"agent", "customer"} and shown(), timeout=120_000)
         for p in players:
             p.wait(timeout=60)
         app.bridge.stop_call()
@@ -81,7 +85,7 @@ def test_start_call_in_the_overlay_uses_the_devices_from_the_settings(
     levels = [e for e in events if isinstance(e, LevelUpdate)]
     assert {e.channel for e in levels} == {"agent", "customer"}
     assert max(e.rms_db for e in levels if e.channel == "agent") > -40
-    finals = [e for e in events if isinstance(e, Transcript) and e.final]
-    assert {e.channel for e in finals} == {"agent", "customer"}
+    assert {e.channel for e in events if isinstance(e, SpeechRegion)} == {"agent", "customer"}
+    assert [e for e in events if isinstance(e, Transcript) and e.final]
     (ended,) = [e for e in events if isinstance(e, CallEnded)]
     assert ended.reason == "stopped"
