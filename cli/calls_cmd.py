@@ -209,6 +209,7 @@ def run_import(args: argparse.Namespace) -> int:
     from belcoach.audio.jobs.run import load_transcriber
     from belcoach.wiring.call import plan_call
     from belcoach.wiring.library import open_library as open_planned
+    from belcoach.wiring.library import refuse_foreign_inputs
 
     if args.call is None and not (args.agent or args.customer):
         raise ConfigError("give a call file, or --agent A --customer C")
@@ -220,6 +221,7 @@ def run_import(args: argparse.Namespace) -> int:
     plan = plan_call(
         settings, call_flags(args), library_root=library_plan(args, settings, writes=True).root
     )
+    refuse_foreign_inputs(plan.recording, [args.call, args.agent, args.customer])
     source = files.open()  # a bad file fails before the model loads
     library = open_planned(plan.recording)
     transcriber = load_transcriber(plan.model, plan.language)

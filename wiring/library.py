@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import getpass
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from belcoach.audio.calls.access import library_of
-from belcoach.audio.calls.library import CallLibrary, library_root
+from belcoach.audio.calls.library import INDEX_FILE, CallLibrary, library_root
 from belcoach.audio.calls.owner import ForeignLibraryError
 from belcoach.audio.calls.owner import refuse_foreign_library as check_owner
 from belcoach.audio.calls.privacy import RecordingPrivacy
@@ -40,6 +41,7 @@ __all__ = [
     "plan_library",
     "recorder_factory",
     "refuse_foreign_call",
+    "refuse_foreign_inputs",
     "refuse_foreign_library",
 ]
 
@@ -131,6 +133,25 @@ def refuse_foreign_call(plan: RecordingPlan, call: Path) -> None:
     root = library_of(call)
     if root is not None:
         refuse_foreign_library(plan, root)
+
+
+def refuse_foreign_inputs(plan: RecordingPlan, paths: Iterable[Path | None]) -> None:
+    """`refuse_foreign_call` for the audio files (or folders) ``analyze`` and ``calls import`` read.
+
+    A recorded call's ``audio.flac`` is as much another account's call as its
+    folder: reading it through ``analyze`` or ``calls import`` is refused the
+    same way. A folder that is itself a library is checked as one.
+
+    Raises:
+        ForeignLibraryError: one of ``paths`` lies in another account's library.
+    """
+    for path in paths:
+        if path is None:
+            continue
+        if path.is_dir() and (path / INDEX_FILE).is_file():
+            refuse_foreign_library(plan, path)
+        else:
+            refuse_foreign_call(plan, path)
 
 
 def open_library(plan: RecordingPlan) -> CallLibrary:

@@ -154,3 +154,22 @@ def test_record_opening_refuses_a_foreign_library_unless_it_is_the_shared_one(
     assert len(verify(library.root).entries) == 0
     entry = record_opening(call, "replay", shared=library.root)
     assert entry is not None and entry.user == access.current_user()
+
+
+def test_a_recorded_calls_audio_in_another_accounts_library_is_not_analysed_or_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from support.demo_events import make_demo_call_folder
+
+    folder = make_demo_call_folder(tmp_path / "lib")
+    CallLibrary.open(folder.parent).close()  # a library: it has an index
+    become_someone_else(monkeypatch)
+    audio = str(folder / "audio.flac")
+    for argv in (
+        ["analyze", audio],
+        ["analyze", str(folder.parent), "--out", str(tmp_path / "batch")],  # batch, a folder
+        ["calls", "import", audio, "--library", str(tmp_path / "mine"), "--quiet"],
+    ):
+        assert main(argv) == 2, argv
+        assert "belongs to" in capsys.readouterr().err, argv
+    assert not (tmp_path / "batch").exists() and not (tmp_path / "mine").exists()
