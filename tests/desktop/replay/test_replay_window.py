@@ -245,3 +245,20 @@ def test_a_call_in_another_accounts_library_is_refused_and_the_windows_own_opens
     assert window.call is first
     window.open_call(folder)  # the library this window was opened on still opens
     assert len(warnings) == 1 and window.call is not first
+
+
+def test_only_my_calls_keeps_the_calls_recorded_under_this_login(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from belcoach.audio.calls.access import current_user
+    from belcoach.desktop.replay.library_panel import LibraryPanel
+
+    library = CallLibrary.open(tmp_path / "lib")
+    library.start_call(agent=current_user(), source="mine").finish()
+    library.start_call(agent="colleague", source="theirs").finish()
+    panel = LibraryPanel(library)
+    qtbot.addWidget(panel)
+    assert sorted(e.agent for e in panel.entries) == sorted([current_user(), "colleague"])
+    panel.only_mine.setChecked(True)
+    assert [e.source for e in panel.entries] == ["mine"] and panel.table.rowCount() == 1
+    panel.only_mine.setChecked(False)
+    assert panel.table.rowCount() == 2
+    library.close()
