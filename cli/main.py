@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         report_cmd,
         rules_cmd,
         settings_cmd,
+        team_cmd,
     )
 
     parser = argparse.ArgumentParser(
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     qa_cmd.register(sub)
     replay_cmd.register(sub)
     forget_cmd.register(sub)
+    team_cmd.register(sub)
     return parser
 
 

@@ -37,6 +37,8 @@ def test_wheel_has_only_belcoach_packages(tmp_path: Path) -> None:
         "belcoach/audio/engine/engine.py",
         "belcoach/audio/analysis/phrases/matcher.py",
         "belcoach/audio/review/report/report.html.j2",
+        "belcoach/audio/review/team/team.html.j2",
+        "belcoach/audio/review/team/team.css",
         "belcoach/wiring/call.py",
         "belcoach/models/registry.py",
         "belcoach/cli/main.py",

@@ -34,11 +34,12 @@ AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"})
 
 @dataclass(frozen=True, slots=True)
 class BatchTask:
-    """One call to analyse: the file and the output name stem."""
+    """One call to analyse: the file, the output name stem, and the agent (folder layout)."""
 
     index: int
     path: Path
     stem: str
+    agent: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +94,24 @@ class BatchConfig:
 def collect(inputs: Sequence[Path]) -> list[BatchTask]:
     """Expand folders (recursively, audio suffixes only) and give each call a unique stem.
 
+    Folder per agent: a file in a subfolder of a folder given (``calls/<agent>/x.wav``)
+    gets the subfolder's name as its agent; files named directly, or lying in
+    the given folder itself, get none.
+
     Raises:
         ConfigError: nothing to analyse, or a path that does not exist.
     """
     paths: list[Path] = []
+    agents: dict[Path, str] = {}
     for item in inputs:
         if item.is_dir():
-            paths += sorted(
+            found = sorted(
                 p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
             )
+            for p in found:
+                parts = p.relative_to(item).parts
+                agents[p] = parts[0] if len(parts) > 1 else ""
+            paths += found
         elif item.exists():
             paths.append(item)
         else:
@@ -115,7 +125,7 @@ def collect(inputs: Sequence[Path]) -> list[BatchTask]:
             n += 1
             stem = f"{path.stem}-{n}"
         used.add(stem)
-        tasks.append(BatchTask(i, path, stem))
+        tasks.append(BatchTask(i, path, stem, agents.get(path, "")))
     return tasks
 
 
@@ -214,6 +224,7 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
         task.stem,
         mtime,
         origin="batch",
+        agent=task.agent,
         language=config.language,
         source=task.path.name,
         model=config.model,

@@ -30,9 +30,7 @@ STALE_S = 10.0
 class AlertStripWidget(OverlayPart):
     """Shows the most urgent live alert, or nothing.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:

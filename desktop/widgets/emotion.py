@@ -24,9 +24,7 @@ LOW_CONFIDENCE = 0.35
 class StepsWidget(QWidget):
     """Three chips, Aanvoelen → Erkennen → Leiden, the current one filled.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:
@@ -72,9 +70,7 @@ class StepsWidget(QWidget):
 class EmotionWidget(OverlayPart):
     """How the customer seems to feel (an estimate), and what to do about it.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:

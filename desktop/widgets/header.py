@@ -26,9 +26,7 @@ _LOADING_ENDS = frozenset({StatusCode.READY, StatusCode.ASR_FAILED, StatusCode.D
 class RatioBar(QWidget):
     """A thin two-colour bar: the agent's share of talk time on the left.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:
@@ -62,9 +60,7 @@ class RatioBar(QWidget):
 class HeaderWidget(OverlayPart):
     """State, timer, talk ratio and the start/stop, settings and hide buttons.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     settings_requested = Signal()

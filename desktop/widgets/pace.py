@@ -42,12 +42,18 @@ def _bar_height(part: OverlayPart) -> float:
     return max(8.0, QFontMetricsF(part.ctx.theme.font(1.0)).height() * 0.5)
 
 
+def _gauge_height(part: OverlayPart) -> int:
+    """A gauge's height in the current theme: a bold header line, the bar, a small figures line."""
+    theme = part.ctx.theme
+    line = QFontMetricsF(theme.font(1.0, bold=True)).height()
+    small = QFontMetricsF(theme.font(0.9)).height()
+    return int(line + _bar_height(part) + small + 14)
+
+
 class RateGaugeWidget(OverlayPart):
     """The agent's speaking rate with the norm band and the slow-down tip.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:
@@ -84,10 +90,7 @@ class RateGaugeWidget(OverlayPart):
 
     def apply_theme(self) -> None:
         """Fixed height: header, bar, figures."""
-        theme = self.ctx.theme
-        line = QFontMetricsF(theme.font(1.0, bold=True)).height()
-        small = QFontMetricsF(theme.font(0.9)).height()
-        self.setFixedHeight(int(line + _bar_height(self) + small + 14))
+        self.setFixedHeight(_gauge_height(self))
         super().apply_theme()
 
     def redraw(self, wall: float) -> None:
@@ -155,9 +158,7 @@ class RateGaugeWidget(OverlayPart):
 class PauseWidget(OverlayPart):
     """Share of the agent's sentences that are followed by a pause.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:
@@ -183,10 +184,7 @@ class PauseWidget(OverlayPart):
 
     def apply_theme(self) -> None:
         """Same height as the rate gauge so the two sit side by side."""
-        theme = self.ctx.theme
-        line = QFontMetricsF(theme.font(1.0, bold=True)).height()
-        small = QFontMetricsF(theme.font(0.9)).height()
-        self.setFixedHeight(int(line + _bar_height(self) + small + 14))
+        self.setFixedHeight(_gauge_height(self))
         super().apply_theme()
 
     def redraw(self, wall: float) -> None:

@@ -27,9 +27,7 @@ DIM_AFTER_S = 90.0
 class PhraseAlertsWidget(OverlayPart):
     """A short queue of phrase cards, newest first.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:

@@ -56,9 +56,7 @@ class Notice:
 class StatusLineWidget(OverlayPart):
     """The most serious open engine notice, or nothing.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:

@@ -42,9 +42,7 @@ GAP = 8.0
 class TranscriptView(QAbstractScrollArea):
     """Paints the transcript model; follows the newest line unless scrolled back.
 
-    Args:
-        ctx: the shared context.
-        parent: Qt parent.
+    Built like every overlay part (see `OverlayPart`).
     """
 
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:

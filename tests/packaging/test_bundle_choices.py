@@ -93,6 +93,8 @@ def test_report_templates_and_seed_data_are_carried(collect: ModuleType) -> None
     for expected in [
         ("report.html.j2", "belcoach/audio/review/report"),
         ("report.css", "belcoach/audio/review/report"),
+        ("team.html.j2", "belcoach/audio/review/team"),
+        ("team.css", "belcoach/audio/review/team"),
         ("report_tips.toml", "belcoach/seeds"),
         ("speech_norms.toml", "belcoach/seeds"),
         ("nl.toml", "belcoach/seeds/rules"),
