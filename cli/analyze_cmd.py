@@ -87,10 +87,15 @@ def _source(args: argparse.Namespace) -> FileCallSource:
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach analyze``."""
     from belcoach.wiring.call import plan_call
+    from belcoach.wiring.library import refuse_foreign_inputs
     from belcoach.wiring.qa import plan_qa_card
 
     settings = load_cli_settings()
     plan = plan_call(settings, call_flags(args))
+    # a recorded call in another OS account's library is refused here too
+    refuse_foreign_inputs(
+        plan.recording, [*(Path(c) for c in args.call or ()), args.agent, args.customer]
+    )
     if batch_cmd.wants_batch(args):
         return batch_cmd.run(args, plan, qa_card=plan_qa_card(settings))
     args.call = args.call[0] if args.call else None

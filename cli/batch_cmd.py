@@ -51,6 +51,7 @@ def run(args: argparse.Namespace, plan: CallPlan, *, qa_card: str = "") -> int:
     """
     from belcoach.audio.jobs.batch import BatchConfig, collect, run_batch, write_table
     from belcoach.core.errors import ConfigError
+    from belcoach.wiring.library import refuse_foreign_inputs
 
     if args.demo or args.agent or args.customer or args.realtime or args.events:
         raise ConfigError(
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace, plan: CallPlan, *, qa_card: str = "") -> int:
     if jobs < 1:
         raise ConfigError("--jobs must be at least 1")
     tasks = collect([Path(c) for c in args.call])
+    refuse_foreign_inputs(plan.recording, [t.path for t in tasks])  # also files found in folders
     jobs = min(jobs, len(tasks))
     config = BatchConfig(
         out_dir=args.out or Path("belcoach-batch"),

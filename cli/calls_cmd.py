@@ -1,6 +1,7 @@
 """``belcoach calls``: the coach's call library from the command line.
 
-``list`` shows the calls (newest first, interrupted ones included), ``import``
+``list`` shows the calls (newest first, interrupted ones included; ``--mine``
+only those recorded under your OS login), ``import``
 analyses a recorded call with the same engine and adds it (progress bar,
 Ctrl-C cancels and adds nothing; ``privacy.redact``/``--redact`` and
 ``recording.encrypt`` apply as to a live call), ``prune`` applies the
@@ -52,15 +53,34 @@ def library_plan(
             ``recording.storage_dir`` is refused.
 
     Raises:
-        ConfigError: ``--library`` contradicts a locked storage folder (``writes``).
+        ConfigError: ``--library`` contradicts a locked storage folder (``writes``);
+        ForeignLibraryError: the library belongs to another OS account and is
+            not the shared one the IT policy names.
     """
-    from belcoach.wiring.library import plan_library
+    from belcoach.wiring.library import plan_library, refuse_foreign_library
 
     settings = settings if settings is not None else load_cli_settings()
     root = Path(args.library) if getattr(args, "library", None) else None
     if writes and root is not None:
         refuse_if_locked(settings, "recording.storage_dir", "--library", str(root))
-    return plan_library(settings, root=root, redact=bool(getattr(args, "redact", False)))
+    plan = plan_library(settings, root=root, redact=bool(getattr(args, "redact", False)))
+    refuse_foreign_library(plan)
+    return plan
+
+
+def stored_call(spec: str, plan: RecordingPlan) -> Path:
+    """The call CALL names (`resolve_call`), refused when it lies in another account's library.
+
+    Raises:
+        AppError: no such call; ForeignLibraryError: the call folder given by
+            path is in a library another OS account owns (not IT's shared one).
+    """
+    from belcoach.audio.calls.library import resolve_call
+    from belcoach.wiring.library import refuse_foreign_call
+
+    path = resolve_call(spec, root=plan.root)
+    refuse_foreign_call(plan, path)
+    return path
 
 
 def library_dir(args: argparse.Namespace) -> Path:
@@ -80,6 +100,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls = calls.add_parser("list", help="list the calls, newest first")
     add_library_option(ls)
     ls.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ls.add_argument(
+        "--mine",
+        action="store_true",
+        help="only the calls recorded under your OS login (the agent column)",
+    )
     ls.set_defaults(func=run_list)
 
     imp = calls.add_parser("import", help="analyse a recorded call and add it to the library")
@@ -133,12 +158,23 @@ def open_library(args: argparse.Namespace) -> CallLibrary:
 
 def run_list(args: argparse.Namespace) -> int:
     """``belcoach calls list``."""
-    library = open_library(args)
+    plan = library_plan(args)
+    from belcoach.wiring.library import open_library as open_planned
+
+    library = open_planned(plan)
     entries = library.calls()
+    if args.mine:
+        entries = [e for e in entries if plan.agent and e.agent == plan.agent]
     if args.json:
         json.dump(
             [
-                {"id": e.id, "folder": str(e.folder), "status": e.status, **e.headline}
+                {
+                    "id": e.id,
+                    "folder": str(e.folder),
+                    "status": e.status,
+                    "agent": e.agent,
+                    **e.headline,
+                }
                 for e in entries
             ],
             sys.stdout,
@@ -148,7 +184,8 @@ def run_list(args: argparse.Namespace) -> int:
         print()
         return 0
     if not entries:
-        print(f"no calls in {library.root}")
+        whose = f" recorded as {plan.agent!r}" if args.mine else ""
+        print(f"no calls{whose} in {library.root}")
         return 0
     print(
         f"{'id':<23} {'started (UTC)':<20} {'length':>7} {'status':<11} {'agent':<10} "
@@ -172,6 +209,7 @@ def run_import(args: argparse.Namespace) -> int:
     from belcoach.audio.jobs.run import load_transcriber
     from belcoach.wiring.call import plan_call
     from belcoach.wiring.library import open_library as open_planned
+    from belcoach.wiring.library import refuse_foreign_inputs
 
     if args.call is None and not (args.agent or args.customer):
         raise ConfigError("give a call file, or --agent A --customer C")
@@ -183,6 +221,7 @@ def run_import(args: argparse.Namespace) -> int:
     plan = plan_call(
         settings, call_flags(args), library_root=library_plan(args, settings, writes=True).root
     )
+    refuse_foreign_inputs(plan.recording, [args.call, args.agent, args.customer])
     source = files.open()  # a bad file fails before the model loads
     library = open_planned(plan.recording)
     transcriber = load_transcriber(plan.model, plan.language)
@@ -248,10 +287,10 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """``belcoach calls export``."""
     from belcoach.audio.calls.export import export_call
-    from belcoach.audio.calls.library import resolve_call
 
-    path = resolve_call(args.call, root=library_dir(args))
-    for written in export_call(path, args.out):
+    plan = library_plan(args)
+    path = stored_call(args.call, plan)
+    for written in export_call(path, args.out, shared=plan.shared_root):
         print(written)
     print(
         f"belcoach: warning: {args.out} is a decrypted copy; retention and "

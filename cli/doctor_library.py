@@ -6,6 +6,8 @@
   tightens it. On Windows the ACL decides: doctor does not read it, and
   ``--fix-permissions`` restricts the library to the current user
   (`belcoach.core.private_files.restrict_to_owner`, untested on Linux CI).
+- Whose library (item 3): a library another OS account owns is a problem
+  (belcoach will not open it), unless it is IT's shared one.
 - The access log (item 2): the hash chain is verified; a broken or cut
   chain is a problem (stored calls will not open until IT sets the log
   aside), a deleted log or a restarted chain is a warning that stays visible
@@ -37,8 +39,30 @@ def library(report: Report, settings: ResolvedSettings, *, fix_permissions: bool
     if not root.is_dir():
         report.add(SECTION, "state", "not created yet (no call recorded or imported)")
         return
+    if not owner(report, settings, root):
+        return
     permissions(report, root, fix=fix_permissions)
     access_log(report, root)
+
+
+def owner(report: Report, settings: ResolvedSettings, root: Path) -> bool:
+    """Report a library another OS account owns (belcoach will not open it); False then.
+
+    IT's shared library (``recording.storage_dir`` in the policy) may belong
+    to anyone: it is said, not reported.
+    """
+    from belcoach.wiring.library import ForeignLibraryError, plan_library, refuse_foreign_library
+
+    plan = plan_library(settings)
+    try:
+        refuse_foreign_library(plan)
+    except ForeignLibraryError as exc:
+        report.add(SECTION, "owner", "another account")
+        report.problems.append(str(exc))
+        return False
+    if plan.shared_root is not None:
+        report.add(SECTION, "owner", "shared library set up by IT (recording.storage_dir)")
+    return True
 
 
 def permissions(report: Report, root: Path, *, fix: bool) -> None:

@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from belcoach.cli.calls_cmd import add_library_option, library_plan
+from belcoach.cli.calls_cmd import add_library_option, library_plan, stored_call
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,11 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach forget``."""
     from belcoach.audio.calls.folder import CallFolder
-    from belcoach.audio.calls.library import INDEX_FILE, CallLibrary, is_recording, resolve_call
+    from belcoach.audio.calls.library import INDEX_FILE, CallLibrary, is_recording
     from belcoach.core.errors import AppError
 
-    library_root = library_plan(args).root
-    path = resolve_call(args.call, root=library_root)
+    plan = library_plan(args)
+    library_root = plan.root
+    path = stored_call(args.call, plan)
     if path.is_file() and CallFolder(path.parent).is_call():
         path = path.parent
     folder = CallFolder(path)

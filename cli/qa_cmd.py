@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from belcoach.cli.calls_cmd import add_library_option, library_plan
+from belcoach.cli.calls_cmd import add_library_option, library_plan, stored_call
 
 if TYPE_CHECKING:
     from belcoach.audio.review.qa import Scorecard
@@ -44,7 +44,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach qa``."""
     from belcoach.audio.calls.access import record_opening
-    from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
     from belcoach.audio.review.qa import score_call
     from belcoach.cli.common import load_cli_settings
@@ -53,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
     settings = load_cli_settings()
     card = plan_qa_card(settings, card=args.card)
     plan = library_plan(args, settings)
-    path = resolve_call(args.call, root=plan.root)
-    record_opening(path, "qa")  # the access log first: refused when it cannot be written
+    path = stored_call(args.call, plan)
+    # the access log first: refused when it cannot be written
+    record_opening(path, "qa", shared=plan.shared_root)
     call = load_call(path, redact=plan.privacy.redact)
     card_result = score_call(call, card_path=card)
     for problem in card_result.problems:

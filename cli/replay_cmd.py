@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from belcoach.cli.calls_cmd import add_library_option, library_plan
+from belcoach.cli.calls_cmd import add_library_option, library_plan, stored_call
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach replay``."""
-    from belcoach.audio.calls.library import resolve_call
     from belcoach.cli.common import load_cli_settings
     from belcoach.wiring.library import open_library
     from belcoach.wiring.qa import plan_qa_card
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_cli_settings()
     plan = library_plan(args, settings)
     library = open_library(plan)
-    path = resolve_call(args.call, root=plan.root) if args.call else None
+    path = stored_call(args.call, plan) if args.call else None
     from PySide6.QtWidgets import QApplication
 
     from belcoach.desktop.replay.window import ReplayWindow

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from belcoach.cli.calls_cmd import add_library_option, library_plan
+from belcoach.cli.calls_cmd import add_library_option, library_plan, stored_call
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,7 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Run ``belcoach report``."""
     from belcoach.audio.calls.access import record_opening
-    from belcoach.audio.calls.library import resolve_call
     from belcoach.audio.calls.loaded import load_call
     from belcoach.audio.review.report.build import write_report
     from belcoach.cli.common import load_cli_settings
@@ -47,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("give --html FILE and/or --pdf FILE")
     settings = load_cli_settings()
     plan = library_plan(args, settings)
-    path = resolve_call(args.call, root=plan.root)
-    record_opening(path, "report")  # the access log first: refused when it cannot be written
+    path = stored_call(args.call, plan)
+    # the access log first: refused when it cannot be written
+    record_opening(path, "report", shared=plan.shared_root)
     # privacy.redact in force now holds in the report, even for a call stored before it was
     call = load_call(path, redact=plan.privacy.redact)
     qa_card = plan_qa_card(settings)  # the QA scorecard section uses the card in force

@@ -145,3 +145,34 @@ def restrict_to_owner(folder: Path, *, inside: bool = False) -> bool:
 def _chmod(path: Path, mode: int) -> None:
     if sys.platform != "win32":
         os.chmod(path, mode)
+
+
+def foreign_owner(path: Path) -> str | None:
+    """The name (or uid) of the account that owns ``path`` when it is not this process's.
+
+    None when this account owns it, when it does not exist, or on Windows
+    (the ACL decides there; see `restrict_to_owner`). Used to refuse
+    opening another account's call library: the OS may let an administrator
+    or a group member read it, belcoach still does not open it.
+    """
+    me = _my_uid()
+    if me is None:
+        return None
+    try:
+        uid = path.stat().st_uid
+    except OSError:
+        return None
+    if uid == me:
+        return None
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def _my_uid() -> int | None:
+    """This process's effective uid; None where there is none (Windows)."""
+    geteuid = getattr(os, "geteuid", None)
+    return int(geteuid()) if geteuid is not None else None

@@ -11,7 +11,9 @@ asks this package for its plan, so IT's locks hold everywhere:
   the ``[analysis]`` table with its disabled rules, privacy, recording plan).
 - `library.plan_library`, `library.open_library`, `library.recorder_factory`:
   the call library and each call's recorder, with redaction and encryption as
-  the settings and policy say.
+  the settings and policy say; `library.refuse_foreign_library` (and
+  ``_call``/``_inputs``) refuse another OS account's library unless it is the
+  shared one the IT policy names.
 
 The engine never reads a settings file (STYLE S3); this package hands it plain
 values. It sits between the front ends (``cli``, ``desktop``) and ``audio``.

@@ -50,6 +50,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from belcoach.audio.calls.access_index import index_head, store_index_head
+from belcoach.audio.calls.owner import refuse_foreign_library
 from belcoach.audio.status import StatusCode
 from belcoach.core.errors import AppError
 from belcoach.core.private_files import FILE_MODE, open_private
@@ -404,18 +405,23 @@ def library_of(call: Path) -> Path | None:
     return root if (root / INDEX_FILE).is_file() else None
 
 
-def record_opening(call: Path, action: str) -> AccessEntry | None:
+def record_opening(call: Path, action: str, *, shared: Path | None = None) -> AccessEntry | None:
     """`record_access` for a call folder or events file, in the library that holds it.
 
     A loose copy (an export, a batch output, a file handed over) belongs to
-    no library and is not logged: None.
+    no library and is not logged: None. A call in a library another OS
+    account owns is refused first (`owner.refuse_foreign_library`), unless
+    that library is ``shared`` (IT's shared library, or the one the caller
+    opened through the settings).
 
     Raises:
-        AccessLogError: the library's log cannot be trusted or written.
+        AccessLogError: the library's log cannot be trusted or written;
+        ForeignLibraryError: the library belongs to another account.
     """
     root = library_of(call)
     if root is None:
         return None
+    refuse_foreign_library(root, shared)
     folder = call if call.is_dir() else call.parent
     return record_access(root, action, folder.name)
 

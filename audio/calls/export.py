@@ -27,13 +27,16 @@ from belcoach.core.vault import RecordingKey
 log = logging.getLogger(__name__)
 
 
-def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> list[Path]:
+def export_call(
+    path: Path, out: Path, *, key: RecordingKey | None = None, shared: Path | None = None
+) -> list[Path]:
     """Write a decrypted copy of the call folder ``path`` into the new folder ``out``.
 
     Returns:
         The files written.
 
-    The opening is written to the library's access log first (`record_opening`).
+    The opening is written to the library's access log first (`record_opening`;
+    ``shared``: IT's shared library, which may belong to another OS account).
 
     Raises:
         AppError: not a call folder, ``out`` exists, or the call cannot be decrypted;
@@ -42,7 +45,7 @@ def export_call(path: Path, out: Path, *, key: RecordingKey | None = None) -> li
     folder = CallFolder(path, key=key)
     if not path.is_dir() or not folder.is_call():
         raise AppError(f"{path}: not a call folder")
-    record_opening(path, "export")  # logged before anything is read or copied
+    record_opening(path, "export", shared=shared)  # logged before anything is read or copied
     call = load_call(path, key=key)  # reads and decrypts before anything is written
     audio = folder.read_audio() if folder.audio_file is not None else None
     if out.exists():

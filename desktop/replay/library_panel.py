@@ -1,7 +1,9 @@
 """The call list beside the replay window: every call in the library, newest first.
 
 Interrupted calls (the app died during them) are listed too, marked in
-orange, and open like any other call.
+orange, and open like any other call. "Only my calls" keeps the calls
+recorded under this OS login (the ``agent`` the recorder stores), for an
+agent looking at their own calls in a library IT shares between accounts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from belcoach.audio.calls.access import current_user
 from belcoach.audio.calls.library import CallEntry, CallLibrary
 from belcoach.core.clock import format_clock
 
@@ -49,9 +53,13 @@ class LibraryPanel(QWidget):
         self.table.cellDoubleClicked.connect(self._open)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
+        self.only_mine = QCheckBox("Only my calls")
+        self.only_mine.setToolTip(f"Calls recorded under your login ({current_user()})")
+        self.only_mine.toggled.connect(lambda _on: self.refresh())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(QLabel(f"<b>Calls</b> <span style='color:#718096'>{library.root}</span>"))
+        layout.addWidget(self.only_mine)
         layout.addWidget(self.table, 1)
         layout.addWidget(refresh)
         self.entries: list[CallEntry] = []
@@ -61,6 +69,9 @@ class LibraryPanel(QWidget):
         """Re-read the library (recovering calls cut off since) and list the calls."""
         self.library.sync()
         self.entries = self.library.calls()
+        if self.only_mine.isChecked():
+            me = current_user()
+            self.entries = [e for e in self.entries if e.agent == me]
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             h = e.headline

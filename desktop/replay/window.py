@@ -235,7 +235,9 @@ class ReplayWindow(QMainWindow):
     def _open(self, path: Path) -> None:
         # who opened which call goes to the library's access log before anything is
         # read or shown; AccessLogError (the log cannot be trusted or written) refuses
-        record_opening(path, "replay")
+        # (a call in another account's library is refused too, unless it is the
+        # library this window was opened on: the settings' own or IT's shared one)
+        record_opening(path, "replay", shared=self._library_root())
         folder = CallFolder(path if path.is_dir() else path.parent)
         audio = folder.read_audio() if folder.audio_file is not None else None  # decrypts
         seconds = len(audio) / 16_000 if audio is not None and len(audio) else None
@@ -347,7 +349,7 @@ class ReplayWindow(QMainWindow):
         qa_card = self._qa_card or None
         if call.folder is not None:
             try:
-                record_opening(call.folder.path, "report")
+                record_opening(call.folder.path, "report", shared=self._library_root())
             except AppError as exc:
                 self._report_relay.failed.emit(str(exc))
                 refused = threading.Thread(target=lambda: None, name="report")
@@ -377,6 +379,9 @@ class ReplayWindow(QMainWindow):
         if wait:
             thread.join()
         return thread
+
+    def _library_root(self) -> Path | None:
+        return self.library.root if self.library is not None else None
 
     def _report_done(self, path: str) -> None:
         self.statusBar().showMessage(f"Report written: {path}", 8000)

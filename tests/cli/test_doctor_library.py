@@ -91,3 +91,17 @@ def test_a_torn_last_line_is_noted_not_a_problem(library: CallLibrary) -> None:
     report = doctor()
     assert report.problems == []
     assert "cut off by a crash" in dict(report.sections["call library"])["last line"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX owners")
+def test_a_library_another_account_owns_is_a_problem(
+    library: CallLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from belcoach.core import private_files
+
+    me = os.geteuid()
+    monkeypatch.setattr(private_files, "_my_uid", lambda: me + 1)  # as if run by someone else
+    report = doctor()
+    (problem,) = report.problems
+    assert "belongs to" in problem and str(library.root) in problem
+    assert dict(report.sections["call library"])["owner"] == "another account"

@@ -218,3 +218,47 @@ def test_the_qa_panel_shows_the_scorecard_and_seeks_to_its_evidence(qtbot, folde
     assert "Fijne dag verder!" in evidence.text(1)
     window.qa.tree.itemDoubleClicked.emit(evidence, 0)
     assert window.position() == pytest.approx(82.65, abs=0.1)
+
+
+def test_a_call_in_another_accounts_library_is_refused_and_the_windows_own_opens(
+    qtbot, folder, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from belcoach.core import private_files
+    from belcoach.desktop.replay import window as window_module
+
+    if not hasattr(os, "geteuid"):
+        pytest.skip("no POSIX owners on this platform (the ACL decides there)")
+    other = make_demo_call_folder(tmp_path / "other")
+    CallLibrary.open(other.parent).close()  # a library: it has an index
+    window = _open(qtbot, folder)
+    first = window.call
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        window_module.QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text)
+    )
+    me = os.geteuid()
+    monkeypatch.setattr(private_files, "_my_uid", lambda: me + 1)  # every folder is foreign now
+    window.open_call(other)  # as the Open… dialog does
+    assert len(warnings) == 1 and "belongs to" in warnings[0]
+    assert window.call is first
+    window.open_call(folder)  # the library this window was opened on still opens
+    assert len(warnings) == 1 and window.call is not first
+
+
+def test_only_my_calls_keeps_the_calls_recorded_under_this_login(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from belcoach.audio.calls.access import current_user
+    from belcoach.desktop.replay.library_panel import LibraryPanel
+
+    library = CallLibrary.open(tmp_path / "lib")
+    library.start_call(agent=current_user(), source="mine").finish()
+    library.start_call(agent="colleague", source="theirs").finish()
+    panel = LibraryPanel(library)
+    qtbot.addWidget(panel)
+    assert sorted(e.agent for e in panel.entries) == sorted([current_user(), "colleague"])
+    panel.only_mine.setChecked(True)
+    assert [e.source for e in panel.entries] == ["mine"] and panel.table.rowCount() == 1
+    panel.only_mine.setChecked(False)
+    assert panel.table.rowCount() == 2
+    library.close()
