@@ -44,6 +44,7 @@ from belcoach.audio.review.qa import score_call
 from belcoach.audio.review.waveform import envelopes
 from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
+from belcoach.desktop.replay.headline import headline_html
 from belcoach.desktop.replay.library_panel import LibraryPanel
 from belcoach.desktop.replay.notes import NotesPanel
 from belcoach.desktop.replay.qa_panel import QaPanel
@@ -257,7 +258,7 @@ class ReplayWindow(QMainWindow):
         self.transcript.set_call(call.timeline)
         self.notes.set_call(call.folder, list(call.notes))
         self.qa.set_card(score_call(call, card_path=self._qa_card or None))
-        self.headline.setText(_headline(call))
+        self.headline.setText(headline_html(call))
         self.setWindowTitle(f"belcoach · replay · {call.title}")
         self._set_enabled(True)
         if audio is None:
@@ -420,32 +421,3 @@ class ReplayWindow(QMainWindow):
 def _silence(seconds: float) -> np.ndarray:
     """Stand-in audio for a call without a recording, so the timeline still plays."""
     return np.zeros((max(1, int(seconds * 16_000)), 2), np.int16)
-
-
-def _headline(call: LoadedCall) -> str:
-    s = call.summary
-    bits = []
-    if s.talk_ratio is not None:
-        bits.append(f"Talk/listen <b>{s.talk_ratio:.0%} / {1 - s.talk_ratio:.0%}</b>")
-    if s.agent_rate is not None:
-        fast = f", {s.fast_share:.0%} fast" if s.fast_share else ""
-        bits.append(
-            f"Rate <b>{s.agent_rate:.1f} {s.rate_unit}</b> "
-            f"(norm {s.rate_low:.1f}–{s.rate_high:.1f}{fast})"
-        )
-    if s.sentences:
-        bits.append(f"Pauses after <b>{s.sentences_with_pause}/{s.sentences}</b> sentences")
-    bits.append(f"Over-talk by agent <b>{s.overtalk_by_agent}</b>")
-    bits.append(f"Phrases to avoid <b>{len(s.phrases_to_avoid)}</b>")
-    if s.dead_air:
-        bits.append(f"Dead air <b>{len(s.dead_air)}× {s.dead_air_total:.0f} s</b>")
-    if s.longest_monologue:
-        m = s.longest_monologue
-        bits.append(f"Longest monologue <b>{m.end - m.start:.0f} s</b>")
-    if s.emotion_path:
-        first, last = s.emotion_path[0].label, s.emotion_path[-1].label
-        bits.append(f"Feeling <b>{first if first == last else f'{first} → {last}'}</b>")
-    status = (
-        "" if s.status == "complete" else (f" <span style='color:#c05621'><b>{s.status}</b></span>")
-    )
-    return "&nbsp;&nbsp;·&nbsp;&nbsp;".join(bits) + status
