@@ -236,8 +236,21 @@ def _load_done(out_dir: Path, key: str) -> BatchResult | None:
 _WORKER: dict[str, Any] = {}
 
 
+def share_threads(threads: int) -> None:
+    """Give this worker process's OpenMP runtime ``threads`` threads, before Whisper loads.
+
+    Ray sets ``OMP_NUM_THREADS`` to a worker's CPUs, and CTranslate2's int8
+    kernels pick a different path (and Whisper a few different words) with it
+    set; setting it the same way in every worker, local or on a cluster, keeps
+    ``--jobs`` and ``--cluster`` outputs equal and keeps N workers from each
+    starting a thread per core. A value the user exported wins.
+    """
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+
+
 def _init_worker(config: BatchConfig, progress: Any) -> None:
     logging.basicConfig(level=logging.WARNING)
+    share_threads(config.threads)
     _WORKER["config"] = config
     _WORKER["progress"] = progress
     _WORKER["transcriber"] = None

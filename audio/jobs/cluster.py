@@ -41,6 +41,7 @@ from belcoach.audio.jobs.batch import (
     BatchTask,
     analyse_one,
     mark_done,
+    share_threads,
     table_rows,
 )
 from belcoach.core.atomic import write_atomic
@@ -100,6 +101,7 @@ class Analyst:
 
     def __init__(self, config: BatchConfig, analyse: Analyse) -> None:
         logging.basicConfig(level=logging.WARNING)
+        share_threads(config.threads)
         self._config = config
         self._analyse = analyse
 
