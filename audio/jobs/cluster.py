@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import socket
 import tempfile
 import time
 from collections import Counter, deque
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 
 LOCAL = "local"
 """The address that starts an embedded Ray on this machine."""
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a cluster's head to answer before giving up with a clear error."""
 
 ATTEMPTS = 2
 """Tries per call when workers die: the first, and one retry."""
@@ -157,6 +161,7 @@ def _connect(ray: Any, address: str) -> None:
     # Ray reports usage statistics over the internet unless told not to;
     # nothing leaves the PC.
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    _check_reachable(address)
     try:
         if address == LOCAL:
             ray.init(
@@ -170,6 +175,28 @@ def _connect(ray: Any, address: str) -> None:
             ray.init(address=address, logging_level=logging.WARNING)
     except (ConnectionError, RuntimeError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"--cluster {address}: cannot reach the Ray cluster: {exc}") from exc
+
+
+def _check_reachable(address: str) -> None:
+    """Fail within `CONNECT_TIMEOUT` when nothing answers at a ``HOST:PORT`` address.
+
+    Ray itself keeps retrying an address that does not answer, for minutes.
+
+    Raises:
+        ClusterError: the head's port cannot be reached.
+    """
+    if address in (LOCAL, "auto"):
+        return  # local: started here; auto: Ray finds the cluster on this node or says none
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not (host and port.isdigit()):
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise ClusterError(
+            f"--cluster {address}: no Ray cluster answers at {host}:{port} ({exc}); "
+            "start one with 'ray start --head' (see docs/cluster.md)"
+        ) from None
 
 
 class _Pool:

@@ -61,3 +61,18 @@ def test_cluster_without_ray_says_what_to_install(
         "belcoach: error: --cluster needs Ray, which is not installed: "
         "pip install 'belcoach[cluster]'"
     ]
+
+
+def test_a_cluster_that_does_not_answer_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused at once (nothing listens on port 1 here), not after Ray's minutes of retries."""
+    (tmp_path / "call.wav").write_bytes(b"not read: Ray is never reached")
+    out = tmp_path / "out"
+    argv = ["analyze", str(tmp_path), "--cluster", "127.0.0.1:1", "--out", str(out), "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(
+        "belcoach: error: --cluster 127.0.0.1:1: no Ray cluster answers at 127.0.0.1:1 ("
+    )
+    assert err[-1].endswith("start one with 'ray start --head' (see docs/cluster.md)")

@@ -64,9 +64,7 @@ def test_a_failed_call_is_tried_again(folder: Path, tmp_path: Path) -> None:
     assert [t.path.name for t in split_done(collect([folder]), out).todo] == ["a.wav", "b.wav"]
 
 
-def test_a_done_call_whose_outputs_are_gone_is_analysed_again(
-    folder: Path, tmp_path: Path
-) -> None:
+def test_a_done_call_whose_outputs_are_gone_is_analysed_again(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     a = split_done(collect([folder]), out).todo[0]
     _finish(out, BatchResult(a.index, str(a.path), a.stem, "ok"), a.key)
@@ -83,9 +81,7 @@ def test_the_same_audio_twice_is_analysed_once(folder: Path, tmp_path: Path) -> 
     assert not dup.done
 
 
-def test_an_unreadable_file_is_left_for_its_worker_to_report(
-    folder: Path, tmp_path: Path
-) -> None:
+def test_an_unreadable_file_is_left_for_its_worker_to_report(folder: Path, tmp_path: Path) -> None:
     tasks = collect([folder])
     (folder / "b.wav").unlink()
     split = split_done(tasks, tmp_path / "out")
