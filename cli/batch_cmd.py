@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, plan: CallPlan) -> int:
     """Run a batch analysis with the plan ``analyze`` resolved (settings, policy and flags)."""
     from belcoach.audio.jobs.batch import collect, split_done, write_table
     from belcoach.core.errors import ConfigError
-    from belcoach.wiring.batch import check_flags, plan_batch
+    from belcoach.wiring.batch import DEFAULT_OUT, check_flags, plan_batch
 
     if args.demo or args.agent or args.customer or args.realtime or args.events:
         raise ConfigError(
@@ -87,7 +87,10 @@ def run(args: argparse.Namespace, plan: CallPlan) -> int:
     flags = batch_flags(args)
     check_flags(flags)  # before any file is read
     tasks = collect([Path(c) for c in args.call])
-    split = split_done(tasks, flags.out or Path("belcoach-batch"))
+    split = split_done(tasks, flags.out or DEFAULT_OUT)
+    for result in split.done:
+        if result.status == "duplicate":
+            _report(result)
     batch = plan_batch(plan, flags, len(split.todo))
     started = time.perf_counter()
     if batch.cluster is None:
@@ -117,6 +120,7 @@ def run(args: argparse.Namespace, plan: CallPlan) -> int:
 
 
 def _report(result: BatchResult) -> None:
+    """One line on stderr for a call that was not simply analysed."""
     if result.status != "ok":
         tqdm.write(f"belcoach: {result.status}: {result.error}", file=sys.stderr)
 

@@ -191,7 +191,7 @@ def split_done(tasks: Sequence[BatchTask], out_dir: Path) -> BatchSplit:
                     str(task.path),
                     task.stem,
                     "duplicate",
-                    f"same audio as {first[task.key].path}",
+                    f"{task.path}: same audio as {first[task.key].path}, analysed once",
                 )
             )
             continue

@@ -77,7 +77,8 @@ def test_the_same_audio_twice_is_analysed_once(folder: Path, tmp_path: Path) -> 
     split = split_done(collect([folder]), tmp_path / "out")
     assert [t.path.name for t in split.todo] == ["a.wav", "b.wav"]
     [dup] = split.done
-    assert dup.status == "duplicate" and dup.error == f"same audio as {folder / 'a.wav'}"
+    assert dup.status == "duplicate"
+    assert dup.error == f"{folder / 'copy.wav'}: same audio as {folder / 'a.wav'}, analysed once"
     assert not dup.done
 
 
