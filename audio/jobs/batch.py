@@ -201,7 +201,26 @@ def split_done(tasks: Sequence[BatchTask], out_dir: Path) -> BatchSplit:
             todo.append(task)
         else:
             done.append(replace(earlier, index=task.index, path=str(task.path)))
-    return BatchSplit(todo, done)
+    return BatchSplit(_fresh_stems(todo, {r.stem for r in done}), done)
+
+
+def _fresh_stems(todo: list[BatchTask], kept: set[str]) -> list[BatchTask]:
+    """Rename new calls whose output stem a kept call's files already use.
+
+    A done call renamed since (``a.wav`` → ``old-a.wav``) keeps its outputs
+    under ``a``; a new ``a.wav`` must not overwrite them.
+    """
+    used = kept | {t.stem for t in todo}
+    renamed = []
+    for task in todo:
+        if task.stem in kept:
+            n = 2
+            while f"{task.stem}-{n}" in used:
+                n += 1
+            task = replace(task, stem=f"{task.stem}-{n}")
+            used.add(task.stem)
+        renamed.append(task)
+    return renamed
 
 
 def mark_done(result: BatchResult, key: str, out_dir: Path) -> None:

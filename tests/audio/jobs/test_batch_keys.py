@@ -57,6 +57,17 @@ def test_a_done_call_is_skipped_even_when_renamed(folder: Path, tmp_path: Path) 
     assert replace(skipped, path=result.path, index=result.index) == result
 
 
+def test_a_new_call_never_overwrites_a_kept_call_s_outputs(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    a = split_done(collect([folder]), out).todo[0]
+    _finish(out, BatchResult(a.index, str(a.path), a.stem, "ok"), a.key)
+    (folder / "a.wav").rename(folder / "old-a.wav")
+    (folder / "a.wav").write_bytes(b"a new call named a")
+    split = split_done(collect([folder]), out)
+    assert [(t.path.name, t.stem) for t in split.todo] == [("a.wav", "a-2"), ("b.wav", "b")]
+    assert [(Path(r.path).name, r.stem) for r in split.done] == [("old-a.wav", "a")]
+
+
 def test_a_failed_call_is_tried_again(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     a = split_done(collect([folder]), out).todo[0]
