@@ -93,6 +93,10 @@ PYTHON_EXCLUDES = (
     "setuptools",
     "pip",
     "hf_xet",
+    # batch on a Ray cluster (belcoach[cluster]) is for a coach's or IT's Python
+    # install, not the agent's packaged app; audio/jobs/cluster.py imports them lazily
+    "ray",
+    "pyarrow",
     # other Qt bindings and GUI toolkits: belcoach's one binding is PySide6
     "PyQt5",
     "PyQt6",

@@ -53,7 +53,8 @@ if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
 fi
 extras="models"
-((want_tests)) && extras="models,test"
+# --test: also Ray and pyarrow (belcoach[cluster]) for the --cluster tests
+((want_tests)) && extras="models,test,cluster"
 echo "belcoach setup: installing belcoach[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade "pip>=24"
 # An editable install, so pytest, lint-imports, mypy and the belcoach command

@@ -5,19 +5,30 @@ time, with the same engine as a live call; ``jobs`` processes share the
 cores. A file that cannot be read is reported in the results and skipped; a
 file damaged part-way keeps what was analysed before the damage
 (``partial``). Per call it writes ``<name>.events.jsonl`` and
-``<name>.summary.json``; `write_table` writes the CSV/JSON table across calls.
+``<name>.summary.json``, each through a temporary file and a rename, so a
+killed worker leaves no half-written output; `write_table` writes the CSV/JSON
+table across calls.
+
+A call is known by its content (`content_key`, the SHA-256 of the file's
+bytes), not its name: when a call's outputs are complete the driver records
+``done/<key>.json`` (`mark_done`), and a re-run into the same folder skips
+every call recorded there (`split_done`), renamed or not. The same audio twice
+in one run is analysed once. ``--jobs`` (`run_batch`) and ``--cluster``
+(`belcoach.audio.jobs.cluster`) share all of this.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,12 +45,17 @@ AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"})
 
 @dataclass(frozen=True, slots=True)
 class BatchTask:
-    """One call to analyse: the file, the output name stem, and the agent (folder layout)."""
+    """One call to analyse: the file, the output name stem, the agent and its content key.
+
+    ``agent`` comes from a folder-per-agent layout (``calls/<agent>/*.wav``);
+    ``key`` is `content_key` of the file (empty until `split_done` hashed it).
+    """
 
     index: int
     path: Path
     stem: str
     agent: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +78,11 @@ class BatchResult:
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     headline: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        """The call's outputs are complete: a re-run need not analyse it again."""
+        return self.status in ("ok", "partial")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +150,138 @@ def collect(inputs: Sequence[Path]) -> list[BatchTask]:
     return tasks
 
 
+DONE_DIR = "done"
+"""The folder in ``--out`` that records finished calls by content key."""
+
+
+def content_key(path: Path) -> str:
+    """The SHA-256 of the file's bytes: a call's identity whatever its name.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSplit:
+    """The calls of a run: those to analyse and those already accounted for.
+
+    Attributes:
+        todo: calls to analyse, each with its content key.
+        done: results taken from an earlier run into the same folder (path and
+            index of this run's file), and ``duplicate`` rows for audio that
+            appears twice in this run (analysed once, under its first name).
+    """
+
+    todo: list[BatchTask]
+    done: list[BatchResult]
+
+
+def split_done(tasks: Sequence[BatchTask], out_dir: Path) -> BatchSplit:
+    """Hash every call and set aside those ``out_dir`` already holds (see `mark_done`).
+
+    A file that cannot be read stays in ``todo``: its worker reports why.
+    """
+    todo: list[BatchTask] = []
+    done: list[BatchResult] = []
+    first: dict[str, BatchTask] = {}
+    for task in tasks:
+        try:
+            task = replace(task, key=content_key(task.path))
+        except OSError:
+            todo.append(task)
+            continue
+        if task.key in first:
+            done.append(
+                BatchResult(
+                    task.index,
+                    str(task.path),
+                    task.stem,
+                    "duplicate",
+                    f"{task.path}: same audio as {first[task.key].path}, analysed once",
+                )
+            )
+            continue
+        first[task.key] = task
+        earlier = _load_done(out_dir, task.key)
+        if earlier is None:
+            todo.append(task)
+        else:
+            done.append(replace(earlier, index=task.index, path=str(task.path)))
+    return BatchSplit(_fresh_stems(todo, {r.stem for r in done}), done)
+
+
+def _fresh_stems(todo: list[BatchTask], kept: set[str]) -> list[BatchTask]:
+    """Rename new calls whose output stem a kept call's files already use.
+
+    A done call renamed since (``a.wav`` → ``old-a.wav``) keeps its outputs
+    under ``a``; a new ``a.wav`` must not overwrite them.
+    """
+    used = kept | {t.stem for t in todo}
+    renamed = []
+    for task in todo:
+        if task.stem in kept:
+            n = 2
+            while f"{task.stem}-{n}" in used:
+                n += 1
+            task = replace(task, stem=f"{task.stem}-{n}")
+            used.add(task.stem)
+        renamed.append(task)
+    return renamed
+
+
+def mark_done(result: BatchResult, key: str, out_dir: Path) -> None:
+    """Record a finished call under its content key, after its outputs are in place.
+
+    Called by the driver only, once per call, so a result is never recorded
+    (or counted) twice; calls that failed are not recorded and are tried again
+    on a re-run.
+    """
+    if result.done and key:
+        write_atomic(
+            out_dir / DONE_DIR / f"{key}.json",
+            json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n",
+        )
+
+
+def _load_done(out_dir: Path, key: str) -> BatchResult | None:
+    """The recorded result for ``key``, if it and the call's outputs are all there."""
+    try:
+        data = json.loads((out_dir / DONE_DIR / f"{key}.json").read_text(encoding="utf-8"))
+        result = BatchResult(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    outputs = (f"{result.stem}.events.jsonl", f"{result.stem}.summary.json")
+    if not all((out_dir / name).is_file() for name in outputs):
+        return None
+    return result
+
+
 # One transcriber per worker process, made by the pool's initializer: loading
 # Whisper per call would cost more than a short call's analysis.
 _WORKER: dict[str, Any] = {}
 
 
+def share_threads(threads: int) -> None:
+    """Give this worker process's OpenMP runtime ``threads`` threads, before Whisper loads.
+
+    Ray sets ``OMP_NUM_THREADS`` to a worker's CPUs, and CTranslate2's int8
+    kernels pick a different path (and Whisper a few different words) with it
+    set; setting it the same way in every worker, local or on a cluster, keeps
+    ``--jobs`` and ``--cluster`` outputs equal and keeps N workers from each
+    starting a thread per core. A value the user exported wins.
+    """
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+
+
 def _init_worker(config: BatchConfig, progress: Any) -> None:
     logging.basicConfig(level=logging.WARNING)
+    share_threads(config.threads)
     _WORKER["config"] = config
     _WORKER["progress"] = progress
     _WORKER["transcriber"] = None
@@ -176,7 +322,10 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
         return BatchResult(task.index, str(task.path), task.stem, "error", str(exc))
     events: list[Event] = []
     events_path = config.out_dir / f"{task.stem}.events.jsonl"
-    writer = JsonlWriter(events_path)
+    # written under a temporary name and renamed once complete: a worker that
+    # dies mid-call leaves no events file that looks finished
+    partial_path = config.out_dir / f".{task.stem}.events.jsonl.{os.getpid()}.tmp"
+    writer = JsonlWriter(partial_path)
     status, error = "ok", ""
     last = [0.0]
 
@@ -212,11 +361,13 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
     except Exception as exc:  # a worker must report, not die, for one bad call
         log.exception("%s: analysis failed", task.path)
         writer.close()
+        partial_path.unlink(missing_ok=True)
         return BatchResult(
             task.index, str(task.path), task.stem, "error", f"{task.path}: analysis failed: {exc}"
         )
     finally:
         writer.close()
+    os.replace(partial_path, events_path)
     if progress is not None and audio > last[0]:
         progress.put((task.index, audio - last[0]))
     mtime = datetime.fromtimestamp(task.path.stat().st_mtime, UTC).isoformat(timespec="seconds")
@@ -262,6 +413,8 @@ def run_batch(
 ) -> list[BatchResult]:
     """Analyse ``tasks`` with ``jobs`` worker processes; results in input order.
 
+    Each finished call is recorded with `mark_done` under its task's key.
+
     Args:
         on_progress: called in this process with seconds of audio just analysed.
         on_result: called in this process as each call finishes.
@@ -269,6 +422,7 @@ def run_batch(
     private_dir(config.out_dir)
     ctx = multiprocessing.get_context("spawn")  # threads (ONNX, CTranslate2) and fork don't mix
     results: list[BatchResult] = []
+    keys = {task.index: task.key for task in tasks}
     with ctx.Manager() as manager:
         progress = manager.Queue()
         with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, progress)) as pool:
@@ -282,6 +436,7 @@ def run_batch(
                     continue
                 done += 1
                 _drain(progress, on_progress)
+                mark_done(result, keys[result.index], config.out_dir)
                 results.append(result)
                 if on_result is not None:
                     on_result(result)
@@ -301,16 +456,16 @@ def _drain(progress: Any, on_progress: Callable[[float], None] | None) -> None:
 TABLE_FIELDS = ("file", "status", "error", "audio_s", "wall_s")
 
 
-def write_table(
+def table_rows(
     results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
-) -> tuple[Path, Path]:
-    """Write ``calls.csv`` and ``calls.json``: one row per call with its headline figures.
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The table's columns and its rows: one per call with its headline figures.
 
     Each analysed call also gets its QA scorecard columns (``qa_*``, see
-    ``belcoach.audio.review.qa.table``; ``qa_card``: the card file in force), and
-    ``qa.csv`` beside them holds each item's pass rate over the calls.
+    ``belcoach.audio.review.qa.table``; ``qa_card``: the card file in force),
+    scored from its events file in ``out_dir``.
     """
-    from belcoach.audio.review.qa.table import qa_columns, write_pass_rates
+    from belcoach.audio.review.qa.table import qa_columns
 
     rows = []
     for r in results:
@@ -328,6 +483,19 @@ def write_table(
     keys: list[str] = list(TABLE_FIELDS)
     for row in rows:
         keys += [k for k in row if k not in keys]
+    return keys, rows
+
+
+def write_table(
+    results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
+) -> tuple[Path, Path]:
+    """Write ``calls.csv`` and ``calls.json``: one row per call with its headline figures.
+
+    ``qa.csv`` beside them holds each QA item's pass rate over the calls.
+    """
+    from belcoach.audio.review.qa.table import write_pass_rates
+
+    keys, rows = table_rows(results, out_dir, qa_card=qa_card)
     csv_path, json_path = out_dir / "calls.csv", out_dir / "calls.json"
     import io
 

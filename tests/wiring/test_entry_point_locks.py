@@ -60,6 +60,15 @@ def test_batch_analyze_refuses_too(
     _refused(["analyze", str(tmp_path), str(tmp_path), "--language", "nl"], capsys)
 
 
+def test_cluster_analyze_refuses_before_ray(
+    policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lock is refused before the cluster address is looked at or Ray is started."""
+    argv = ["analyze", str(tmp_path), "--cluster", "no such cluster", "--language", "nl"]
+    err = _refused(argv, capsys)
+    assert "--cluster" not in err
+
+
 def test_calls_import_refuses_before_the_file_or_the_library(
     policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,0 +1,111 @@
+"""Call plan + batch flags → what a batch run needs (`BatchPlan`): ``--jobs`` and ``--cluster``.
+
+A batch is many calls under one plan: the language, model, ``[analysis]``
+table and redaction decided once from the settings and policy (`plan_call`,
+which refuses flags against IT's locks first) travel to every worker as
+plain values in `BatchConfig`. No worker, local process or cluster node,
+reads settings or a policy of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from belcoach.audio.jobs.batch import BatchConfig
+from belcoach.audio.jobs.cluster import INSTALL_HINT, LOCAL, check_address, ray_available
+from belcoach.core.errors import ConfigError
+from belcoach.wiring.call import CallPlan
+
+DEFAULT_OUT = Path("belcoach-batch")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFlags:
+    """The batch options of ``belcoach analyze`` (None: not given).
+
+    Attributes:
+        jobs: ``--jobs``: worker processes, or with ``--cluster`` Ray workers.
+        cluster: ``--cluster``: ``local``, ``auto``, ``HOST:PORT`` or ``ray://HOST:PORT``.
+        out: ``--out``.
+        threads: ``--threads`` as given (the plan holds the setting's value too).
+        agent_channel: 0 (left) or 1 (right).
+    """
+
+    jobs: int | None = None
+    cluster: str | None = None
+    out: Path | None = None
+    threads: int | None = None
+    agent_channel: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """How a batch runs.
+
+    Attributes:
+        config: what every worker gets.
+        jobs: local worker processes (``--jobs``), or Ray workers with a cluster.
+        workers: Ray workers; None: one per ``config.threads`` CPUs of the cluster.
+        cluster: the cluster address, or None for local processes.
+    """
+
+    config: BatchConfig
+    jobs: int
+    workers: int | None
+    cluster: str | None
+
+
+def plan_batch(plan: CallPlan, flags: BatchFlags, calls: int) -> BatchPlan:
+    """The batch plan for ``calls`` calls under ``plan``.
+
+    With ``--jobs N`` the plan's Whisper threads are shared among the N
+    processes. On a cluster each worker runs one call on one thread unless
+    ``--threads`` says otherwise (one call per core gets the most calls
+    through), and there are as many workers as the cluster has such slots
+    unless ``--jobs`` says how many.
+
+    Raises:
+        ConfigError: see `check_flags`.
+    """
+    cluster = check_flags(flags)
+    if cluster is None:
+        jobs = max(1, min(flags.jobs or 1, calls))
+        threads = max(1, plan.model.cpu_threads // jobs)
+        workers = None
+    else:
+        threads = flags.threads or 1
+        if cluster == LOCAL:
+            threads = min(threads, os.cpu_count() or 1)
+        workers = None if flags.jobs is None else max(1, min(flags.jobs, calls))
+        jobs = workers or 0
+    config = BatchConfig(
+        out_dir=flags.out or DEFAULT_OUT,
+        language=plan.language,
+        model=plan.model.name,
+        model_dir=plan.model.admin_dir,
+        threads=threads,
+        beam_size=plan.model.beam_size,
+        agent_channel=flags.agent_channel,
+        redact=plan.privacy.redact,
+        analysis=dict(plan.analysis),
+    )
+    return BatchPlan(config=config, jobs=jobs, workers=workers, cluster=cluster)
+
+
+def check_flags(flags: BatchFlags) -> str | None:
+    """Refuse bad batch flags before any file is read; the cluster address, if any.
+
+    Raises:
+        ConfigError: ``--jobs`` below 1, a malformed cluster address, or
+            ``--cluster`` without Ray installed (one line: install ``belcoach[cluster]``).
+    """
+    if flags.jobs is not None and flags.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    if flags.cluster is None:
+        return None
+    cluster = check_address(flags.cluster)
+    if not ray_available():
+        raise ConfigError(INSTALL_HINT)
+    return cluster
