@@ -1,4 +1,4 @@
-"""Grammar that confirms a heard one-pronoun card: Dutch "je" must sit where the second person does."""
+"""Grammar that confirms a heard one-pronoun card: Dutch "je" where the second person sits."""
 
 from __future__ import annotations
 
