@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +187,9 @@ def replay(clips: list[Clip], cache: Path, book: RuleBook) -> list[Replayed]:
             events = run_agent_call(
                 wav,
                 cached,
-                analysis_settings={"rules": {"min_word_probability": 0.0}},
+                analysis_settings={
+                    "rules": {"min_word_probability": 0.0, "single_word_agreement": False}
+                },
                 vad_session=vad,
             )
             finals = [e for e in events if isinstance(e, Transcript) and e.final]
@@ -298,6 +300,9 @@ def _low(values: list[float]) -> str:
     return f"{min(values):.2f}" if values else "  - "
 
 
+OFF = RulesConfig(min_word_probability=0.0, single_word_agreement=False)
+"""No card gate at all: neither word probability nor grammar."""
+
 GATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TARGET_PRECISION = 0.90
 
@@ -311,20 +316,26 @@ def choose(dev: list[Replayed], book: RuleBook) -> RulesConfig:
     than a card missed, but a gate that lets nothing through helps nobody).
     """
     print(f"card gate on dev ({len(dev)} clips): precision / recall by threshold")
-    print("    (neighbours: words on each side that a one-word match is judged with too)")
+    print("    (neighbours: words on each side that a one-word match is judged with too;")
+    print("     grammar: a lone heard pronoun needs grammar to confirm it, phrases/agreement.py)")
     rows = []
-    for neighbours in (0, 1):
-        for basis in ("min", "mean"):
-            for gate in GATES:
-                config = RulesConfig(
-                    min_word_probability=gate,
-                    word_probability_basis=basis,
-                    single_word_neighbours=neighbours,
-                )
-                result = score(dev, book, config)
-                p, r, *_ = result.pr()
-                rows.append((config, p, r))
-                print(f"    {basis:<4} >= {gate:.1f}, neighbours {neighbours}: {result.line()}")
+    for agreement in (False, True):
+        for neighbours in (0, 1):
+            for basis in ("min", "mean"):
+                for gate in GATES:
+                    config = RulesConfig(
+                        min_word_probability=gate,
+                        word_probability_basis=basis,
+                        single_word_neighbours=neighbours,
+                        single_word_agreement=agreement,
+                    )
+                    result = score(dev, book, config)
+                    p, r, *_ = result.pr()
+                    rows.append((config, p, r))
+                    print(
+                        f"    {basis:<4} >= {gate:.1f}, neighbours {neighbours}, "
+                        f"grammar {'on ' if agreement else 'off'}: {result.line()}"
+                    )
     ok = [row for row in rows if row[1] >= TARGET_PRECISION]
     if ok:
         best = max(ok, key=lambda row: (row[2], row[1], -row[0].min_word_probability))
@@ -356,7 +367,7 @@ def hallucinations(runs: list[Replayed], book: RuleBook) -> None:
                 heard = " ".join(w.text for s in p.heard for w in s.words)
                 print(f"    {p.seconds:4.1f} s  heard {heard!r}  said {run.clip.text!r}")
     prevented = Counter()
-    off = RulesConfig(min_word_probability=0.0)  # the filter's own effect, gate off
+    off = OFF  # the filter's own effect, gate off
     for run in runs:
         analyser = fresh_analyser(book, off)
         raw = [w for p in run.passes for s in p.heard for w in s.words]
@@ -397,10 +408,7 @@ def main() -> None:
         f"cache misses {sum(r.misses for r in runs + extra)}"
     )
     default = RulesConfig()
-    mismatch = sum(
-        r.engine_cards != whisper_cards(r, book, RulesConfig(min_word_probability=0.0))
-        for r in runs + extra
-    )
+    mismatch = sum(r.engine_cards != whisper_cards(r, book, OFF) for r in runs + extra)
     print(
         f"check: engine cards == sweep cards (gate off) on {len(runs + extra) - mismatch}/"
         f"{len(runs + extra)} clips"
@@ -410,14 +418,16 @@ def main() -> None:
     hallucinations(runs + extra, book)
     print()
     dev = [r for r in runs + extra if r.part == "dev"]
-    mistakes(dev, book, RulesConfig(min_word_probability=0.0), "dev, gate off")
+    mistakes(dev, book, OFF, "dev, gate off")
     print()
     chosen = choose(dev, book)
     print(
         f"chosen on dev: {chosen.word_probability_basis} word probability >= "
-        f"{chosen.min_word_probability:.1f}, neighbours {chosen.single_word_neighbours} "
+        f"{chosen.min_word_probability:.1f}, neighbours {chosen.single_word_neighbours}, "
+        f"grammar {'on' if chosen.single_word_agreement else 'off'} "
         f"(packaged default: {default.word_probability_basis} >= "
-        f"{default.min_word_probability:.1f}, neighbours {default.single_word_neighbours})"
+        f"{default.min_word_probability:.1f}, neighbours {default.single_word_neighbours}, "
+        f"grammar {'on' if default.single_word_agreement else 'off'})"
     )
     print()
     for title, group in (("random sample", runs), ("rule-relevant set", extra)):
@@ -425,12 +435,14 @@ def main() -> None:
             subset = [r for r in group if r.part == part]
             per_rule(
                 f"{title}, {part}, gate off",
-                score(subset, book, RulesConfig(min_word_probability=0.0)),
+                score(subset, book, OFF),
             )
             per_rule(f"{title}, {part}, chosen gate", score(subset, book, chosen))
     test = [r for r in runs + extra if r.part == "test"]
-    per_rule("all test clips, gate off", score(test, book, RulesConfig(min_word_probability=0.0)))
+    per_rule("all test clips, gate off", score(test, book, OFF))
     per_rule("all test clips, chosen gate", score(test, book, chosen))
+    no_grammar = replace(chosen, single_word_agreement=False)
+    per_rule("all test clips, chosen gate without grammar", score(test, book, no_grammar))
     print()
     mistakes(test, book, chosen, "test, chosen gate")
 

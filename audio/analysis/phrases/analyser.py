@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from belcoach.audio.analysis.phrases.agreement import AgreementCheck
 from belcoach.audio.analysis.phrases.context import CallMemory, NameBook, OpenSummary
 from belcoach.audio.analysis.phrases.gate import Basis, WordGate
 from belcoach.audio.analysis.phrases.matcher import Finding, PhraseMatcher, Span
@@ -69,6 +70,10 @@ class RulesConfig:
         word_probability_basis: ``"min"`` (each of those words) or ``"mean"``.
         single_word_neighbours: a match carried by one word is judged with
             this many words on each side of it as well.
+        single_word_agreement: a match carried by one heard pronoun ("je")
+            raises a card only when grammar confirms the second person ("heb
+            je", "als je", "je hebt"; not "je hebben", Whisper's "je" for
+            "ze"); ``belcoach.audio.analysis.phrases.agreement``.
     """
 
     enabled: bool = True
@@ -83,6 +88,7 @@ class RulesConfig:
     min_word_probability: float = 0.4
     word_probability_basis: Basis = "min"
     single_word_neighbours: int = 1
+    single_word_agreement: bool = True
 
 
 def rules_config(settings: Mapping[str, Any] | None, *, origin: str = "") -> RulesConfig:
@@ -125,6 +131,9 @@ class PhraseAnalyser(BaseAnalyser):
         cfg = self.config
         self.gate = WordGate(
             cfg.min_word_probability, cfg.word_probability_basis, cfg.single_word_neighbours
+        )
+        self.agreement = AgreementCheck.for_language(
+            self.book.language, enabled=cfg.single_word_agreement
         )
         self._checks = {r.after: r for r in self.book.rules if r.kind == "summary_check"}
         self._agent_rules = [r for r in self.book.rules if r.channel == "agent"]
@@ -185,10 +194,14 @@ class PhraseAnalyser(BaseAnalyser):
         found = _drop_silenced_here(found)
         for finding in sorted(found, key=lambda f: f.span.start):
             rule = finding.rule
-            if not rule.silent and not self.gate.passes(finding.span, tokens, words):
-                # A card must not hang on words Whisper was unsure of. The rule is
-                # not used up (a sure match later still counts), but it silences
-                # others as if heard: fewer cards is the safe side of a doubt.
+            if not rule.silent and not (
+                self.gate.passes(finding.span, tokens, words)
+                and self.agreement.confirms(finding.span, tokens, words)
+            ):
+                # A card must not hang on words Whisper was unsure of, nor on a lone
+                # pronoun its verb contradicts. The rule is not used up (a sure match
+                # later still counts), but it silences others as if heard: fewer
+                # cards is the safe side of a doubt.
                 memory.unsure.add(rule.id)
                 continue
             memory.count(rule.id)

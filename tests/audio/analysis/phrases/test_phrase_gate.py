@@ -30,6 +30,7 @@ def cards(text: str, gate: float = 0.5, basis: str = "min", neighbours: int = 0)
             "min_word_probability": gate,
             "word_probability_basis": basis,
             "single_word_neighbours": neighbours,
+            "single_word_agreement": False,  # the grammar check: test_phrase_agreement.py
         }
     )
     analyser = PhraseAnalyser("nl", config, book=BOOK)
