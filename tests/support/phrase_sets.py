@@ -42,7 +42,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "phrases"
 AGENT_START = 3.0
 """The sentence is the agent's first utterance, this many seconds into the call."""
 KINDS = ("pos", "near", "plain", "asr")
-PARTS = {"dev": ("dev", "dev-old"), "test": ("test",)}
+PARTS = {"dev": ("dev", "dev-old", "dev-extra"), "test": ("test",)}
 """Each part's files: ``<lang>.<stem>.tsv``."""
 
 
