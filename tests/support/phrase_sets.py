@@ -10,6 +10,9 @@ Files, per language (``nl``, ``sv``, ``en``):
   patterns; the part the rules are tuned on;
 - ``<lang>.dev-old.tsv``: the sentences the rule author first tuned on, with
   the demo call's lines removed; also dev;
+- ``<lang>.dev-extra.tsv``: sentences the tuning session of issue 15 item 3
+  wrote (words in between, inversions, colloquial and indirect wording)
+  before it changed the rules, without looking at the test part; also dev;
 - ``<lang>.test.tsv``: written with ``dev.tsv`` and split off BEFORE tuning;
   frozen: never tuned on, never edited, its sentences never looked at.
 

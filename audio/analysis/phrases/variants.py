@@ -3,10 +3,15 @@
 ``VariantMatcher`` walks a variant's slots over the tokens depth-first,
 allowing what ``belcoach.audio.analysis.phrases.matcher`` describes: fuzzy words within
 their edit limits, a word Whisper split in two or two pattern words heard as
-one, ``*`` gaps, and the pack's filler words ("eh", "nou", "eigenlijk")
+one, ``*`` gaps, and the pack's fillers ("eh", "nou", "eigenlijk", and
+fillers of several words such as "op dit moment", which count as one)
 between two pattern words, before a ``^`` match at the clause start and after
-a ``$`` match at the clause end (at most ``max_fillers`` per match). It
-returns ``Span``s; ``PhraseMatcher`` turns them into rule findings.
+a ``$`` match at the clause end (at most ``max_fillers`` per match). A filler
+never passes a clause end between two pattern words ("wacht nou even, u zei"
+is not "wacht u"), and a filler is never heard fuzzily as another pattern
+word ("meneer" is not a misheard "meteen"): it is a real word, not a
+recogniser's slip. It returns ``Span``s; ``PhraseMatcher`` turns them into
+rule findings.
 """
 
 from __future__ import annotations
