@@ -39,6 +39,7 @@ class Matching:
         fillers: words that may stand between two pattern words without a
             ``*`` ("eh", "nou", "eigenlijk"), before a ``^`` match at the
             clause start and after a ``$`` match; they never carry the meaning.
+            An entry of several words ("op dit moment") passes as one filler.
         max_fillers: most filler words one match may pass over.
     """
 
@@ -137,8 +138,7 @@ def read_matching(matching: Mapping[str, Any]) -> Matching:
         exact_words=frozenset(exact),
         max_gap=gap,
         spellings={
-            " ".join(normalise_words(k)): " ".join(normalise_words(v))
-            for k, v in spellings.items()
+            " ".join(normalise_words(k)): " ".join(normalise_words(v)) for k, v in spellings.items()
         },
         fillers=frozenset(fillers),
         max_fillers=most,

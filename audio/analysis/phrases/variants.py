@@ -3,10 +3,15 @@
 ``VariantMatcher`` walks a variant's slots over the tokens depth-first,
 allowing what ``belcoach.audio.analysis.phrases.matcher`` describes: fuzzy words within
 their edit limits, a word Whisper split in two or two pattern words heard as
-one, ``*`` gaps, and the pack's filler words ("eh", "nou", "eigenlijk")
+one, ``*`` gaps, and the pack's fillers ("eh", "nou", "eigenlijk", and
+fillers of several words such as "op dit moment", which count as one)
 between two pattern words, before a ``^`` match at the clause start and after
-a ``$`` match at the clause end (at most ``max_fillers`` per match). It
-returns ``Span``s; ``PhraseMatcher`` turns them into rule findings.
+a ``$`` match at the clause end (at most ``max_fillers`` per match). A filler
+never passes a clause end between two pattern words ("wacht nou even, u zei"
+is not "wacht u"), and a filler is never heard fuzzily as another pattern
+word ("meneer" is not a misheard "meteen"): it is a real word, not a
+recogniser's slip. It returns ``Span``s; ``PhraseMatcher`` turns them into
+rule findings.
 """
 
 from __future__ import annotations
@@ -48,6 +53,15 @@ class Span:
         return self.carriers or tuple(range(self.start, self.stop))
 
 
+@dataclass(frozen=True, slots=True)
+class _Fillers:
+    """One utterance's fillers: per token, the length of a filler starting there
+    (0: none; more than 1: a filler of several words) and whether it is part of one."""
+
+    length: tuple[int, ...]
+    member: tuple[bool, ...]
+
+
 SHORT = 4
 """In a two-word match, words this short must be exact (see ``_finish``)."""
 
@@ -87,6 +101,12 @@ class VariantMatcher:
         self.matching = matching
         self.fuzzy = fuzzy
         self.words = Vocabulary(matching)
+        self._phrases: dict[str, list[tuple[str, ...]]] = {}
+        """Fillers of several words ("op dit moment") by their first word, longest first."""
+        for filler in sorted(matching.fillers, key=lambda f: -f.count(" ")):
+            words = tuple(filler.split())
+            if len(words) > 1:
+                self._phrases.setdefault(words[0], []).append(words)
 
     def add(self, variants: Iterable[Variant]) -> None:
         """Register the words of ``variants`` (and of neighbours run together) in the vocabulary."""
@@ -121,8 +141,9 @@ class VariantMatcher:
                 starts: Iterable[int] = range(n)
             else:
                 starts = self.words.starts(self.words.compiled[first], sim, fuzz)
+            fill = self._fillers(tokens, sim)
             for start in starts:
-                if variant.at_start and not self._opens_clause(tokens, start):
+                if variant.at_start and not self._opens_clause(tokens, start, fill):
                     continue
                 span = self._at(variant, tokens, sim, start, fuzz)
                 if span is not None:
@@ -135,12 +156,13 @@ class VariantMatcher:
     ) -> Span | None:
         slots = variant.slots
         n = len(tokens)
+        fill = self._fillers(tokens, sim)
         best: Span | None = None
         stack = [_State(0, start)]
         while stack:
             st = stack.pop()
             if st.slot == len(slots):
-                span = self._finish(variant, tokens, start, st, fuzz)
+                span = self._finish(variant, tokens, start, st, fuzz, fill)
                 if span is not None and (best is None or span.edits < best.edits):
                     best = span
                 continue
@@ -152,16 +174,19 @@ class VariantMatcher:
                 and st.token > start
                 and not slot.gap
                 and st.fillers < self.matching.max_fillers
-                and tokens[st.token].text in self.matching.fillers
+                and fill.length[st.token]
+                and not tokens[st.token + fill.length[st.token] - 1].clause_end
             ):
-                # a filler between two pattern words ("dat weet ik eh niet")
-                stack.append(_moved(st, st.slot, st.token + 1, fillers=1))
+                # a filler between two pattern words ("dat weet ik eh niet",
+                # "dat weet ik op dit moment niet": a filler of several words counts once),
+                # not one that ends a clause: "wacht nou even, u zei" is not "wacht u"
+                stack.append(_moved(st, st.slot, st.token + fill.length[st.token], fillers=1))
             if slot.gap:
                 # up to ``max_gap`` words of anything; fillers in it do not count
                 stack.append(_moved(st, st.slot + 1, st.token))
                 k, skipped = st.token, 0
                 while k < n and not (k > start and tokens[k - 1].sentence_end):
-                    skipped += tokens[k].text not in self.matching.fillers
+                    skipped += not fill.member[k]
                     if skipped > self.matching.max_gap:
                         break
                     k += 1
@@ -171,8 +196,28 @@ class VariantMatcher:
                 stack.append(_moved(st, st.slot + 1, st.token))
             if not can_take:
                 continue
-            self._take(st, slot, slots, tokens, sim, fuzz, stack)
+            self._take(st, slot, slots, tokens, sim, fuzz and not fill.member[st.token], stack)
         return best
+
+    def _fillers(self, tokens: Sequence[Token], sim: Similarity) -> _Fillers:
+        """Which tokens are fillers, and how long each filler starting there is (per utterance)."""
+        cached = sim.cache.get("fillers")
+        if isinstance(cached, _Fillers):
+            return cached
+        texts = [t.text for t in tokens]
+        length = [int(t in self.matching.fillers) for t in texts]
+        member = [bool(n) for n in length]
+        for k, text in enumerate(texts):
+            for words in self._phrases.get(text, ()):
+                stop = k + len(words)
+                if tuple(texts[k:stop]) == words and not any(
+                    t.sentence_end for t in tokens[k : stop - 1]
+                ):
+                    length[k] = max(length[k], len(words))
+                    member[k:stop] = [True] * len(words)
+        fill = _Fillers(tuple(length), tuple(member))
+        sim.cache["fillers"] = fill
+        return fill
 
     def _take(
         self,
@@ -255,25 +300,25 @@ class VariantMatcher:
                     )
                 )
 
-    def _opens_clause(self, tokens: Sequence[Token], start: int) -> bool:
+    def _opens_clause(self, tokens: Sequence[Token], start: int, fill: _Fillers) -> bool:
         """Whether a match at ``start`` starts a clause, perhaps after fillers ("Eh, wacht")."""
         k = start
         for _ in range(self.matching.max_fillers + 1):
             if tokens[k].clause_start:
                 return True
             k -= 1
-            if k < 0 or tokens[k].text not in self.matching.fillers:
+            if k < 0 or not fill.member[k]:
                 return False
         return False
 
-    def _closes_clause(self, tokens: Sequence[Token], stop: int, used: int) -> bool:
+    def _closes_clause(self, tokens: Sequence[Token], stop: int, used: int, fill: _Fillers) -> bool:
         """Whether a match ending before ``stop`` ends a clause, perhaps before fillers."""
         k = stop - 1
         for _ in range(self.matching.max_fillers - used + 1):
             if tokens[k].clause_end:
                 return True
             k += 1
-            if k >= len(tokens) or tokens[k].text not in self.matching.fillers:
+            if k >= len(tokens) or not fill.member[k]:
                 return False
         return False
 
@@ -287,11 +332,17 @@ class VariantMatcher:
         return tokens[i].text not in exact and tokens[i + 1].text not in exact
 
     def _finish(
-        self, variant: Variant, tokens: Sequence[Token], start: int, st: _State, fuzz: bool
+        self,
+        variant: Variant,
+        tokens: Sequence[Token],
+        start: int,
+        st: _State,
+        fuzz: bool,
+        fill: _Fillers,
     ) -> Span | None:
         if st.token == start or st.words == 0:
             return None
-        if variant.at_end and not self._closes_clause(tokens, st.token, st.fillers):
+        if variant.at_end and not self._closes_clause(tokens, st.token, st.fillers, fill):
             return None
         if st.edits:
             # a fifth of the letters, but one edit only in short matches:
