@@ -10,11 +10,12 @@ all consume them. ``to_json`` gives the JSON Lines form written by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from belcoach.seeds.emotion_data import VALENCE_CLASS, EmotionLabel, EmotionStep
+from belcoach.seeds.emotion_data import VALENCE_CLASS, EmotionBasis, EmotionLabel, EmotionStep
 
 
 class Channel(StrEnum):
@@ -332,11 +333,29 @@ class EmotionEstimate(Event):
     utterance: int = 0
     evidence: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def basis(self) -> EmotionBasis:
+        """What the estimate rests on: ``evidence["basis"]``; older logs without it were
+        always allowed the voice, so they read as voice and words."""
+        try:
+            return EmotionBasis(str(self.evidence.get("basis", EmotionBasis.VOICE_AND_WORDS)))
+        except ValueError:
+            return EmotionBasis.VOICE_AND_WORDS
+
     def to_json(self) -> dict[str, Any]:
         """Like every event, plus ``valence_class`` (negative, neutral or positive) of the label."""
         out = Event.to_json(self)
         out["valence_class"] = str(VALENCE_CLASS.get(self.label, ""))
         return out
+
+
+def emotion_basis(events: Iterable[Event]) -> EmotionBasis | None:
+    """What a call's estimated feelings rest on: words alone only when every estimate says so;
+    None without estimates."""
+    bases = {e.basis for e in events if isinstance(e, EmotionEstimate)}
+    if not bases:
+        return None
+    return EmotionBasis.WORDS if bases == {EmotionBasis.WORDS} else EmotionBasis.VOICE_AND_WORDS
 
 
 # ---------------------------------------------------------------------------

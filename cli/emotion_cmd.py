@@ -98,6 +98,12 @@ def run_test(args: argparse.Namespace) -> int:
         negated = f"negated by {hit.negator!r}" if hit.negator else ""
         how = _how(f"lexicon {hit.base:+.2f} ({hit.source})", hit.intensifiers, negated)
         print(f"    {hit.word:15s} {hit.value:+.2f}  {'; '.join(how)}")
+    if reading.model_probs:
+        top = sorted(reading.model_probs, key=lambda k: -reading.model_probs[k])[:3]
+        print(
+            "  words model (learnt on dev sentences): "
+            + ", ".join(f"{k} {reading.model_probs[k]:.2f}" for k in top)
+        )
     probs = sorted(LABELS, key=lambda k: -result.probs[k])
     print("  all labels: " + ", ".join(f"{k} {result.probs[k]:.2f}" for k in probs))
     overlay = result.overlay

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from belcoach.audio.events import EmotionEstimate, Event
+from belcoach.audio.events import EmotionEstimate, Event, emotion_basis
 from belcoach.core.clock import format_clock
-from belcoach.seeds.emotion_data import VALENCE_CLASS, VALENCE_CLASSES, EmotionStep
+from belcoach.seeds.emotion_data import VALENCE_CLASS, VALENCE_CLASSES, EmotionBasis, EmotionStep
 
 
 def emotion_summary(events: Sequence[Event]) -> list[str]:
     """Lines describing the customer's feeling path and the steps, or [] without estimates.
 
-    Every line says "estimated": the labels come from words and voice, not from the
-    customer, and can be wrong.
+    Every line says "estimated": the labels come from words (and voice, unless the setting
+    ``emotion.voice`` is off), not from the customer, and can be wrong.
     """
     estimates = sorted((e for e in events if isinstance(e, EmotionEstimate)), key=lambda e: e.t)
     if not estimates:
         return []
+    words_only = emotion_basis(estimates) == EmotionBasis.WORDS
+    source = "words" if words_only else "words and voice"
     path: list[str] = []
     previous = None
     for e in estimates:
@@ -27,7 +29,7 @@ def emotion_summary(events: Sequence[Event]) -> list[str]:
             path.append(f"{e.label} ({format_clock(e.t)})")
             previous = e.label
     lines = [
-        "Customer's feeling (an estimate from words and voice, not a fact):",
+        f"Customer's feeling (an estimate from {source}, not a fact):",
         "  path: " + " → ".join(path),
     ]
     said = [e for e in estimates if e.evidence.get("update") != "acknowledged"]

@@ -159,6 +159,21 @@ class QaSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class EmotionSettings:
+    """What the customer's estimated feeling may rest on.
+
+    Attributes:
+        voice: let the customer's voice (pitch, loudness, rate, an optional
+            acoustic model) join the words. Off = the feeling comes from the
+            customer's words alone and no voice feature is computed or stored
+            (IT can lock it off; see docs/it.md). The agent's own voice is never
+            used, whatever this says.
+    """
+
+    voice: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings. ``analysis`` holds per-analyser tables validated by the analysers."""
 
@@ -173,14 +188,18 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     ui: UiSettings = field(default_factory=UiSettings)
     qa: QaSettings = field(default_factory=QaSettings)
+    emotion: EmotionSettings = field(default_factory=EmotionSettings)
     analysis: dict[str, Any] = field(default_factory=dict)
 
     def analysis_for_call(self) -> dict[str, Any]:
         """The ``[analysis]`` table a call runs with: the names suggestions use added to its rules.
 
         ``agent.name`` and ``company.name`` become ``rules.agent_name`` and
-        ``rules.company_name`` (see ``belcoach.audio.analysis.phrases.analyser.RulesConfig``),
-        so the analysers get plain values and never read settings themselves.
+        ``rules.company_name`` (see ``belcoach.audio.analysis.phrases.analyser.RulesConfig``).
+        ``emotion.voice`` off forces ``emotion.use_voice`` off in the table
+        (``belcoach.audio.analysis.emotion.EmotionConfig``), so no voice feature of the
+        customer is computed, whatever the table says. The analysers get plain values and
+        never read settings themselves.
         """
         table = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.analysis.items()}
         rules = dict(table.get("rules") or {})
@@ -190,4 +209,8 @@ class Settings:
             rules["company_name"] = self.company.name.strip()
         if rules:
             table["rules"] = rules
+        if not self.emotion.voice:
+            emotion = dict(table.get("emotion") or {})
+            emotion["use_voice"] = False
+            table["emotion"] = emotion
         return table

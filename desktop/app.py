@@ -50,6 +50,7 @@ from belcoach.desktop.i18n import Translator
 from belcoach.desktop.overlay import CallOverlay
 from belcoach.desktop.tray import CallTray, make_icon
 from belcoach.desktop.widgets.base import AlertSwitches
+from belcoach.seeds.emotion_data import EmotionBasis
 from belcoach.wiring.call import plan_call
 from belcoach.wiring.flags import CallFlags
 
@@ -228,6 +229,9 @@ class DesktopApp:
         s = self.settings
         self.translator.set_language(str(s.get("ui.language")))
         self.overlay.apply_switches(alert_switches(s))
+        self.overlay.emotion.set_basis(
+            EmotionBasis.VOICE_AND_WORDS if s.values.emotion.voice else EmotionBasis.WORDS
+        )
         self.overlay.set_translucency(float(s.get("ui.opacity")))
         self.overlay.status.set_settings_problem(bool(s.problems))
 

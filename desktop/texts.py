@@ -88,6 +88,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         "En uppskattning från ord och röst; den kan ha fel. Lyssna själv också.",
         "An estimate from words and voice; it can be wrong. Listen for yourself too.",
     ),
+    "emotion.tooltip.words": (
+        "Een schatting uit woorden; ze kan ernaast zitten. Luister zelf ook.",
+        "En uppskattning från ord; den kan ha fel. Lyssna själv också.",
+        "An estimate from words; it can be wrong. Listen for yourself too.",
+    ),
     "emotion.boos": ("Boos", "Arg", "Angry"),
     "emotion.gefrustreerd": ("Gefrustreerd", "Frustrerad", "Frustrated"),
     "emotion.angstig": ("Ongerust", "Orolig", "Anxious"),

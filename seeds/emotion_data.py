@@ -42,6 +42,17 @@ class ValenceClass(StrEnum):
     POSITIVE = "positive"
 
 
+class EmotionBasis(StrEnum):
+    """What an estimated feeling rests on (setting ``emotion.voice``).
+
+    The overlay, the replay window and the report name it: "from words" when the
+    customer's voice was not used (``emotion.voice`` off), else "from voice and words".
+    """
+
+    WORDS = "words"
+    VOICE_AND_WORDS = "voice_and_words"
+
+
 class EmotionStep(StrEnum):
     """Seed 000's three steps: sense the feeling, acknowledge it, then lead."""
 

@@ -41,7 +41,9 @@ from belcoach.audio.events import (
     SpeechRate,
     SpeechRegion,
     Transcript,
+    emotion_basis,
 )
+from belcoach.seeds.emotion_data import EmotionBasis
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class Timeline:
     ended: str | None = None
     analytics: bool = False
     phrases: tuple[PhraseHit, ...] = field(default=())
+    emotion_basis: EmotionBasis | None = None
+    """What the feelings rest on (words alone when ``emotion.voice`` was off); None without."""
 
     def lane(self, name: str) -> list[Mark]:
         """The marks on one lane, by start time."""
@@ -126,6 +130,7 @@ def build_timeline(events: Sequence[Event], *, duration: float | None = None) ->
         ended=next((e.reason for e in reversed(events) if isinstance(e, CallEnded)), None),
         analytics=analytics,
         phrases=tuple(phrases),
+        emotion_basis=emotion_basis(events),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from belcoach.audio.calls.loaded import LoadedCall
+from belcoach.seeds.emotion_data import EmotionBasis
 
 
 def headline_html(call: LoadedCall) -> str:
@@ -28,7 +29,11 @@ def headline_html(call: LoadedCall) -> str:
         bits.append(f"Longest monologue <b>{m.end - m.start:.0f} s</b>")
     if s.emotion_path:
         first, last = s.emotion_path[0].label, s.emotion_path[-1].label
-        bits.append(f"Feeling <b>{first if first == last else f'{first} → {last}'}</b>")
+        source = "words" if call.timeline.emotion_basis == EmotionBasis.WORDS else "voice and words"
+        bits.append(
+            f"Feeling <b>{first if first == last else f'{first} → {last}'}</b> "
+            f"(estimate from {source})"
+        )
     status = (
         "" if s.status == "complete" else (f" <span style='color:#c05621'><b>{s.status}</b></span>")
     )

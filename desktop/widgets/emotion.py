@@ -4,7 +4,8 @@ Seed 000 (feeling management): first sense where the customer is
 (aanvoelen), then acknowledge it (erkennen), then lead towards a better
 feeling (leiden). The part shows the three steps with the current one lit,
 and the hint the emotion analyser chose. It always says "estimate": the
-label comes from words and voice and can be wrong.
+label comes from words and voice, or from words alone when the setting
+``emotion.voice`` is off (the tooltip says which), and can be wrong.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from belcoach.audio.events import EmotionEstimate
 from belcoach.desktop.widgets.base import OverlayPart, PartContext
-from belcoach.seeds.emotion_data import STEPS, VALENCE_CLASS, EmotionStep, ValenceClass
+from belcoach.seeds.emotion_data import (
+    STEPS,
+    VALENCE_CLASS,
+    EmotionBasis,
+    EmotionStep,
+    ValenceClass,
+)
 
 LOW_CONFIDENCE = 0.35
 """Below this the label is shown dimmed with a question mark."""
@@ -76,6 +83,8 @@ class EmotionWidget(OverlayPart):
     def __init__(self, ctx: PartContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.estimate: EmotionEstimate | None = None
+        self.basis = EmotionBasis.VOICE_AND_WORDS
+        """What the feeling rests on: the setting's until an estimate says (``set_basis``)."""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -102,7 +111,18 @@ class EmotionWidget(OverlayPart):
 
     def _on_emotion(self, event: EmotionEstimate) -> None:
         self.estimate = event
+        self.basis = event.basis
         self.mark()
+
+    def set_basis(self, basis: EmotionBasis) -> None:
+        """What the feeling rests on before the first estimate (setting ``emotion.voice``)."""
+        self.basis = basis
+        self.mark()
+
+    def tooltip_text(self) -> str:
+        """The tooltip: an estimate, from words and voice or from words alone."""
+        key = "emotion.tooltip.words" if self.basis == EmotionBasis.WORDS else "emotion.tooltip"
+        return self.ctx.tr.text(key)
 
     def reset(self) -> None:
         """Forget the last call's estimate."""
@@ -133,7 +153,7 @@ class EmotionWidget(OverlayPart):
         """Push the estimate into the labels."""
         theme, tr = self.ctx.theme, self.ctx.tr
         self.title.setText(tr.text("emotion.title"))
-        self.setToolTip(tr.text("emotion.tooltip"))
+        self.setToolTip(self.tooltip_text())
         self.title.setStyleSheet(f"color: {theme.dim};")
         est = self.estimate
         if est is None:

@@ -25,6 +25,7 @@ from belcoach.audio.events import (
 )
 from belcoach.audio.status import DeviceBack, DeviceLost, EngineStatus, StatusLevel
 from belcoach.desktop.scripted_demo import scripted_demo_events
+from belcoach.seeds.emotion_data import EmotionBasis
 
 
 def _words(text: str, start: float) -> tuple[Word, ...]:
@@ -206,6 +207,35 @@ def test_emotion_is_labelled_an_estimate_with_step_and_hint(feed, overlay) -> No
     assert "can be wrong" in widget.toolTip()
     feed([EmotionEstimate(20.0, Channel.CUSTOMER, label="tevreden", confidence=0.2)])
     assert widget.label.text() == "Satisfied ?"  # unsure: marked, and dimmed
+
+
+def test_emotion_tooltip_says_from_words_when_the_voice_is_off(feed, overlay) -> None:
+    """Setting ``emotion.voice`` off: the estimate rests on words, and the tooltip says so."""
+    widget = overlay.emotion
+    overlay.show()
+    widget.set_basis(EmotionBasis.WORDS)
+    widget.redraw(0.0)
+    assert "from words;" in widget.toolTip() and "voice" not in widget.toolTip()
+    feed(
+        [
+            EmotionEstimate(
+                17.0, Channel.CUSTOMER, label="boos", confidence=0.7, evidence={"basis": "words"}
+            )
+        ]
+    )
+    widget.redraw(0.0)
+    assert "from words;" in widget.toolTip() and "voice" not in widget.toolTip()
+    # an estimate that used the voice says so, whatever came before
+    feed([EmotionEstimate(20.0, Channel.CUSTOMER, label="boos", confidence=0.7)])
+    widget.redraw(0.0)
+    assert "from words and voice" in widget.toolTip()
+    overlay.ctx.tr.set_language("nl")
+    widget.set_basis(EmotionBasis.WORDS)
+    widget.redraw(0.0)
+    assert "uit woorden;" in widget.toolTip()
+    overlay.ctx.tr.set_language("sv")
+    widget.redraw(0.0)
+    assert "från ord;" in widget.toolTip()
 
 
 def test_a_businesslike_customer_is_shown_in_the_neutral_colour(feed, overlay) -> None:

@@ -39,7 +39,7 @@ def build_emotion_analyser(
     from belcoach.models.emotion_onnx import EmotionOnnxModel, find_emotion_model
 
     model = None
-    path = find_emotion_model(config.onnx_model)
+    path = find_emotion_model(config.onnx_model) if config.use_voice else None
     if path is not None:
         model = EmotionOnnxModel(path)
     classifier = None

@@ -4,10 +4,13 @@ Threads (see ``audio/engine/analysers.py``): ``on_frames`` and the ``SpeechRegio
 the engine thread; ``Transcript`` events come from the ASR worker. The customer's audio is
 kept in a short buffer on the engine thread; when a customer speech region ends, its voice
 is measured there (YIN pitch, loudness, rate; the optional ONNX model) and the reading is
-stored under a lock. When the region's words arrive, they are scored and fused with that
-reading into one ``EmotionEstimate``. The agent's committed words are checked for an
-acknowledgement of a negative feeling (seed 000, Erkennen), which moves the step to leiden
-at once.
+stored under a lock. With ``use_voice`` off (setting ``emotion.voice``) no customer audio is
+kept and nothing of the voice is measured: the feeling comes from the words alone. The
+agent's audio is never kept or measured in any mode (the AI Act forbids reading the
+emotions of employees from biometric data). When the region's words arrive, they are
+scored and fused with that reading into one ``EmotionEstimate``. The agent's committed
+words are checked for an acknowledgement of a negative feeling (seed 000, Erkennen), which
+moves the step to leiden at once.
 """
 
 from __future__ import annotations
@@ -31,11 +34,18 @@ from belcoach.audio.analysis.emotion.voice import (
     VoiceReading,
     voice_features,
 )
+from belcoach.audio.analysis.emotion.words_model import load_words_model
 from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import SAMPLE_RATE, AudioBlock
 from belcoach.audio.engine.vad import VadFrames
 from belcoach.audio.events import Channel, EmotionEstimate, Event, SpeechRegion, Transcript
-from belcoach.seeds.emotion_data import EmotionLabel, EmotionStep, load_cues, load_lexicons
+from belcoach.seeds.emotion_data import (
+    EmotionBasis,
+    EmotionLabel,
+    EmotionStep,
+    load_cues,
+    load_lexicons,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +98,13 @@ class EmotionAnalyser(BaseAnalyser):
     ) -> None:
         self.config = config or EmotionConfig()
         self.language = language
-        self._scorer = TextScorer(load_cues(language), load_lexicons(language))
-        self._model = model
+        self._scorer = TextScorer(
+            load_cues(language),
+            load_lexicons(language),
+            model=load_words_model(language) if self.config.words_model else None,
+        )
+        # the acoustic model hears the voice: it runs only when the voice may be used
+        self._model = model if self.config.use_voice else None
         self._classifier = classifier
         self._baseline = CallerBaseline(seconds=self.config.baseline_seconds)
         self._smoother = Smoother(self.config.smoothing)
@@ -102,8 +117,9 @@ class EmotionAnalyser(BaseAnalyser):
     # -- engine thread -----------------------------------------------------------
 
     def on_frames(self, block: AudioBlock, frames: Mapping[Channel, VadFrames]) -> list[Event]:
-        """Keep the last ``buffer_seconds`` of the customer's audio."""
-        if not self.config.use_voice and self._model is None:
+        """Keep the last ``buffer_seconds`` of the customer's audio (only when the voice may
+        be used; the agent's audio is never kept)."""
+        if not self.config.use_voice:
             return []
         got = frames.get(Channel.CUSTOMER)
         if got is None or len(got.audio) == 0:
@@ -143,7 +159,7 @@ class EmotionAnalyser(BaseAnalyser):
         if not self.config.enabled:
             return []
         if isinstance(event, SpeechRegion) and event.channel is Channel.CUSTOMER:
-            if self.config.use_voice or self._model is not None:
+            if self.config.use_voice:
                 self._measure(event)
             return []
         if isinstance(event, Transcript) and event.final and event.words:
@@ -195,6 +211,10 @@ class EmotionAnalyser(BaseAnalyser):
             "lexicon": [[w, v] for w, v in text.lexicon_words],
             "valence": round(text.valence, 3),
         }
+        if text.model_probs:  # the learnt words model (words, like the cues)
+            evidence["words_and_cues"]["words_model"] = {
+                k: round(v, 3) for k, v in text.model_probs.items()
+            }
         return self._publish(
             t=max(end, region.end if region is not None else end),
             label=label,
@@ -224,6 +244,9 @@ class EmotionAnalyser(BaseAnalyser):
             sources.append("embeddings")
             out["embeddings"] = {k: round(v, 3) for k, v in embeddings.items()}
         out["sources"] = sources
+        out["basis"] = str(
+            EmotionBasis.VOICE_AND_WORDS if self.config.use_voice else EmotionBasis.WORDS
+        )
         out["scores"] = dict(text_fused.scores)
         out["utterance_probs"] = {k: round(v, 3) for k, v in text_fused.probs.items()}
         out["smoothed_probs"] = self._smoother.snapshot()

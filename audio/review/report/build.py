@@ -32,7 +32,7 @@ from belcoach.audio.review.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH
 from belcoach.core.atomic import write_atomic
 from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
-from belcoach.seeds.emotion_data import NEGATIVE_LABELS, EmotionLabel
+from belcoach.seeds.emotion_data import NEGATIVE_LABELS, EmotionBasis, EmotionLabel
 from belcoach.seeds.report_tips import seed_title
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def render_html(
         "title": call.title,
         "meta": _meta_rows(summary, L),
         "problems": summary.problems,
-        "cards": _cards(summary, L, lang),
+        "cards": _cards(summary, L, lang, emotion_basis=call.timeline.emotion_basis),
         "overview": base64.b64encode(overview_png(call.timeline, L, lang)).decode("ascii"),
         "legend": _legend(L),
         "phrases": [_phrase_row(p) for p in summary.phrases_to_avoid],
@@ -179,7 +179,13 @@ def _basis(summary: CallSummary, key: str, L: dict[str, str]) -> str:
     return {"speech regions": L["basis_regions"], "word times": L["basis_words"]}.get(value, "")
 
 
-def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
+def _cards(
+    s: CallSummary,
+    L: dict[str, str],
+    lang: str,
+    *,
+    emotion_basis: EmotionBasis | None = None,
+) -> list[Card]:
     nm = L["not_measured"]
     cards = []
     if s.talk_ratio is not None:
@@ -266,7 +272,13 @@ def _cards(s: CallSummary, L: dict[str, str], lang: str) -> list[Card]:
             if worst
             else ""
         )
-        cards.append(Card(L["emotion"], value, sub, "attention" if last in NEGATIVE_LABELS else ""))
+        source = L[
+            "emotion_from_words"
+            if emotion_basis == EmotionBasis.WORDS
+            else "emotion_from_voice_and_words"
+        ]
+        flag = "attention" if last in NEGATIVE_LABELS else ""
+        cards.append(Card(L["emotion"], value, sub, flag, basis=source))
     else:
         cards.append(Card(L["emotion"], nm, flag="none"))
     dead = s.dead_air

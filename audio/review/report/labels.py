@@ -105,6 +105,16 @@ _LABELS: dict[str, dict[str, str]] = {
         "sv": "Alla siffror är automatiskt mätta; kundens känsla är en uppskattning. "
         "Lyssna själv på de stunder som spelar roll.",
     },
+    "emotion_from_words": {
+        "nl": "schatting uit woorden",
+        "en": "estimate from words",
+        "sv": "uppskattning från ord",
+    },
+    "emotion_from_voice_and_words": {
+        "nl": "schatting uit stem en woorden",
+        "en": "estimate from voice and words",
+        "sv": "uppskattning från röst och ord",
+    },
     "basis_regions": {
         "nl": "afgeleid uit spraakdetectie",
         "en": "derived from voice activity",

@@ -130,3 +130,42 @@ def test_report_has_the_qa_scorecard_section(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert "Team Noord · 1/1" in render_html(call, language="nl", qa_card=own)
+
+
+def _words_only_events(path: Path) -> Path:
+    """The demo's events as a call with ``emotion.voice`` off would store them."""
+    import dataclasses
+
+    from belcoach.audio.events import EmotionEstimate
+    from belcoach.audio.jsonl import event_line
+
+    events = [
+        dataclasses.replace(e, evidence={**e.evidence, "basis": "words"})
+        if isinstance(e, EmotionEstimate)
+        else e
+        for e in demo_events()
+    ]
+    path.write_text("".join(event_line(e) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("language", "words_only", "voice_and_words"),
+    [
+        ("nl", "schatting uit woorden", "schatting uit stem en woorden"),
+        ("sv", "uppskattning från ord", "uppskattning från röst och ord"),
+        ("en", "estimate from words", "estimate from voice and words"),
+    ],
+)
+def test_report_says_what_the_feeling_rests_on(
+    tmp_path: Path, language: str, words_only: str, voice_and_words: str
+) -> None:
+    """``emotion.voice`` off: "from words"; otherwise "from voice and words"."""
+    default = tmp_path / "default.html"
+    off = tmp_path / "off.html"
+    events = write_demo_events(tmp_path / "events.jsonl")
+    assert main(["report", str(events), "--html", str(default), "--language", language]) == 0
+    words = _words_only_events(tmp_path / "words.jsonl")
+    assert main(["report", str(words), "--html", str(off), "--language", language]) == 0
+    assert voice_and_words in default.read_text() and words_only not in default.read_text()
+    assert words_only in off.read_text() and voice_and_words not in off.read_text()
