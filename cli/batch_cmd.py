@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 if TYPE_CHECKING:
-    from belcoach.audio.jobs.batch import BatchResult, BatchTask
+    from belcoach.audio.jobs.batch_types import BatchResult, BatchTask
     from belcoach.wiring.batch import BatchFlags, BatchPlan
     from belcoach.wiring.call import CallPlan
 
@@ -78,7 +78,8 @@ def run(args: argparse.Namespace, plan: CallPlan, *, qa_card: str = "") -> int:
 
     ``qa_card``: the QA card file in force (setting ``qa.card``) for the table's QA columns.
     """
-    from belcoach.audio.jobs.batch import collect, split_done, write_table
+    from belcoach.audio.jobs.batch import collect, split_done
+    from belcoach.audio.jobs.batch_table import write_table
     from belcoach.core.errors import ConfigError
     from belcoach.wiring.batch import DEFAULT_OUT, check_flags, plan_batch
     from belcoach.wiring.library import refuse_foreign_inputs

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from belcoach.audio.jobs.batch import BatchConfig
+from belcoach.audio.jobs.batch_types import BatchConfig
 from belcoach.audio.jobs.cluster import INSTALL_HINT, LOCAL, check_address, ray_available
 from belcoach.core.errors import ConfigError
 from belcoach.wiring.call import CallPlan

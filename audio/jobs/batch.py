@@ -19,7 +19,6 @@ in one run is analysed once. ``--jobs`` (`run_batch`) and ``--cluster``
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
@@ -27,12 +26,13 @@ import multiprocessing
 import os
 import queue
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask, result_json
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, ConfigError
 from belcoach.core.private_files import private_dir
@@ -41,75 +41,6 @@ log = logging.getLogger(__name__)
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"})
 """Files picked up from a folder (files named explicitly are tried whatever their name)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BatchTask:
-    """One call to analyse: the file, the output name stem, the agent and its content key.
-
-    ``agent`` comes from a folder-per-agent layout (``calls/<agent>/*.wav``);
-    ``key`` is `content_key` of the file (empty until `split_done` hashed it).
-    """
-
-    index: int
-    path: Path
-    stem: str
-    agent: str = ""
-    key: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    """What happened to one call.
-
-    Attributes:
-        status: ``ok``, ``partial`` (damaged part-way; analysed up to the damage)
-            or ``error`` (not analysed; ``error`` says why).
-        audio_seconds: audio analysed.
-        wall_seconds: time the worker spent on it.
-        headline: the summary's flat figures (empty on error).
-    """
-
-    index: int
-    path: str
-    stem: str
-    status: str
-    error: str = ""
-    audio_seconds: float = 0.0
-    wall_seconds: float = 0.0
-    headline: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def done(self) -> bool:
-        """The call's outputs are complete: a re-run need not analyse it again."""
-        return self.status in ("ok", "partial")
-
-
-@dataclass(frozen=True, slots=True)
-class BatchConfig:
-    """Settings every worker shares.
-
-    Attributes:
-        out_dir: where events, summaries and the table go.
-        language: the calls' language.
-        model: model name or directory; ``model_dir``: the IT model directory.
-        threads: Whisper CPU threads per worker.
-        beam_size: Whisper beam size.
-        agent_channel: 0 (left) or 1 (right).
-        redact: redact personal numbers from the events, summaries and table
-            (``privacy.redact`` or ``--redact``).
-        analysis: the merged ``[analysis]`` settings table for the analysers.
-    """
-
-    out_dir: Path
-    language: str = "nl"
-    model: str = "base"
-    model_dir: Path | None = None
-    threads: int = 1
-    beam_size: int = 1
-    agent_channel: int = 0
-    redact: bool = False
-    analysis: dict[str, Any] = field(default_factory=dict)
 
 
 def collect(inputs: Sequence[Path]) -> list[BatchTask]:
@@ -451,65 +382,3 @@ def _drain(progress: Any, on_progress: Callable[[float], None] | None) -> None:
             return
         if on_progress is not None:
             on_progress(float(seconds))
-
-
-TABLE_FIELDS = ("file", "status", "error", "audio_s", "wall_s")
-
-
-def table_rows(
-    results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """The table's columns and its rows: one per call with its headline figures.
-
-    Each analysed call also gets its QA scorecard columns (``qa_*``, see
-    ``belcoach.audio.review.qa.table``; ``qa_card``: the card file in force),
-    scored from its events file in ``out_dir``.
-    """
-    from belcoach.audio.review.qa.table import qa_columns
-
-    rows = []
-    for r in results:
-        row: dict[str, Any] = {
-            "file": r.path,
-            "status": r.status,
-            "error": r.error,
-            "audio_s": round(r.audio_seconds, 1),
-            "wall_s": round(r.wall_seconds, 1),
-        }
-        row.update({k: v for k, v in r.headline.items() if k not in ("status", "source")})
-        if r.status != "error":
-            row.update(qa_columns(out_dir / f"{r.stem}.events.jsonl", card_path=qa_card))
-        rows.append(row)
-    keys: list[str] = list(TABLE_FIELDS)
-    for row in rows:
-        keys += [k for k in row if k not in keys]
-    return keys, rows
-
-
-def write_table(
-    results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
-) -> tuple[Path, Path]:
-    """Write ``calls.csv`` and ``calls.json``: one row per call with its headline figures.
-
-    ``qa.csv`` beside them holds each QA item's pass rate over the calls.
-    """
-    from belcoach.audio.review.qa.table import write_pass_rates
-
-    keys, rows = table_rows(results, out_dir, qa_card=qa_card)
-    csv_path, json_path = out_dir / "calls.csv", out_dir / "calls.json"
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=keys, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in keys})
-    write_atomic(csv_path, buf.getvalue())
-    write_atomic(json_path, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-    write_pass_rates(rows, out_dir)
-    return csv_path, json_path
-
-
-def result_json(result: BatchResult) -> dict[str, Any]:
-    """A result as a JSON-ready dict."""
-    return asdict(result)

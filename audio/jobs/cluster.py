@@ -36,15 +36,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.jobs.batch import (
-    BatchConfig,
-    BatchResult,
-    BatchTask,
-    analyse_one,
-    mark_done,
-    share_threads,
-    table_rows,
-)
+from belcoach.audio.jobs.batch import analyse_one, mark_done, share_threads
+from belcoach.audio.jobs.batch_table import table_rows
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, ConfigError
 

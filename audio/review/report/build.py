@@ -25,9 +25,10 @@ from belcoach.audio.calls.marks import Line
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.events import RateVerdict
 from belcoach.audio.review.palette import EMOTION_TONES, TONES
-from belcoach.audio.review.qa import Scorecard, score_call
+from belcoach.audio.review.qa import score_call
 from belcoach.audio.review.report.figures import overview_png
 from belcoach.audio.review.report.labels import emotion_name, labels, report_language
+from belcoach.audio.review.report.qa_section import qa_section
 from belcoach.audio.review.tips import MONOLOGUE_S, PAUSE_SHARE, TALK_RATIO_HIGH, applicable_tips
 from belcoach.core.atomic import write_atomic
 from belcoach.core.clock import format_clock
@@ -117,36 +118,9 @@ def render_html(
             for a in applicable_tips(summary, language=lang)
         ],
         "transcript": _transcript(call, L, lang),
-        "qa": _qa(score_call(call, card_path=qa_card or None)),
+        "qa": qa_section(score_call(call, card_path=qa_card or None)),
     }
     return template.render(**context)
-
-
-def _qa(card: Scorecard) -> dict[str, Any]:
-    """The scorecard section: score, and per item its verdict and evidence."""
-    return {
-        "title": card.title,
-        "score": card.score_text(),
-        "percent": None if card.score is None else f"{card.score * 100:.0f} %",
-        "problems": card.problems,
-        "items": [
-            {
-                "title": item.title,
-                "verdict": str(item.verdict),
-                "label": item.label,
-                "seed": seed_title(item.seed),
-                "evidence": [
-                    {
-                        "time": format_clock(e.t) if e.t is not None else "",
-                        "note": e.note,
-                        "quote": e.quote,
-                    }
-                    for e in item.evidence
-                ],
-            }
-            for item in card.items
-        ],
-    }
 
 
 def _resource(name: str) -> str:

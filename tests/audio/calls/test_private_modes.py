@@ -27,7 +27,9 @@ from belcoach.audio.engine.sources import open_call
 from belcoach.audio.engine.transcriber import DecodeOptions
 from belcoach.audio.events import Word
 from belcoach.audio.jobs import batch
-from belcoach.audio.jobs.batch import BatchConfig, BatchTask, analyse_one, write_table
+from belcoach.audio.jobs.batch import analyse_one
+from belcoach.audio.jobs.batch_table import write_table
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchTask
 from belcoach.audio.jobs.importer import RecordOptions, record_call
 from belcoach.core.private_files import create_private, private_dir, too_open
 from belcoach.demo import demo_call_path

@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from belcoach.audio.jobs.batch import (
-    BatchResult,
-    collect,
-    content_key,
-    mark_done,
-    split_done,
-)
+from belcoach.audio.jobs.batch import collect, content_key, mark_done, split_done
+from belcoach.audio.jobs.batch_types import BatchResult
 
 
 def _finish(out: Path, result: BatchResult, key: str) -> None:

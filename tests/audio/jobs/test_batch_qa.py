@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from belcoach.audio.events import CallEnded, CallStarted, Channel, SpeechRegion, Transcript, Word
-from belcoach.audio.jobs.batch import BatchResult, write_table
+from belcoach.audio.jobs.batch_table import write_table
+from belcoach.audio.jobs.batch_types import BatchResult
 from belcoach.audio.jsonl import event_line
 from support.demo_events import write_demo_events
 

@@ -14,7 +14,8 @@ import pytest
 import soundfile as sf
 
 from belcoach.audio.jobs import cluster
-from belcoach.audio.jobs.batch import BatchConfig, BatchResult, BatchTask, collect, split_done
+from belcoach.audio.jobs.batch import collect, split_done
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask
 from belcoach.cli.main import main
 from belcoach.demo import demo_call_path
 

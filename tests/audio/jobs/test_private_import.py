@@ -23,7 +23,8 @@ from belcoach.audio.engine.sources import open_call
 from belcoach.audio.engine.transcriber import DecodeOptions
 from belcoach.audio.events import Word
 from belcoach.audio.jobs import batch
-from belcoach.audio.jobs.batch import BatchConfig, BatchTask, analyse_one
+from belcoach.audio.jobs.batch import analyse_one
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchTask
 from belcoach.audio.jobs.importer import RecordOptions, record_call
 from belcoach.audio.jsonl import event_line
 from belcoach.demo import demo_call_path

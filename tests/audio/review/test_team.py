@@ -16,7 +16,9 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.engine.transcriber import DecodeOptions
 from belcoach.audio.events import Word
 from belcoach.audio.jobs import batch
-from belcoach.audio.jobs.batch import BatchConfig, analyse_one, collect
+from belcoach.audio.jobs.batch import analyse_one, collect
+from belcoach.audio.jobs.batch_table import write_table
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult
 from belcoach.audio.review.team import agent_trends, improvers, read_batch, read_library
 from belcoach.audio.review.team.records import feeling_outcome
 from belcoach.audio.review.team.trends import Period
@@ -169,8 +171,8 @@ def test_batch_writes_the_folder_agent_into_summary_and_table(tmp_path: Path) ->
     assert record.agent == "anna"
 
 
-def _with_table(out: Path, results: list[batch.BatchResult]) -> Path:
-    batch.write_table(results, out)
+def _with_table(out: Path, results: list[BatchResult]) -> Path:
+    write_table(results, out)
     return out
 
 
