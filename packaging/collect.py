@@ -84,6 +84,10 @@ QtPdf, QtSql, QtOpenGL, QtPrintSupport) are not excluded: PyInstaller bundles a
 Qt module only when something imports it, so they cost nothing until used.
 """
 
+OPTIONAL_EXTRAS = ("ray", "pyarrow")
+"""Imported only by ``analyze --cluster`` (extra ``belcoach[cluster]``), lazily, with one
+clear line when missing: left out of the packaged app on purpose."""
+
 PYTHON_EXCLUDES = (
     "tkinter",
     "_tkinter",
@@ -95,8 +99,7 @@ PYTHON_EXCLUDES = (
     "hf_xet",
     # batch on a Ray cluster (belcoach[cluster]) is for a coach's or IT's Python
     # install, not the agent's packaged app; audio/jobs/cluster.py imports them lazily
-    "ray",
-    "pyarrow",
+    *OPTIONAL_EXTRAS,
     # other Qt bindings and GUI toolkits: belcoach's one binding is PySide6
     "PyQt5",
     "PyQt6",

@@ -73,7 +73,7 @@ def test_start_call_in_the_overlay_uses_the_devices_from_the_settings(
         # AMD) the engine skips speech it cannot transcribe within 15 s, agent first.
         spoke = lambda: {e.channel for e in events if isinstance(e, SpeechRegion)}  # noqa: E731
         shown = lambda: [line for line in view.model.lines if line.final]  # noqa: E731
-        qtbot.waitUntil(lambda: spoke() == {"agent", "customer"} and shown(), timeout=120_000)
+        qtbot.waitUntil(lambda: spoke() == {"agent", "customer"} and bool(shown()), timeout=120_000)
         for p in players:
             p.wait(timeout=60)
         app.bridge.stop_call()

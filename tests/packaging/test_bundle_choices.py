@@ -106,6 +106,8 @@ def test_report_templates_and_seed_data_are_carried(collect: ModuleType) -> None
 def test_nothing_belcoach_imports_is_excluded(collect: ModuleType) -> None:
     imported = _imported_modules(collect)
     excluded = set(collect.PYTHON_EXCLUDES) | set(collect.QT_EXCLUDES)
+    # the cluster extra is left out on purpose: --cluster says to install it when missing
+    excluded -= set(collect.OPTIONAL_EXTRAS)
     clash = sorted(
         name for name in imported for ex in excluded if name == ex or name.startswith(ex + ".")
     )
