@@ -26,7 +26,7 @@ from belcoach.core.errors import AppError
 from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.i18n import Translator
 from belcoach.desktop.replay.retention import RetentionTimer
-from belcoach.wiring.library import RecordingPlan, open_library, recorder_factory
+from belcoach.wiring.library import RecordingPlan, open_library, plan_library, recorder_factory
 from belcoach.wiring.qa import plan_qa_card
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class CallLibraryService:
 
     def start(self, settings: ResolvedSettings) -> None:
         """Open the library at start-up when it is (or was) in use."""
-        plan = RecordingPlan.from_settings(settings)
+        plan = plan_library(settings)
         if plan.enabled or plan.root.is_dir():
             self.ensure(plan)
 
@@ -81,7 +81,7 @@ class CallLibraryService:
 
     def recording(self, settings: ResolvedSettings, *, origin: str) -> RecordingFactory | None:
         """The recorder factory for a call starting now, or None when recording is off."""
-        plan = RecordingPlan.from_settings(settings)
+        plan = plan_library(settings)
         if not plan.enabled:
             return None
         library = self.ensure(plan)
@@ -98,7 +98,7 @@ class CallLibraryService:
         """Open (or raise) the replay window on the library with the newest call open."""
         from belcoach.desktop.replay.window import ReplayWindow
 
-        library = self.ensure(RecordingPlan.from_settings(settings))
+        library = self.ensure(plan_library(settings))
         if library is None:
             QMessageBox.warning(
                 None,

@@ -71,11 +71,6 @@ class RecordingPlan:
     agent: str = ""
     shared_root: Path | None = None
 
-    @classmethod
-    def from_settings(cls, settings: ResolvedSettings) -> RecordingPlan:
-        """Read the plan from the settings (IT policy included)."""
-        return plan_library(settings)
-
 
 def plan_library(
     settings: ResolvedSettings, *, root: Path | None = None, redact: bool = False

@@ -36,7 +36,7 @@ from belcoach.audio.jsonl import event_line
 from belcoach.audio.live import open_live
 from belcoach.audio.status import RecordingChanged
 from belcoach.core.settings import load_settings
-from belcoach.wiring.library import RecordingPlan, open_library, recorder_factory
+from belcoach.wiring.library import open_library, plan_library, recorder_factory
 
 
 class Progress:
@@ -74,7 +74,7 @@ def main() -> int:
 
         guard = SocketGuard().__enter__()
     settings = load_settings()
-    plan = RecordingPlan.from_settings(settings)
+    plan = plan_library(settings)
     recording = recorder_factory(open_library(plan), plan, origin="live")
     audio = settings.values.audio
     stop_now = threading.Event()
