@@ -12,8 +12,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from belcoach.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from belcoach.core.settings import ResolvedSettings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -63,9 +67,11 @@ def run_demo(args: argparse.Namespace) -> int:
         raise ConfigError(f"--speed must be between 0.1 and 20, not {args.speed:g}")
     if args.after < 0:
         raise ConfigError("--after must not be negative")
+    from belcoach.cli.common import load_cli_settings
     from belcoach.desktop.app import has_display
 
-    _refuse_locked_language()
+    settings = load_cli_settings()
+    _refuse_locked_language(settings)
     subscribers = []
     if args.terminal or not has_display():
         if not args.terminal:
@@ -80,7 +86,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         if args.screenshot is None:
-            return _run_in_terminal(args.speed)
+            return _run_in_terminal(args.speed, settings)
         # A screenshot without a display: draw the overlay offscreen and print too.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from belcoach.cli.live_print import LivePrinter
@@ -95,6 +101,7 @@ def run_demo(args: argparse.Namespace) -> int:
         screenshot=args.screenshot,
         after=args.after,
         quit_at_end=args.quit_at_end,
+        settings=settings,
     )
     return run_app(options, subscribers=subscribers)
 
@@ -103,18 +110,15 @@ DEMO_LANGUAGE = "nl"
 """The embedded demo call is Dutch."""
 
 
-def _refuse_locked_language() -> None:
+def _refuse_locked_language(settings: ResolvedSettings) -> None:
     """The demo call is Dutch: say so when IT locked another language, before anything opens.
 
     Raises:
         ConfigError: ``call.language`` is locked to another language.
     """
-    from belcoach.cli.common import load_cli_settings
     from belcoach.wiring.flags import refuse_if_locked
 
-    refuse_if_locked(
-        load_cli_settings(warn=False), "call.language", "the demo call's language", DEMO_LANGUAGE
-    )
+    refuse_if_locked(settings, "call.language", "the demo call's language", DEMO_LANGUAGE)
 
 
 def run_app_cmd(args: argparse.Namespace) -> int:
@@ -126,16 +130,15 @@ def run_app_cmd(args: argparse.Namespace) -> int:
     return run_app(AppOptions(autostart=bool(getattr(args, "start", False))))
 
 
-def _run_in_terminal(speed: float) -> int:
+def _run_in_terminal(speed: float, settings: ResolvedSettings) -> int:
     from belcoach.audio.jobs.session import CallSession, TranscriberCache
-    from belcoach.cli.common import load_cli_settings
     from belcoach.cli.live_print import LivePrinter
     from belcoach.desktop.app import demo_source_factory
     from belcoach.wiring.call import plan_call
     from belcoach.wiring.flags import CallFlags
     from belcoach.wiring.library import open_library, recorder_factory
 
-    plan = plan_call(load_cli_settings(), CallFlags(language=DEMO_LANGUAGE))
+    plan = plan_call(settings, CallFlags(language=DEMO_LANGUAGE))
     recording = None
     if plan.recording.enabled:  # the demo is recorded like a live call when recording is on
         recording = recorder_factory(open_library(plan.recording), plan.recording, origin="demo")

@@ -71,6 +71,8 @@ class AppOptions:
         quit_at_end: quit when the call is over.
         language: the call's language (None: from the settings; the demo is nl).
         replay_output: the replay window's sound: ``auto`` or ``none``.
+        settings: settings the command already read (None: read them here), so
+            a command that checked them first and the app use the same values.
     """
 
     demo: bool = False
@@ -81,6 +83,7 @@ class AppOptions:
     quit_at_end: bool = False
     language: str | None = None
     replay_output: str = "auto"
+    settings: ResolvedSettings | None = None
 
 
 def has_display() -> bool:
@@ -159,7 +162,7 @@ class DesktopApp:
         self.qt_app = qt_app
         self._subscribers = tuple(subscribers)
         self.options = options
-        self.settings = load_settings()
+        self.settings = options.settings or load_settings()
         self.ui_state = QSettings(
             str(paths.config_dir() / "ui-state.ini"), QSettings.Format.IniFormat
         )

@@ -86,6 +86,29 @@ def test_the_dutch_demo_says_the_language_is_locked(
     assert "the demo call's language \"nl\" conflicts with setting 'call.language'" in err
 
 
+def test_the_demo_reads_the_settings_once(
+    policy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One read: a problem in the user's file is reported once, and the refusal uses that read."""
+    user = Path(os.environ["BELCOACH_CONFIG_DIR"]) / "settings.toml"
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text("[call]\nno_such_key = 1\n", encoding="utf-8")
+    import belcoach.cli.common as common
+
+    reads: list[object] = []
+
+    def counting_load() -> object:
+        reads.append(None)
+        return load_settings()
+
+    monkeypatch.setattr(common, "load_settings", counting_load)
+    assert main(["demo", "--terminal"]) == 2
+    err = capsys.readouterr().err
+    assert len(reads) == 1
+    assert err.count("no_such_key") == 1, err
+    assert "the demo call's language" in err
+
+
 def test_a_locked_value_wins_over_the_users_setting_without_any_flag(policy: Path) -> None:
     user = Path(os.environ["BELCOACH_CONFIG_DIR"]) / "settings.toml"
     user.parent.mkdir(parents=True, exist_ok=True)
