@@ -21,8 +21,15 @@ clips from fillets-ng-data-nl, split into mono channels because the peers take
 one stream; belcoach gets the same mono files. Each file is fed at wall-clock
 pace in 0.1 s chunks. Latency: the last aligned word of an utterance arriving,
 minus its speech end measured from the audio (benchmarks/peers/score.py), the
-same rule for every tool. CPU: process tree, while the call plays. Peak RSS:
-process tree, summed, over the whole run (model load included).
+same rule for every tool. CPU: process tree, while the call plays (what the
+tool got: on a loaded machine, less than it asked for). Peak RSS: process
+tree, summed, over the whole run (model load included). ``--channels both``
+plays each channel as its own stream (twice the time); the default plays the
+agent's channel only.
+
+The whisper_streaming checkout: the repository's files at any recent commit
+(github.com/ufal/whisper_streaming), e.g. unpacked into
+.peers-venv/src/whisper_streaming; only ``whisper_online.py`` is imported.
 """
 
 from __future__ import annotations

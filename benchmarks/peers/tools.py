@@ -18,19 +18,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from belcoach.core.offline import OPT_OUTS
 from peers.calls import Stream
 from peers.meter import TreeMeter
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "@@peers "
 OFFLINE_ENV = {
-    "HF_HUB_OFFLINE": "1",
+    **OPT_OUTS,
     "TRANSFORMERS_OFFLINE": "1",
     "HF_DATASETS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
     "PYTHONUNBUFFERED": "1",
 }
-"""Nothing may be fetched at run time: every model comes from disk."""
+"""belcoach's own opt-outs for every tool, and the hub offline: every model comes from disk."""
 
 
 @dataclass(frozen=True)
