@@ -40,7 +40,8 @@ class EngineConfig:
     Attributes:
         language: the call's language code, already validated.
         model: the model's name, for the call-started event.
-        segmenter: VAD and utterance thresholds.
+        segmenter: VAD and utterance thresholds, and the speculative pass in
+            the pause (``speculate_after``; None turns it off).
         paced: True when the source delivers audio in real time (live or
             ``--realtime``): then the ASR queue never blocks the source and
             latencies are measured (see `CallEngine.clock`). False (batch, as
