@@ -202,3 +202,15 @@ def test_shedding_drops_a_stale_guess_silently_and_the_final_with_a_gap() -> Non
     assert len(scripted.passes) == 1
     assert worker.speculation.ran == 0 and worker.skipped_interims == 0
     assert worker.dropped_finals == 1
+
+
+def test_a_final_one_sample_off_its_guess_gets_its_own_pass() -> None:
+    spec, final = [job for _i, job in _jobs([(0.6, 0.0), (1.7, 0.9), (1.0, 0.0)])]
+    audio = final.audio.copy()
+    audio[len(audio) // 2] += 1e-3
+    changed = Utterance(A, final.utterance, final.t0, audio, final.speech_end, True)
+    assert not same_audio(spec, changed)
+    scripted, worker, got = _run_held([spec, changed])
+    assert len(scripted.passes) == 2
+    assert (worker.speculation.reused, worker.speculation.wasted) == (0, 1)
+    assert [t.final for t in _transcripts(got)] == [True]
