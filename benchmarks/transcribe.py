@@ -3,6 +3,7 @@
 Prints figures; asserts nothing (targets live here, not in tests). Usage:
 
     .venv/bin/python benchmarks/transcribe.py [--runs 3] [--fillets 120] [--no-realtime]
+        [--no-speculation]
 
 - batch: the demo call (84 s of synthetic espeak-ng Dutch) analysed as fast as
   possible, real-time factor (wall / audio; lower is faster) as the median of
@@ -11,7 +12,10 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
   the end of each utterance's speech (as the VAD placed it) on the source's
   real-time clock to the moment its committed words are published (wall clock,
   so it includes the engine's own lateness), p50/p95/max per run and pooled;
-  CPU use in cores and peak memory;
+  CPU use in cores and peak memory; Whisper passes per committed utterance
+  (interims and speculative passes included) and the speculative passes run,
+  reused by their final and wasted (the speaker went on);
+  ``--no-speculation`` turns the speculative pass in the pause off, to compare;
 - accuracy: word error rate on the demo call (synthetic espeak speech) and on
   a sample of real human Dutch speech from Debian's fillets-ng-data-nl.
 """
@@ -34,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from spread import Spread  # noqa: E402
 
+from belcoach.audio.engine.segmenter import SpeechSegmenter  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
 from support.calls import CallRun, clips_call, run_file  # noqa: E402
@@ -62,6 +67,17 @@ def _fillets_wer(transcriber, n: int) -> tuple[float, int, float] | None:
     return wer, len(clips), run.stats["audio_seconds"]
 
 
+def _passes(stats: dict[str, float]) -> str:
+    """Whisper passes per committed utterance and what the speculative ones became."""
+    finals = max(1.0, stats["asr_finals"])
+    return (
+        f"{stats['asr_passes'] / finals:.2f} passes per utterance "
+        f"({stats['asr_finals']:.0f} utterances; "
+        f"speculative {stats['speculative_passes']:.0f} run, "
+        f"{stats['speculative_reused']:.0f} reused, {stats['speculative_wasted']:.0f} wasted)"
+    )
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -69,7 +85,10 @@ def main() -> None:
     ap.add_argument("--fillets", type=int, default=120, help="real Dutch clips to score (0 = skip)")
     ap.add_argument("--no-realtime", action="store_true")
     ap.add_argument("--beam-size", type=int, default=1)
+    ap.add_argument("--no-speculation", action="store_true", help="no Whisper pass in the pause")
     args = ap.parse_args()
+    if args.no_speculation:  # a benchmark-only switch: run_file builds the default engine
+        SpeechSegmenter._should_speculate = lambda self: False  # type: ignore[method-assign]
 
     t = time.perf_counter()
     transcriber = load_transcriber(ModelChoice("base", beam_size=args.beam_size), "nl")
@@ -88,7 +107,7 @@ def main() -> None:
     print(
         f"batch: real-time factor median {rtf:.3f} ({1 / rtf:.1f}x real time) "
         f"over {args.runs} runs "
-        f"[{', '.join(f'{r:.3f}' for r in rtfs)}]"
+        f"[{', '.join(f'{r:.3f}' for r in rtfs)}]; last run {_passes(run.stats)}"
     )
     print(f"demo WER (espeak speech): {_demo_wer(run):.1%}")
 
@@ -104,7 +123,7 @@ def main() -> None:
             print(
                 f"realtime run {i + 1}: {len(lat)} utterances, speech end -> committed words "
                 f"{Spread.of(lat).text()}; CPU {cores[-1]:.2f} cores; interim passes skipped "
-                f"{stats['skipped_interims']:.0f}"
+                f"{stats['skipped_interims']:.0f}; {_passes(stats)}"
             )
         print(
             f"realtime, {args.runs} run(s) pooled ({len(pooled)} utterances, espeak demo call): "

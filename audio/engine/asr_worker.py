@@ -6,6 +6,13 @@ before the customer's, then first come first served. An interim pass that a
 newer pass (or the final) of the same utterance has overtaken is removed from
 the queue unrun, so interims never pile up.
 
+Speculative jobs (the final's audio, sent in the pause before the segmenter
+calls the utterance finished) run at final priority; a final whose audio is
+sample-for-sample the speculative job's publishes that pass's words without a
+second pass (``belcoach.audio.engine.speculation`` keeps that bookkeeping). A
+speculative job is never published by itself: when the speaker goes on, its
+words are thrown away, and a queued one the final overtakes is removed unrun.
+
 Batch mode (replay as fast as possible) never drops a final: ``submit``
 blocks while too many finals wait, so a fast file source cannot run away from
 the transcriber.
@@ -19,7 +26,8 @@ runs: the transcript skips that stretch and the worker publishes a
 ``end`` on the audio clock, ``utterances``, ``speech_seconds``, ``lag``) so the
 overlay can show the gap. Because the agent's finals run first, the
 customer's waiting speech ages first and is the first to go; the agent's is
-dropped only when even the agent's own speech cannot be kept up with. A
+dropped only when even the agent's own speech cannot be kept up with (stale
+speculative jobs are dropped like interims, without a gap). A
 transcript therefore appears at most ``max_lag`` plus one pass after the
 speech ended. Alerts that need no words come from the VAD on the engine
 thread and never wait here.
@@ -33,14 +41,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
+from belcoach.audio.engine.gaps import Gap
 from belcoach.audio.engine.segmenter import Utterance
+from belcoach.audio.engine.speculation import Speculation
 from belcoach.audio.engine.transcriber import Transcriber
 from belcoach.audio.events import Channel, Event, Transcript, Word
-from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel, TranscriptGap
-from belcoach.core.clock import format_clock
+from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 
 log = logging.getLogger(__name__)
 
@@ -48,47 +56,6 @@ Publish = Callable[[Event], None]
 LatencyOf = Callable[[float], float | None]
 
 _Entry = tuple[int, int, int, Utterance]
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """A stretch of one channel's speech the live transcript skipped to keep up.
-
-    Attributes:
-        channel: whose speech was skipped.
-        start: audio-clock start of the first skipped utterance (with its padding).
-        end: audio-clock end of the last skipped utterance's speech.
-        utterances: how many final utterances were skipped.
-        speech_seconds: seconds of utterance audio skipped.
-        lag: how late (s) the oldest skipped utterance already was.
-    """
-
-    channel: Channel
-    start: float
-    end: float
-    utterances: int
-    speech_seconds: float
-    lag: float
-
-    def status(self) -> TranscriptGap:
-        """The `TranscriptGap` status that tells people and programs about it."""
-        return TranscriptGap(
-            self.start,
-            self.channel,
-            message=(
-                f"Transcript skipped {self.speech_seconds:.0f} s of {self.channel} speech "
-                f"({format_clock(self.start, pad=True)}-{format_clock(self.end, pad=True)})"
-                " to keep up; alerts keep working."
-            ),
-            details={
-                "channel": str(self.channel),
-                "start": round(self.start, 3),
-                "end": round(self.end, 3),
-                "utterances": self.utterances,
-                "speech_seconds": round(self.speech_seconds, 1),
-                "lag": round(self.lag, 1),
-            },
-        )
 
 
 class AsrWorker:
@@ -130,6 +97,8 @@ class AsrWorker:
         self._thread = threading.Thread(target=self._run, name="belcoach-asr", daemon=True)
         self.busy_seconds = 0.0
         self.passes = 0
+        self.finals = 0
+        self.speculation = Speculation()
         self.skipped_interims = 0
         self.dropped_finals = 0
         self.dropped_seconds = 0.0
@@ -152,8 +121,10 @@ class AsrWorker:
                     return
                 self._cond.wait(timeout=0.5)
             self._remove_interims(job.channel, job.utterance)
+            self._unqueue(self.speculation.submitted(job))
             seq = next(self._seq)
-            prio = (0 if job.final else 1, 0 if job.channel is Channel.AGENT else 1)
+            first = job.final or job.speculative
+            prio = (0 if first else 1, 0 if job.channel is Channel.AGENT else 1)
             heapq.heappush(self._heap, (prio[0], prio[1], seq, job))
             if job.final:
                 self._pending_finals += 1
@@ -176,7 +147,7 @@ class AsrWorker:
     def backlog_seconds(self) -> float:
         """Seconds of final-utterance audio waiting to be transcribed."""
         with self._cond:
-            return sum(len(j.audio) for f, _c, _s, j in self._heap if f == 0) / SAMPLE_RATE
+            return sum(len(j.audio) for _f, _c, _s, j in self._heap if j.final) / SAMPLE_RATE
 
     def queued_jobs(self) -> int:
         """Jobs waiting in the queue (finals and interims)."""
@@ -206,6 +177,12 @@ class AsrWorker:
             heapq.heapify(keep)
             self._heap = keep
 
+    def _unqueue(self, job: Utterance | None) -> None:
+        """Remove one queued job, unrun (caller holds the lock)."""
+        if job is not None:
+            self._heap = [e for e in self._heap if e[3] is not job]
+            heapq.heapify(self._heap)
+
     def _too_late(self, job: Utterance) -> float | None:
         """How late the job already is if that is past ``max_lag``, else None."""
         if self._max_lag is None:
@@ -225,9 +202,11 @@ class AsrWorker:
             lag = self._too_late(entry[3])
             if lag is None:
                 keep.append(entry)
-            elif entry[0] == 0:
+                continue
+            self.speculation.forget(entry[3])
+            if entry[3].final:
                 dropped.append((entry[3], lag))
-            else:
+            elif not entry[3].speculative:
                 self.skipped_interims += 1
         if len(keep) == len(self._heap):
             return []
@@ -285,7 +264,10 @@ class AsrWorker:
                 gaps = self._drop_stale()
                 if not gaps:
                     if self._heap:
-                        return heapq.heappop(self._heap)[3]
+                        job = heapq.heappop(self._heap)[3]
+                        if job.speculative and not self.speculation.started(job):
+                            continue
+                        return job
                     if self._closing:
                         return None
                     continue  # only stale interims were queued: wait again
@@ -299,6 +281,8 @@ class AsrWorker:
                 log.exception(
                     "transcription failed for %s utterance %d", job.channel, job.utterance
                 )
+                if job.speculative:
+                    continue  # its final runs again and reports
                 self._publish(
                     EngineStatus(
                         job.speech_end,
@@ -315,11 +299,19 @@ class AsrWorker:
                         self._cond.notify_all()
 
     def _process(self, job: Utterance) -> None:
-        started = time.perf_counter()
-        raw = self._transcriber.transcribe(job.audio)
-        self.busy_seconds += time.perf_counter() - started
-        self.passes += 1
+        with self._cond:
+            raw = self.speculation.claim(job) if job.final else None
+        if raw is None:
+            started = time.perf_counter()
+            raw = self._transcriber.transcribe(job.audio)
+            self.busy_seconds += time.perf_counter() - started
+            self.passes += 1
+        if job.speculative:
+            with self._cond:
+                self.speculation.finished(job, raw)
+            return
         if job.final:
+            self.finals += 1
             self.processed_until[job.channel] = job.speech_end
         words = self._place(job, raw)
         if not words:

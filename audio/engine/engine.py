@@ -40,7 +40,8 @@ class EngineConfig:
     Attributes:
         language: the call's language code, already validated.
         model: the model's name, for the call-started event.
-        segmenter: VAD and utterance thresholds.
+        segmenter: VAD and utterance thresholds, and the speculative pass in
+            the pause (``speculate_after``; None turns it off).
         paced: True when the source delivers audio in real time (live or
             ``--realtime``): then the ASR queue never blocks the source and
             latencies are measured (see `CallEngine.clock`). False (batch, as
@@ -198,6 +199,10 @@ class CallEngine:
                 "wall_seconds": elapsed,
                 "asr_busy_seconds": self._asr.busy_seconds,
                 "asr_passes": float(self._asr.passes),
+                "asr_finals": float(self._asr.finals),
+                "speculative_passes": float(self._asr.speculation.ran),
+                "speculative_reused": float(self._asr.speculation.reused),
+                "speculative_wasted": float(self._asr.speculation.wasted),
                 "skipped_interims": float(self._asr.skipped_interims),
                 "transcript_gaps": float(len(self._asr.gaps)),
                 "skipped_speech_seconds": self._asr.dropped_seconds,

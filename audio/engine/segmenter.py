@@ -7,6 +7,13 @@ pass per call whatever the length, so a rolling one-second window cannot keep
 up, while transcribing each VAD-cut utterance when it ends can. Long
 utterances get an interim pass every few seconds and are split at the
 quietest recent moment so no single pass grows without bound.
+
+Words sooner: once the silence after speech has lasted the padding kept
+after it (``speculate_after``, at least ``pad``), the audio of the final job
+is known if the speaker does not go on, so a *speculative* job with exactly
+that audio goes out then, ``end_silence - pad`` (~0.3 s) before the final;
+the ASR worker starts Whisper on it and the final reuses its words when the
+audio matches (``belcoach.audio.engine.speculation``).
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ class SegmenterConfig:
         pad: audio (s) kept before and after the speech for Whisper.
         max_utterance: an utterance is split once it is this long (s).
         interim_every: seconds between interim passes inside a long utterance.
+        speculate_after: silence (s) after which a speculative job with the
+            final's audio goes out (raised to ``pad``: the audio must be
+            complete); None sends none (the final alone, as before).
     """
 
     onset: float = 0.5
@@ -41,6 +51,7 @@ class SegmenterConfig:
     pad: float = 0.2
     max_utterance: float = 12.0
     interim_every: float = 3.0
+    speculate_after: float | None = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,9 @@ class Utterance:
         audio: np.ndarray [shape=(n,), float32, 16 kHz mono], speech plus padding.
         speech_end: audio-clock time the speech ended (or the cut, for a split).
         final: True when the utterance is complete and its words get committed.
+        speculative: the final's audio sent early, in the pause before
+            ``end_silence``; its words are committed only through a final
+            with the same audio (never on their own).
     """
 
     channel: Channel
@@ -62,6 +76,7 @@ class Utterance:
     audio: np.ndarray
     speech_end: float
     final: bool
+    speculative: bool = False
 
 
 class SpeechSegmenter:
@@ -77,6 +92,8 @@ class SpeechSegmenter:
         self._utt_start = 0.0
         self._speech_seconds = 0.0
         self._silence_run = 0.0
+        self._silence_from = 0.0  # audio-clock start of the current silence run
+        self._speculated = False  # a speculative job went out for this silence run
         self._announced = False
         self._last_interim = 0.0
         self._next_id = 1
@@ -106,20 +123,27 @@ class SpeechSegmenter:
                     continue
             else:
                 if prob < cfg.offset:
+                    if self._silence_run == 0.0:
+                        self._silence_from = t
                     self._silence_run += WINDOW_SECONDS
                 else:
                     self._silence_run = 0.0
+                    self._speculated = False
             if self._silence_run == 0.0:
                 self._speech_seconds = self._t - self._region_start
             if not self._announced and self._speech_seconds >= cfg.min_speech:
                 self._announced = True
                 events.append(SpeechStarted(self._region_start, self.channel))
             if self._silence_run >= cfg.end_silence:
-                self._end_region(self._t - self._silence_run, events, jobs)
+                self._end_region(self._speech_end(), events, jobs)
             elif self._t - self._utt_start >= cfg.max_utterance:
                 self._split(jobs)
+            elif self._should_speculate():
+                self._speculated = True
+                jobs.append(self._job(self._utt_start, self._speech_end(), speculative=True))
             elif (
                 self._announced
+                and not self._speculated
                 and self._t - self._utt_start >= cfg.interim_every
                 and self._t - self._last_interim >= cfg.interim_every
             ):
@@ -132,8 +156,25 @@ class SpeechSegmenter:
         events: list[Event] = []
         jobs: list[Utterance] = []
         if self._in_speech:
-            self._end_region(self._t - self._silence_run, events, jobs)
+            self._end_region(self._speech_end(), events, jobs)
         return events, jobs
+
+    def _speech_end(self) -> float:
+        """Where the speech ended: the start of the current silence run (or now).
+
+        Taken from one stored time, not recomputed from the clock, so the
+        speculative job and the final of one pause get the very same value.
+        """
+        return self._silence_from if self._silence_run > 0.0 else self._t
+
+    def _should_speculate(self) -> bool:
+        after = self.config.speculate_after
+        return (
+            after is not None
+            and self._announced
+            and not self._speculated
+            and self._silence_run >= max(after, self.config.pad)
+        )
 
     def _start_region(self, t: float) -> None:
         self._in_speech = True
@@ -142,6 +183,7 @@ class SpeechSegmenter:
         self._last_interim = t
         self._speech_seconds = 0.0
         self._silence_run = 0.0
+        self._speculated = False
         self._announced = False
 
     def _end_region(self, end: float, events: list[Event], jobs: list[Utterance]) -> None:
@@ -164,9 +206,18 @@ class SpeechSegmenter:
         self._next_id += 1
         self._utt_start = cut_t
         self._last_interim = cut_t
+        self._speculated = False
         self._drop_before(cut_t)
 
-    def _job(self, start: float, end: float, *, final: bool, pad_end: bool = True) -> Utterance:
+    def _job(
+        self,
+        start: float,
+        end: float,
+        *,
+        final: bool = False,
+        pad_end: bool = True,
+        speculative: bool = False,
+    ) -> Utterance:
         cfg = self.config
         audio = np.concatenate(self._chunks)
         a = max(0, round((start - cfg.pad - self._chunks_t0) * SAMPLE_RATE))
@@ -179,6 +230,7 @@ class SpeechSegmenter:
             audio=audio[a:b].copy(),
             speech_end=end,
             final=final,
+            speculative=speculative,
         )
 
     def _trim_preroll(self) -> None:
