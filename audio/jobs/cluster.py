@@ -236,6 +236,12 @@ class _Pool:
     def _start(self) -> Any:
         return self._actor.remote(self._config, self._analyse)
 
+    def close(self) -> None:
+        """Stop the idle workers (the benchmark runs several pools on one Ray)."""
+        for actor in self._idle:
+            self._ray.kill(actor)
+        self._idle.clear()
+
     def check_keys(self) -> None:
         """Refuse the run unless every worker's node holds the batch's recording key.
 
