@@ -21,7 +21,7 @@ from belcoach.audio.events import Word
 from belcoach.audio.jobs import batch
 from belcoach.audio.jobs.batch import analyse_one, content_key, mark_done, split_done
 from belcoach.audio.jobs.batch_table import write_table
-from belcoach.audio.jobs.batch_types import BatchConfig, BatchTask
+from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask
 from belcoach.cli.main import main
 from belcoach.core.vault import MissingKeyError, RecordingKey, recording_key
 from belcoach.demo import demo_call_path
@@ -64,7 +64,7 @@ def _all_bytes(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def _analyse(task: BatchTask, config: BatchConfig, key: RecordingKey | None) -> object:
+def _analyse(task: BatchTask, config: BatchConfig, key: RecordingKey | None) -> BatchResult:
     batch._WORKER.update(transcriber=SecretTranscriber(), key=key)
     try:
         return analyse_one(task, config)
@@ -82,8 +82,8 @@ def test_an_encrypted_batch_stores_no_words_and_report_and_team_read_it_with_the
     config = BatchConfig(out_dir=out, redact=True, encrypt=True, key_id=key.key_id.hex())
     (out / "short.events.jsonl").write_text("from a run before encryption\n")
     result = _analyse(BatchTask(0, short_call, "short"), config, key)
-    assert result.status == "ok"  # type: ignore[attr-defined]
-    write_table([result], out, key=key)  # type: ignore[list-item]
+    assert result.status == "ok"
+    write_table([result], out, key=key)
 
     sealed = out / "short.events.jsonl.enc"
     assert sealed.is_file() and not (out / "short.events.jsonl").exists()
@@ -114,7 +114,7 @@ def test_an_encrypted_batch_stores_no_words_and_report_and_team_read_it_with_the
 
     # a re-run finds the sealed call done
     tasks = [BatchTask(0, short_call, "short")]
-    mark_done(result, content_key(short_call), out)  # type: ignore[arg-type]
+    mark_done(result, content_key(short_call), out)
     assert split_done(tasks, out, encrypt=True).todo == []
     # another user's key (another machine) cannot open it
     other = RecordingKey(bytes(32))
@@ -129,7 +129,7 @@ def test_a_plain_journal_from_before_encryption_is_analysed_again(
     out.mkdir()
     task = BatchTask(0, short_call, "short")
     result = _analyse(task, BatchConfig(out_dir=out), None)
-    mark_done(result, content_key(short_call), out)  # type: ignore[arg-type]
+    mark_done(result, content_key(short_call), out)
     assert split_done([task], out, encrypt=False).todo == []
     assert [t.stem for t in split_done([task], out, encrypt=True).todo] == ["short"]
 
@@ -142,8 +142,8 @@ def test_a_worker_without_the_key_writes_nothing_and_says_how_to_provide_it(
     out.mkdir()
     config = BatchConfig(out_dir=out, encrypt=True, key_id=absent.key_id.hex())
     result = _analyse(BatchTask(0, short_call, "short"), config, None)
-    assert result.status == "error"  # type: ignore[attr-defined]
-    error = result.error  # type: ignore[attr-defined]
+    assert result.status == "error"
+    error = result.error
     assert "no recording key" in error and "recording.key" in error and "docs/cluster.md" in error
     assert list(out.iterdir()) == []
 
