@@ -255,8 +255,10 @@ def main() -> None:
     speeds: dict[tuple[str, str], float] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for variant in args.variants:
-                for shape in args.shapes:
+            # shapes outer, variants inner: the variants of a shape run back to back, so a
+            # change in the machine's other load hits both alike
+            for shape in args.shapes:
+                for variant in args.variants:
                     workers, threads = (int(x) for x in shape.split("x"))
                     out = Path(tmp) / f"{variant}-{shape}"
                     out.mkdir()
