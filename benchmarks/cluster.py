@@ -32,13 +32,30 @@ would get is about N x the 1x1 speed x this). Targets: efficiency >= 0.8 and
 the 2-worker speed >= 8x real time. Then a projection for 10 nodes like this
 machine and 1,000 hours of audio.
 
-Which is better, measured (2026-12-04, this 2-core machine, shared with other
-helpers' work, load average 6-9: indicative only, the lead re-measures on a
-quiet machine), ``--calls 4 --max-minutes 2``:
+Which is better, measured on 2026-12-04 on this 2-core machine while other
+helpers kept it busy (load average 16-26: belcoach got a fraction of two
+cores, so these are indicative only; the lead re-measures on a quiet machine),
+in audio hours per wall hour:
 
-    FIGURES
+    --calls 4 --max-minutes 1 (4 min), all actor runs first, then Ray Data:
+        actor pool  1x1 0.48  1x2 0.76  2x1 0.70   efficiency 0.73
+        Ray Data    1x1 0.89  1x2 0.97  2x1 1.05   efficiency 0.59
+    --calls 2 --max-minutes 1 --shapes 1x1 2x1 (2 min), interleaved per shape:
+        actor pool  1x1 1.07  2x1 1.25   efficiency 0.58
+        Ray Data    1x1 1.18  2x1 1.60   efficiency 0.68
 
-The product keeps the actor pool: FIGURES_WHY
+Ray Data came out ahead in both runs (10-28 % at two workers in the
+interleaved one), but the same actor-pool shape moved by 2x between the runs
+(1x1: 0.48 and 1.07) with the machine's other load, far more than the gap;
+the per-call work and the one Whisper per worker are the same code in both.
+So the product keeps the actor pool for now, for what it does that Ray Data
+does not: a call whose worker dies is tried once more and then listed as
+failed while the others go on (`test_a_dead_worker_s_call_is_retried_once_then_reported`;
+with Ray Data the retries follow its own actor-restart rules), every worker's
+node is checked for the recording key before any call is handed out, and the
+cluster extra needs no pandas (Ray Data does). If the quiet run confirms Ray
+Data ahead by more than its run-to-run spread, `run_data` here is the
+starting point, and the per-call failure handling must be rebuilt on it.
 """
 
 from __future__ import annotations
