@@ -5,6 +5,10 @@ Prints figures; asserts nothing. Usage:
     .venv/bin/python benchmarks/cluster.py [--calls 20] [--min-minutes 1] [--max-minutes 5]
         [--variants actors data] [--shapes 1x1 1x2 2x1]
 
+The ``data`` variant needs pandas, which Ray Data imports and the cluster
+extra does not carry: ``.venv/bin/pip install pandas`` first, or give
+``--variants actors``.
+
 The calls are stereo, 1-5 minutes each (drawn with a seeded generator): the
 agent (left) says Fish Fillets NG "small fish" lines and the customer (right)
 "big fish" lines, turn by turn with 0.3-1.5 s gaps, real voice-acted Dutch
