@@ -3,7 +3,8 @@
 Reached from ``belcoach analyze`` when it gets more than one call, a folder,
 ``--jobs`` or ``--cluster``. Writes ``<name>.events.jsonl`` and
 ``<name>.summary.json`` per call plus ``calls.csv`` and ``calls.json`` into
-``--out`` (with ``--cluster`` also ``calls.parquet``). Calls already done in
+``--out`` (with ``--cluster`` also ``calls.parquet``); with ``recording.encrypt``
+the events are ``<name>.events.jsonl.enc``, sealed with the recording key. Calls already done in
 ``--out`` (the same audio, whatever its name) are not analysed again. Files
 that cannot be read are reported and skipped; the exit code is 1 when any
 call failed, so a script notices, and 0 when all were analysed.
@@ -93,11 +94,11 @@ def run(args: argparse.Namespace, plan: CallPlan, *, qa_card: str = "") -> int:
     check_flags(flags)  # before any file is read
     tasks = collect([Path(c) for c in args.call])
     refuse_foreign_inputs(plan.recording, [t.path for t in tasks])  # also files found in folders
-    split = split_done(tasks, flags.out or DEFAULT_OUT)
+    split = split_done(tasks, flags.out or DEFAULT_OUT, encrypt=plan.privacy.encrypt)
     for result in split.done:
         if result.status == "duplicate":
             _report(result)
-    batch = plan_batch(plan, flags, len(split.todo))
+    batch = plan_batch(plan, flags, len(split.todo))  # the recording key, if encrypting
     started = time.perf_counter()
     if batch.cluster is None:
         fresh = _run_local(split.todo, batch, quiet=args.quiet)
@@ -105,12 +106,14 @@ def run(args: argparse.Namespace, plan: CallPlan, *, qa_card: str = "") -> int:
         fresh = _run_cluster(split.todo, batch, quiet=args.quiet)
     wall = time.perf_counter() - started
     results = sorted([*split.done, *fresh], key=lambda r: r.index)
-    csv_path, json_path = write_table(results, batch.config.out_dir, qa_card=qa_card or None)
+    csv_path, json_path = write_table(
+        results, batch.config.out_dir, qa_card=qa_card or None, key=batch.key
+    )
     print(f"{csv_path}\n{json_path}")
     if batch.cluster is not None:
         from belcoach.audio.jobs.cluster import write_parquet
 
-        print(write_parquet(results, batch.config.out_dir, qa_card=qa_card or None))
+        print(write_parquet(results, batch.config.out_dir, qa_card=qa_card or None, key=batch.key))
     audio = sum(r.audio_seconds for r in fresh)
     failed = [r for r in results if r.status == "error"]
     earlier = sum(1 for r in split.done if r.done)
@@ -153,7 +156,12 @@ def _run_local(tasks: list[BatchTask], batch: BatchPlan, *, quiet: bool) -> list
 
     try:
         return run_batch(
-            tasks, batch.config, jobs=batch.jobs, on_progress=progress, on_result=_report
+            tasks,
+            batch.config,
+            jobs=batch.jobs,
+            on_progress=progress,
+            on_result=_report,
+            key=batch.key,
         )
     finally:
         bar.close()

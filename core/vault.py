@@ -127,6 +127,66 @@ def recording_key(*, key_file: Path | None = None, use_keyring: bool = True) -> 
     return RecordingKey(key, f"key file {key_file} (no OS keyring: {reason})")
 
 
+class MissingKeyError(VaultError):
+    """This machine holds no recording key, or another one than the one asked for."""
+
+
+def existing_recording_key(
+    key_id: str, *, key_file: Path | None = None, use_keyring: bool = True
+) -> RecordingKey:
+    """This user's recording key on this machine, if it is the key named ``key_id``; never made.
+
+    A batch worker on a cluster node encrypts a call's outputs with the key of
+    the machine that runs the batch. Keys are kept per machine and user
+    (`recording_key`), so the centre puts that key on every node (the same
+    ``recording.key`` file, or the same keyring entry, see docs/cluster.md).
+    A node that has no key, or another one, must not make one of its own: the
+    outputs would not open where the batch was started.
+
+    Args:
+        key_id: the hex `RecordingKey.key_id` of the key the outputs must be sealed with.
+        key_file: the key file; default ``<config dir>/recording.key``.
+        use_keyring: False skips the OS keyring.
+
+    Raises:
+        MissingKeyError: no key here, or another one (the message names the machine).
+    """
+    import socket
+
+    key_file = key_file or paths.config_dir() / KEY_FILE_NAME
+    found: list[RecordingKey] = []
+    if use_keyring:
+        try:
+            import keyring
+            from keyring.backends import fail
+
+            if not isinstance(keyring.get_keyring(), fail.Keyring):
+                stored = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+                if stored is not None:
+                    found.append(RecordingKey(_decode(stored, "the OS keyring"), "OS keyring"))
+        except VaultError:
+            raise
+        except Exception as exc:  # a broken backend: try the key file
+            log.info("OS keyring not usable for the recording key: %s", exc)
+    if key_file.is_file():
+        found.append(RecordingKey(_read_key_file(key_file), f"key file {key_file}"))
+    for key in found:
+        if key.key_id.hex() == key_id:
+            return key
+    host = socket.gethostname()
+    if found:
+        raise MissingKeyError(
+            f"{host}: its recording key ({found[0].key_id.hex()}) is not the batch's "
+            f"({key_id}); put the batch machine's key on this node as {key_file} (mode 0600) "
+            "and start again (see docs/cluster.md)"
+        )
+    raise MissingKeyError(
+        f"{host}: no recording key, and the batch's outputs must be encrypted (key {key_id}); "
+        f"put the batch machine's key on this node as {key_file} (mode 0600) "
+        "and start again (see docs/cluster.md)"
+    )
+
+
 def describe_key_storage(*, key_file: Path | None = None) -> tuple[str, str]:
     """Where the recording key is (or would be) kept, without creating it (for doctor).
 

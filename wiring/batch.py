@@ -1,21 +1,28 @@
 """Call plan + batch flags → what a batch run needs (`BatchPlan`): ``--jobs`` and ``--cluster``.
 
 A batch is many calls under one plan: the language, model, ``[analysis]``
-table and redaction decided once from the settings and policy (`plan_call`,
-which refuses flags against IT's locks first) travel to every worker as
-plain values in `BatchConfig`. No worker, local process or cluster node,
-reads settings or a policy of its own.
+table, redaction and encryption decided once from the settings and policy
+(`plan_call`, which refuses flags against IT's locks first) travel to every
+worker as plain values in `BatchConfig`. No worker, local process or cluster
+node, reads settings or a policy of its own.
+
+With ``recording.encrypt`` the recording key is had here, once, the way the
+recorder has it (`RecordingPrivacy.recording_key`: the OS keyring, else the
+0600 key file); a batch that must be encrypted and has no key is refused
+before any call is analysed. The plan holds the key for this machine's use
+(local workers, the table's QA columns); workers elsewhere get its id only.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from belcoach.audio.jobs.batch_types import BatchConfig
 from belcoach.audio.jobs.cluster import INSTALL_HINT, LOCAL, check_address, ray_available
 from belcoach.core.errors import ConfigError
+from belcoach.core.vault import RecordingKey
 from belcoach.wiring.call import CallPlan
 
 DEFAULT_OUT = Path("belcoach-batch")
@@ -49,12 +56,14 @@ class BatchPlan:
         jobs: local worker processes (``--jobs``), or Ray workers with a cluster.
         workers: Ray workers; None: one per ``config.threads`` CPUs of the cluster.
         cluster: the cluster address, or None for local processes.
+        key: the recording key when the outputs are encrypted, else None.
     """
 
     config: BatchConfig
     jobs: int
     workers: int | None
     cluster: str | None
+    key: RecordingKey | None = field(default=None, repr=False)
 
 
 def plan_batch(plan: CallPlan, flags: BatchFlags, calls: int) -> BatchPlan:
@@ -68,8 +77,10 @@ def plan_batch(plan: CallPlan, flags: BatchFlags, calls: int) -> BatchPlan:
 
     Raises:
         ConfigError: see `check_flags`.
+        VaultError: the outputs must be encrypted and no recording key can be had.
     """
     cluster = check_flags(flags)
+    key = plan.privacy.recording_key() if plan.privacy.encrypt else None
     if cluster is None:
         jobs = max(1, min(flags.jobs or 1, calls))
         threads = max(1, plan.model.cpu_threads // jobs)
@@ -90,8 +101,10 @@ def plan_batch(plan: CallPlan, flags: BatchFlags, calls: int) -> BatchPlan:
         agent_channel=flags.agent_channel,
         redact=plan.privacy.redact,
         analysis=dict(plan.analysis),
+        encrypt=key is not None,
+        key_id="" if key is None else key.key_id.hex(),
     )
-    return BatchPlan(config=config, jobs=jobs, workers=workers, cluster=cluster)
+    return BatchPlan(config=config, jobs=jobs, workers=workers, cluster=cluster, key=key)
 
 
 def check_flags(flags: BatchFlags) -> str | None:

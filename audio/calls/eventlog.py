@@ -35,6 +35,7 @@ from typing import Any
 from belcoach.audio.events import Event, Word
 from belcoach.audio.status import EngineStatus, status_class
 from belcoach.core.errors import AppError
+from belcoach.core.vault import RecordingKey, VaultReader
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +203,23 @@ def read_events(path: Path) -> EventLog:
     if log_.skipped:
         log.warning("%s: skipped %d unusable line(s)", path, log_.skipped)
     return log_
+
+
+def read_sealed_events(path: Path, key: RecordingKey) -> EventLog:
+    """Read an encrypted journal (``events.jsonl.enc``, or a batch's ``<name>.events.jsonl.enc``).
+
+    Decrypted in memory only. A file cut off by a crash reads up to its last
+    sealed line and says so in ``torn_tail``.
+
+    Raises:
+        VaultError: not readable with ``key`` (WrongKeyError: another key).
+    """
+    reader = VaultReader(path, key)
+    text = reader.read_all().decode("utf-8", errors="replace")
+    journal = parse_lines(text.splitlines(keepends=True))
+    if reader.lost_bytes:
+        journal = EventLog(journal.events, journal.skipped, True, journal.unknown_types)
+    return journal
 
 
 def _lines(handle: Any) -> Iterator[str]:

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
-from belcoach.audio.calls.eventlog import EventLog, parse_lines, read_events
+from belcoach.audio.calls.eventlog import EventLog, read_events, read_sealed_events
 from belcoach.audio.calls.privacy import (
     key_error,
     read_sealed,
@@ -45,7 +45,7 @@ from belcoach.audio.calls.privacy import (
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, AudioFileError
 from belcoach.core.private_files import create_private
-from belcoach.core.vault import RecordingKey, VaultError, VaultReader, recording_key
+from belcoach.core.vault import RecordingKey, VaultError, recording_key
 
 log = logging.getLogger(__name__)
 
@@ -224,15 +224,10 @@ class CallFolder:
         """
         if not self.events_sealed.exists():
             return read_events(self.events)
-        reader = VaultReader(self.events_sealed, self.key())
         try:
-            text = reader.read_all().decode("utf-8", errors="replace")
+            return read_sealed_events(self.events_sealed, self.key())
         except VaultError as exc:
             raise key_error(self.path, exc) from exc
-        journal = parse_lines(text.splitlines(keepends=True))
-        if reader.lost_bytes:
-            journal = EventLog(journal.events, journal.skipped, True, journal.unknown_types)
-        return journal
 
     def read_audio(self) -> np.ndarray:
         """The call's audio as int16 [shape=(n, 2), 16 kHz], decrypting when encrypted.

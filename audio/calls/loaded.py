@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from belcoach.audio.calls.eventlog import read_events
+from belcoach.audio.calls.eventlog import EventLog, read_events, read_sealed_events
 from belcoach.audio.calls.folder import EVENTS_SEALED, CallFolder, CallMeta, Note
 from belcoach.audio.calls.library import is_recording
+from belcoach.audio.calls.privacy import key_error
 from belcoach.audio.calls.summary import CallSummary, summarize_timeline
 from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import CallStarted, Event
 from belcoach.audio.privacy.redact import redact_event
 from belcoach.core.errors import AppError
-from belcoach.core.vault import RecordingKey
+from belcoach.core.vault import RecordingKey, VaultError, is_encrypted, recording_key
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ def load_call(
         events_path = path
         if folder is not None and path.name == EVENTS_SEALED:
             journal = folder.read_events()
+        elif is_encrypted(path):  # a batch's <name>.events.jsonl.enc
+            journal = _read_loose_sealed(path, key)
         else:
             journal = read_events(events_path)
     else:
@@ -139,6 +142,18 @@ def load_call(
     summary = summarize_timeline(timeline, events, meta=meta, status=status, problems=problems)
     notes = tuple(folder.read_notes()) if folder is not None else ()
     return LoadedCall(events, timeline, summary, folder, notes, journal.torn_tail)
+
+
+def _read_loose_sealed(path: Path, key: RecordingKey | None) -> EventLog:
+    """An encrypted journal outside a call folder (a batch output), decrypted in memory.
+
+    Raises:
+        CallKeyError: not readable with ``key`` (default: this user's recording key).
+    """
+    try:
+        return read_sealed_events(path, key if key is not None else recording_key())
+    except VaultError as exc:
+        raise key_error(path, exc) from exc
 
 
 def _meta(

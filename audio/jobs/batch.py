@@ -15,6 +15,15 @@ bytes), not its name: when a call's outputs are complete the driver records
 every call recorded there (`split_done`), renamed or not. The same audio twice
 in one run is analysed once. ``--jobs`` (`run_batch`) and ``--cluster``
 (`belcoach.audio.jobs.cluster`) share all of this.
+
+Privacy follows the plan (`BatchConfig`): with ``redact`` every event is
+redacted before it is written or summarised; with ``encrypt`` the events go
+straight into a sealed ``<name>.events.jsonl.enc`` (`EncryptedJsonlWriter`, no
+plain-text copy, not even a temporary one) and the summary keeps the figures
+only (`scrub_summary`), as in an encrypted call library. The key: local
+worker processes get the driver's key from the driver; a cluster worker finds
+the key on its own node (`worker_key`) and refuses, before it writes
+anything, when that node does not hold it.
 """
 
 from __future__ import annotations
@@ -32,10 +41,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask, result_json
+from belcoach.audio.jobs.batch_types import (
+    EVENTS_SUFFIX,
+    BatchConfig,
+    BatchResult,
+    BatchTask,
+    events_name,
+    result_json,
+)
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, ConfigError
 from belcoach.core.private_files import private_dir
+from belcoach.core.vault import RecordingKey, VaultError, existing_recording_key
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +130,13 @@ class BatchSplit:
     done: list[BatchResult]
 
 
-def split_done(tasks: Sequence[BatchTask], out_dir: Path) -> BatchSplit:
+def split_done(tasks: Sequence[BatchTask], out_dir: Path, *, encrypt: bool = False) -> BatchSplit:
     """Hash every call and set aside those ``out_dir`` already holds (see `mark_done`).
 
-    A file that cannot be read stays in ``todo``: its worker reports why.
+    A file that cannot be read stays in ``todo``: its worker reports why. With
+    ``encrypt`` a call done earlier counts only if its events are sealed: a
+    plain-text journal from a run before encryption was switched on is
+    analysed again (and its plain file replaced by the sealed one).
     """
     todo: list[BatchTask] = []
     done: list[BatchResult] = []
@@ -139,7 +159,7 @@ def split_done(tasks: Sequence[BatchTask], out_dir: Path) -> BatchSplit:
             )
             continue
         first[task.key] = task
-        earlier = _load_done(out_dir, task.key)
+        earlier = _load_done(out_dir, task.key, encrypt=encrypt)
         if earlier is None:
             todo.append(task)
         else:
@@ -180,14 +200,14 @@ def mark_done(result: BatchResult, key: str, out_dir: Path) -> None:
         )
 
 
-def _load_done(out_dir: Path, key: str) -> BatchResult | None:
-    """The recorded result for ``key``, if it and the call's outputs are all there."""
+def _load_done(out_dir: Path, key: str, *, encrypt: bool = False) -> BatchResult | None:
+    """The recorded result for ``key``, if it and the call's outputs (sealed if asked) are there."""
     try:
         data = json.loads((out_dir / DONE_DIR / f"{key}.json").read_text(encoding="utf-8"))
         result = BatchResult(**data)
     except (OSError, ValueError, TypeError):
         return None
-    outputs = (f"{result.stem}.events.jsonl", f"{result.stem}.summary.json")
+    outputs = (events_name(result.stem, encrypt=encrypt), f"{result.stem}.summary.json")
     if not all((out_dir / name).is_file() for name in outputs):
         return None
     return result
@@ -210,12 +230,33 @@ def share_threads(threads: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
 
 
-def _init_worker(config: BatchConfig, progress: Any) -> None:
+def _init_worker(config: BatchConfig, progress: Any, key: RecordingKey | None = None) -> None:
     logging.basicConfig(level=logging.WARNING)
     share_threads(config.threads)
     _WORKER["config"] = config
     _WORKER["progress"] = progress
     _WORKER["transcriber"] = None
+    _WORKER["key"] = key
+
+
+def worker_key(config: BatchConfig) -> RecordingKey | None:
+    """The key this worker seals with: None when the batch does not encrypt.
+
+    A local worker process was handed the driver's key (`run_batch`); a
+    cluster worker looks for the key named ``config.key_id`` on its own node,
+    once, and never makes one.
+
+    Raises:
+        MissingKeyError: this node has no such key (the message says what to do).
+    """
+    if not config.encrypt:
+        return None
+    key = _WORKER.get("key")
+    if key is None or key.key_id.hex() != config.key_id:
+        key = existing_recording_key(config.key_id)
+        _WORKER["key"] = key
+    assert isinstance(key, RecordingKey)
+    return key
 
 
 def _transcriber(config: BatchConfig) -> Any:
@@ -240,23 +281,33 @@ def analyse_task(task: BatchTask) -> BatchResult:
 def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> BatchResult:
     """Analyse one call (in this process) and write its outputs; never raises for a bad file."""
     from belcoach.audio.calls.folder import CallMeta
+    from belcoach.audio.calls.privacy import scrub_summary
     from belcoach.audio.calls.summary import summarize
     from belcoach.audio.engine.sources import open_call
     from belcoach.audio.events import Event
     from belcoach.audio.jobs.run import run_call
-    from belcoach.audio.jsonl import JsonlWriter
+    from belcoach.audio.jsonl import EncryptedJsonlWriter, JsonlWriter
 
     started = time.perf_counter()
     try:
+        key = worker_key(config)  # before anything is read or written
         source = open_call(task.path, agent_channel=config.agent_channel)
     except AppError as exc:
         return BatchResult(task.index, str(task.path), task.stem, "error", str(exc))
     events: list[Event] = []
-    events_path = config.out_dir / f"{task.stem}.events.jsonl"
+    name = events_name(task.stem, encrypt=key is not None)
+    events_path = config.out_dir / name
     # written under a temporary name and renamed once complete: a worker that
     # dies mid-call leaves no events file that looks finished
-    partial_path = config.out_dir / f".{task.stem}.events.jsonl.{os.getpid()}.tmp"
-    writer = JsonlWriter(partial_path)
+    partial_path = config.out_dir / f".{name}.{os.getpid()}.tmp"
+    partial_path.unlink(missing_ok=True)  # left by a dead worker with the same pid
+    writer: JsonlWriter | EncryptedJsonlWriter
+    try:
+        writer = (
+            JsonlWriter(partial_path) if key is None else EncryptedJsonlWriter(partial_path, key)
+        )
+    except VaultError as exc:
+        return BatchResult(task.index, str(task.path), task.stem, "error", str(exc))
     status, error = "ok", ""
     last = [0.0]
 
@@ -299,6 +350,8 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
     finally:
         writer.close()
     os.replace(partial_path, events_path)
+    if key is not None:  # a plain journal from before encryption was switched on
+        (config.out_dir / f"{task.stem}{EVENTS_SUFFIX}").unlink(missing_ok=True)
     if progress is not None and audio > last[0]:
         progress.put((task.index, audio - last[0]))
     mtime = datetime.fromtimestamp(task.path.stat().st_mtime, UTC).isoformat(timespec="seconds")
@@ -318,9 +371,10 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
         error=error,
         audio_seconds=audio,
     )
+    stored = summary.to_json() if key is None else scrub_summary(summary.to_json())
     write_atomic(
         config.out_dir / f"{task.stem}.summary.json",
-        json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n",
+        json.dumps(stored, ensure_ascii=False, indent=2) + "\n",
     )
     return BatchResult(
         task.index,
@@ -341,12 +395,15 @@ def run_batch(
     jobs: int,
     on_progress: Callable[[float], None] | None = None,
     on_result: Callable[[BatchResult], None] | None = None,
+    key: RecordingKey | None = None,
 ) -> list[BatchResult]:
     """Analyse ``tasks`` with ``jobs`` worker processes; results in input order.
 
     Each finished call is recorded with `mark_done` under its task's key.
 
     Args:
+        key: the recording key when ``config.encrypt``: handed to the local
+            worker processes (this machine's key, over the pool's pipe).
         on_progress: called in this process with seconds of audio just analysed.
         on_result: called in this process as each call finishes.
     """
@@ -356,7 +413,7 @@ def run_batch(
     keys = {task.index: task.key for task in tasks}
     with ctx.Manager() as manager:
         progress = manager.Queue()
-        with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, progress)) as pool:
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, progress, key)) as pool:
             pending = pool.imap_unordered(analyse_task, tasks)
             done = 0
             while done < len(tasks):

@@ -12,20 +12,27 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.jobs.batch_types import BatchResult
+from belcoach.audio.jobs.batch_types import BatchResult, events_name
 from belcoach.core.atomic import write_atomic
+from belcoach.core.vault import RecordingKey
 
 TABLE_FIELDS = ("file", "status", "error", "audio_s", "wall_s")
 
 
 def table_rows(
-    results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
+    results: Iterable[BatchResult],
+    out_dir: Path,
+    *,
+    qa_card: str | None = None,
+    key: RecordingKey | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The table's columns and its rows: one per call with its headline figures.
 
     Each analysed call also gets its QA scorecard columns (``qa_*``, see
     ``belcoach.audio.review.qa.table``; ``qa_card``: the card file in force),
-    scored from its events file in ``out_dir``.
+    scored from its events file in ``out_dir`` (a sealed one decrypted in
+    memory with ``key``). The rows hold figures only, never words said, so
+    the table stays readable without the key.
     """
     from belcoach.audio.review.qa.table import qa_columns
 
@@ -40,7 +47,7 @@ def table_rows(
         }
         row.update({k: v for k, v in r.headline.items() if k not in ("status", "source")})
         if r.status != "error":
-            row.update(qa_columns(out_dir / f"{r.stem}.events.jsonl", card_path=qa_card))
+            row.update(qa_columns(events_file(out_dir, r.stem), card_path=qa_card, key=key))
         rows.append(row)
     keys: list[str] = list(TABLE_FIELDS)
     for row in rows:
@@ -48,8 +55,18 @@ def table_rows(
     return keys, rows
 
 
+def events_file(out_dir: Path, stem: str) -> Path:
+    """A call's events in ``out_dir``: the sealed file when there is one, else the plain one."""
+    sealed = out_dir / events_name(stem, encrypt=True)
+    return sealed if sealed.is_file() else out_dir / events_name(stem, encrypt=False)
+
+
 def write_table(
-    results: Iterable[BatchResult], out_dir: Path, *, qa_card: str | None = None
+    results: Iterable[BatchResult],
+    out_dir: Path,
+    *,
+    qa_card: str | None = None,
+    key: RecordingKey | None = None,
 ) -> tuple[Path, Path]:
     """Write ``calls.csv`` and ``calls.json``: one row per call with its headline figures.
 
@@ -57,7 +74,7 @@ def write_table(
     """
     from belcoach.audio.review.qa.table import write_pass_rates
 
-    keys, rows = table_rows(results, out_dir, qa_card=qa_card)
+    keys, rows = table_rows(results, out_dir, qa_card=qa_card, key=key)
     csv_path, json_path = out_dir / "calls.csv", out_dir / "calls.json"
     import io
 

@@ -63,6 +63,12 @@ class BatchConfig:
         redact: redact personal numbers from the events, summaries and table
             (``privacy.redact`` or ``--redact``).
         analysis: the merged ``[analysis]`` settings table for the analysers.
+        encrypt: seal each call's events with the recording key
+            (``recording.encrypt``): ``<name>.events.jsonl.enc``, and the
+            summary without the words said (`audio.calls.privacy.scrub_summary`).
+        key_id: the hex id of the key to seal with; each worker finds that key
+            on its own machine (`core.vault.existing_recording_key`); the key
+            itself never travels in the configuration.
     """
 
     out_dir: Path
@@ -74,6 +80,17 @@ class BatchConfig:
     agent_channel: int = 0
     redact: bool = False
     analysis: dict[str, Any] = field(default_factory=dict)
+    encrypt: bool = False
+    key_id: str = ""
+
+
+EVENTS_SUFFIX = ".events.jsonl"
+SEALED_SUFFIX = ".events.jsonl.enc"
+
+
+def events_name(stem: str, *, encrypt: bool) -> str:
+    """The file name of a call's events in ``--out``: sealed when the batch encrypts."""
+    return stem + (SEALED_SUFFIX if encrypt else EVENTS_SUFFIX)
 
 
 def result_json(result: BatchResult) -> dict[str, Any]:

@@ -16,10 +16,25 @@ half-written, and each call is counted once.
 A worker that dies (its process killed, its node lost) is replaced, and its
 call is tried once more on another worker; if that dies too, the call is listed
 as failed with Ray's reason. Ray's `ray.util.ActorPool` would hand the dead
-actor the next call, so this module keeps its own small pool.
+actor the next call, so this module keeps its own small pool. Ray Data (``map_batches`` on an
+actor pool) was measured against it on the same calls (`benchmarks/cluster.py`,
+whose docstring has the figures): on a loaded two-core machine it came out
+10-28 % ahead at two workers, within the 2x that the machine's other load
+moved the same run; the pool is kept for its per-call retry-then-report, the
+key check on every worker before any call, and no pandas in the cluster extra,
+until a quiet-machine run says otherwise.
 
 Workers get plain values only (`BatchConfig`: language, model, the analysis
-table, redaction); no node reads its own settings or policy.
+table, redaction, encryption and the id of the key); no node reads its own
+settings or policy.
+
+Encryption (``recording.encrypt``): the key never travels. Recording keys are
+kept per machine and user (`belcoach.core.vault`), so the centre puts the key
+of the machine that runs the batch on every node (docs/cluster.md); each
+worker seals a call's events on its node, so only ciphertext crosses the
+network and reaches ``--out``. Before any call is handed out every worker
+checks that its node holds that key (`Analyst.check_key`): a node without it
+stops the run with a message naming the node, and nothing is written.
 """
 
 from __future__ import annotations
@@ -36,11 +51,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.jobs.batch import analyse_one, mark_done, share_threads
+from belcoach.audio.jobs.batch import analyse_one, mark_done, share_threads, worker_key
 from belcoach.audio.jobs.batch_table import table_rows
-from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask
+from belcoach.audio.jobs.batch_types import (
+    EVENTS_SUFFIX,
+    SEALED_SUFFIX,
+    BatchConfig,
+    BatchResult,
+    BatchTask,
+)
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, ConfigError
+from belcoach.core.vault import RecordingKey
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +125,14 @@ class Analyst:
         self._config = config
         self._analyse = analyse
 
+    def check_key(self) -> str:
+        """Empty when this node can seal the batch's outputs, else why not (one line)."""
+        try:
+            worker_key(self._config)
+        except AppError as exc:
+            return str(exc)
+        return ""
+
     def analyse(self, task: BatchTask) -> Shipped:
         """Analyse one call into a private folder and return its files."""
         with tempfile.TemporaryDirectory(prefix="belcoach-call-") as tmp:
@@ -135,7 +165,8 @@ def run_cluster(
 
     Raises:
         ConfigError: Ray is not installed.
-        ClusterError: the cluster cannot be reached.
+        ClusterError: the cluster cannot be reached, or (``config.encrypt``) a
+            worker's node does not hold the recording key; then no call is analysed.
     """
     if not ray_available():
         raise ConfigError(INSTALL_HINT)
@@ -145,7 +176,10 @@ def run_cluster(
     _connect(ray, address)
     try:
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)) // config.threads)
-        return _Pool(ray, config, analyse, min(count, len(tasks)) or 1).run(tasks, on_result)
+        pool = _Pool(ray, config, analyse, min(count, len(tasks)) or 1)
+        if config.encrypt:
+            pool.check_keys()
+        return pool.run(tasks, on_result)
     finally:
         ray.shutdown()
 
@@ -208,6 +242,26 @@ class _Pool:
     def _start(self) -> Any:
         return self._actor.remote(self._config, self._analyse)
 
+    def close(self) -> None:
+        """Stop the idle workers (the benchmark runs several pools on one Ray)."""
+        for actor in self._idle:
+            self._ray.kill(actor)
+        self._idle.clear()
+
+    def check_keys(self) -> None:
+        """Refuse the run unless every worker's node holds the batch's recording key.
+
+        Raises:
+            ClusterError: one line per node without it.
+        """
+        problems = sorted(set(self._ray.get([a.check_key.remote() for a in self._idle])) - {""})
+        if problems:
+            raise ClusterError(
+                "--cluster: the outputs must be encrypted (recording.encrypt) and "
+                + ("; ".join(problems))
+                + "; nothing was analysed"
+            )
+
     def run(
         self, tasks: Sequence[BatchTask], on_result: Callable[[BatchResult], None] | None
     ) -> list[BatchResult]:
@@ -252,6 +306,8 @@ def _keep(task: BatchTask, shipped: Shipped, out_dir: Path) -> BatchResult:
     """Write a call's files atomically, then record it as done; the result as this run sees it."""
     for name, data in shipped.files.items():
         write_atomic(out_dir / name, data)
+    if f"{task.stem}{SEALED_SUFFIX}" in shipped.files:  # a plain journal from before encryption
+        (out_dir / f"{task.stem}{EVENTS_SUFFIX}").unlink(missing_ok=True)
     result = replace(shipped.result, path=str(task.path))
     mark_done(result, task.key, out_dir)
     return result
@@ -275,9 +331,15 @@ def _reason(exc: BaseException) -> str:
 
 
 def write_parquet(
-    results: Sequence[BatchResult], out_dir: Path, *, qa_card: str | None = None
+    results: Sequence[BatchResult],
+    out_dir: Path,
+    *,
+    qa_card: str | None = None,
+    key: RecordingKey | None = None,
 ) -> Path:
     """Write ``calls.parquet``: the same rows and columns as ``calls.csv``, typed.
+
+    ``key`` reads sealed events for the QA columns (`table_rows`).
 
     Raises:
         ConfigError: pyarrow (part of ``belcoach[cluster]``) is not installed.
@@ -289,7 +351,7 @@ def write_parquet(
         raise ConfigError(
             "the Parquet table needs pyarrow: pip install 'belcoach[cluster]'"
         ) from exc
-    keys, rows = table_rows(results, out_dir, qa_card=qa_card)
+    keys, rows = table_rows(results, out_dir, qa_card=qa_card, key=key)
     table = pa.Table.from_pylist([{k: row.get(k) for k in keys} for row in rows])
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)

@@ -76,3 +76,24 @@ def test_a_cluster_that_does_not_answer_is_one_clear_error(
         "belcoach: error: --cluster 127.0.0.1:1: no Ray cluster answers at 127.0.0.1:1 ("
     )
     assert err[-1].endswith("start one with 'ray start --head' (see docs/cluster.md)")
+
+
+def test_the_policy_s_encryption_travels_as_the_key_s_id_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The workers get the key's id; the key itself stays in the plan, for this machine."""
+    import keyring
+    from keyring.backends import fail
+
+    from belcoach.core.vault import recording_key
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    assert _plan(BatchFlags(jobs=1)).key is None
+    policy = Path(os.environ["BELCOACH_POLICY"])
+    policy.parent.mkdir(parents=True, exist_ok=True)
+    policy.write_text("schema_version = 1\n[locked.recording]\nencrypt = true\n")
+    plan = _plan(BatchFlags(cluster="local"))
+    key = recording_key()
+    assert plan.key == key and plan.config.encrypt
+    assert plan.config.key_id == key.key_id.hex()
+    assert key.key.hex() not in repr(plan) and key.key.hex() not in repr(plan.config)

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from belcoach.audio.calls.eventlog import read_events
+from belcoach.audio.calls.eventlog import read_events, read_sealed_events
 from belcoach.audio.review.qa.model import Verdict
 from belcoach.audio.review.qa.score import score_events
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
+from belcoach.core.vault import RecordingKey, is_encrypted
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,18 @@ RATES_FILE = "qa.csv"
 _TOTALS = ("qa_score", "qa_passed", "qa_applicable")
 
 
-def qa_columns(events_path: Path, *, card_path: str | Path | None = None) -> dict[str, Any]:
-    """The QA columns of one analysed call (empty when its events cannot be read)."""
+def qa_columns(
+    events_path: Path, *, card_path: str | Path | None = None, key: RecordingKey | None = None
+) -> dict[str, Any]:
+    """The QA columns of one analysed call (empty when its events cannot be read).
+
+    ``key``: the recording key for an encrypted events file (decrypted in memory).
+    """
     try:
-        journal = read_events(events_path)
+        if key is not None and is_encrypted(events_path):
+            journal = read_sealed_events(events_path, key)
+        else:
+            journal = read_events(events_path)
     except AppError as exc:
         log.warning("%s: no QA score (%s)", events_path, exc)
         return {}

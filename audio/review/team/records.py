@@ -210,7 +210,7 @@ def _batch_record(out_dir: Path, row: Mapping[str, Any], problems: list[str]) ->
     report = (
         report_file.resolve().as_uri()
         if report_file.is_file()
-        else f"belcoach report {out_dir / (stem + '.events.jsonl')}"
+        else f"belcoach report {_events_file(out_dir, stem)}"
     )
     path = out_dir / f"{stem}.summary.json"
     try:
@@ -221,6 +221,12 @@ def _batch_record(out_dir: Path, row: Mapping[str, Any], problems: list[str]) ->
         problems.append(f"{path}: cannot be read ({_reason(exc)}); using the table's figures")
         return record_from_row(row, report=report)
     return record_from_summary(summary, qa_score=_number(row.get("qa_score")), report=report)
+
+
+def _events_file(out_dir: Path, stem: str) -> Path:
+    """A batch call's events: sealed (``recording.encrypt``) or plain."""
+    sealed = out_dir / f"{stem}.events.jsonl.enc"
+    return sealed if sealed.is_file() else out_dir / f"{stem}.events.jsonl"
 
 
 def read_library(library: CallLibrary) -> ReadResult:
