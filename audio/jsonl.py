@@ -16,7 +16,8 @@ from typing import Any, TextIO
 from belcoach.audio.events import Event
 from belcoach.core.errors import AudioFileError
 from belcoach.core.private_files import open_private, private_dir
-from belcoach.core.vault import RecordingKey, VaultReader, VaultWriter, is_encrypted
+from belcoach.core.recording_key import RecordingKey
+from belcoach.core.vault import VaultReader, VaultWriter, is_encrypted
 
 
 def event_line(event: Event) -> str:
@@ -56,7 +57,7 @@ class EncryptedJsonlWriter:
 
     Args:
         path: the new file, e.g. ``events.jsonl.enc`` (never overwritten).
-        key: the recording key (``belcoach.core.vault.recording_key()``).
+        key: the recording key (``belcoach.core.recording_key.recording_key()``).
     """
 
     def __init__(self, path: Path, key: RecordingKey) -> None:

@@ -207,7 +207,7 @@ def analysis(report: Report, plan: CallPlan) -> None:
 
 def privacy(report: Report, plan: CallPlan) -> None:
     """Redaction and encryption at rest: what is on, and where the recording key lives."""
-    from belcoach.core.vault import describe_key_storage
+    from belcoach.core.recording_key import describe_key_storage
 
     in_force = plan.privacy
     report.add("privacy", "redact", "on" if in_force.redact else "off")

@@ -29,3 +29,15 @@ class ModelUnavailableError(AppError):
 
 class RuleError(AppError):
     """A coaching rule pack is malformed."""
+
+
+class VaultError(AppError):
+    """An encrypted recording or the recording key cannot be used."""
+
+
+class WrongKeyError(VaultError):
+    """The recording was encrypted with another key than this PC's."""
+
+
+class MissingKeyError(VaultError):
+    """This machine holds no recording key, or another one than the one asked for."""

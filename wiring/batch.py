@@ -22,7 +22,7 @@ from pathlib import Path
 from belcoach.audio.jobs.batch_types import BatchConfig
 from belcoach.audio.jobs.cluster import INSTALL_HINT, LOCAL, check_address, ray_available
 from belcoach.core.errors import ConfigError
-from belcoach.core.vault import RecordingKey
+from belcoach.core.recording_key import RecordingKey
 from belcoach.wiring.call import CallPlan
 
 DEFAULT_OUT = Path("belcoach-batch")

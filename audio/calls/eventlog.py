@@ -35,7 +35,8 @@ from typing import Any
 from belcoach.audio.events import Event, Word
 from belcoach.audio.status import EngineStatus, status_class
 from belcoach.core.errors import AppError
-from belcoach.core.vault import RecordingKey, VaultReader
+from belcoach.core.recording_key import RecordingKey
+from belcoach.core.vault import VaultReader
 
 log = logging.getLogger(__name__)
 

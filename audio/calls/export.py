@@ -22,7 +22,7 @@ from belcoach.audio.jsonl import event_line
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
 from belcoach.core.private_files import create_private, private_dir
-from belcoach.core.vault import RecordingKey
+from belcoach.core.recording_key import RecordingKey
 
 log = logging.getLogger(__name__)
 

@@ -43,9 +43,9 @@ from belcoach.audio.calls.privacy import (
     write_sealed_atomic,
 )
 from belcoach.core.atomic import write_atomic
-from belcoach.core.errors import AppError, AudioFileError
+from belcoach.core.errors import AppError, AudioFileError, VaultError
 from belcoach.core.private_files import create_private
-from belcoach.core.vault import RecordingKey, VaultError, recording_key
+from belcoach.core.recording_key import RecordingKey, recording_key
 
 log = logging.getLogger(__name__)
 

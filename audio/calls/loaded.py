@@ -20,8 +20,9 @@ from belcoach.audio.calls.summary import CallSummary, summarize_timeline
 from belcoach.audio.calls.timeline import Timeline, build_timeline
 from belcoach.audio.events import CallStarted, Event
 from belcoach.audio.privacy.redact import redact_event
-from belcoach.core.errors import AppError
-from belcoach.core.vault import RecordingKey, VaultError, is_encrypted, recording_key
+from belcoach.core.errors import AppError, VaultError
+from belcoach.core.recording_key import RecordingKey, recording_key
+from belcoach.core.vault import is_encrypted
 
 log = logging.getLogger(__name__)
 

@@ -33,14 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from belcoach.core.vault import (
-    RecordingKey,
-    VaultError,
-    VaultReader,
-    VaultWriter,
-    WrongKeyError,
-    recording_key,
-)
+from belcoach.core.errors import VaultError, WrongKeyError
+from belcoach.core.recording_key import RecordingKey, recording_key
+from belcoach.core.vault import VaultReader, VaultWriter
 
 log = logging.getLogger(__name__)
 

@@ -48,9 +48,10 @@ from belcoach.audio.engine.blocks import AudioBlock, AudioClock, AudioSource, au
 from belcoach.audio.events import Event
 from belcoach.audio.jsonl import event_line
 from belcoach.audio.privacy.redact import redact_event
-from belcoach.core.errors import AppError
+from belcoach.core.errors import AppError, VaultError
 from belcoach.core.private_files import FILE_MODE, create_private, open_private, private_dir
-from belcoach.core.vault import RecordingKey, VaultError, VaultWriter
+from belcoach.core.recording_key import RecordingKey
+from belcoach.core.vault import VaultWriter
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,7 @@ from belcoach.audio.calls.privacy import (
     sealed_seconds,
 )
 from belcoach.audio.calls.summary import CallSummary, summarize
-from belcoach.core.errors import AppError
-from belcoach.core.vault import VaultError, WrongKeyError
+from belcoach.core.errors import AppError, VaultError, WrongKeyError
 
 log = logging.getLogger(__name__)
 

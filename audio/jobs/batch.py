@@ -50,9 +50,9 @@ from belcoach.audio.jobs.batch_types import (
     result_json,
 )
 from belcoach.core.atomic import write_atomic
-from belcoach.core.errors import AppError, ConfigError
+from belcoach.core.errors import AppError, ConfigError, VaultError
 from belcoach.core.private_files import private_dir
-from belcoach.core.vault import RecordingKey, VaultError, existing_recording_key
+from belcoach.core.recording_key import RecordingKey, existing_recording_key
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from belcoach.audio.jobs.batch_types import BatchResult, events_name
 from belcoach.core.atomic import write_atomic
-from belcoach.core.vault import RecordingKey
+from belcoach.core.recording_key import RecordingKey
 
 TABLE_FIELDS = ("file", "status", "error", "audio_s", "wall_s")
 

@@ -67,7 +67,7 @@ class BatchConfig:
             (``recording.encrypt``): ``<name>.events.jsonl.enc``, and the
             summary without the words said (`audio.calls.privacy.scrub_summary`).
         key_id: the hex id of the key to seal with; each worker finds that key
-            on its own machine (`core.vault.existing_recording_key`); the key
+            on its own machine (`core.recording_key.existing_recording_key`); the key
             itself never travels in the configuration.
     """
 

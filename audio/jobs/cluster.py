@@ -62,7 +62,7 @@ from belcoach.audio.jobs.batch_types import (
 )
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError, ConfigError
-from belcoach.core.vault import RecordingKey
+from belcoach.core.recording_key import RecordingKey
 
 log = logging.getLogger(__name__)
 

@@ -19,17 +19,15 @@ from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
+from belcoach.core.errors import VaultError, WrongKeyError
+from belcoach.core.recording_key import RecordingKey, recording_key
 from belcoach.core.vault import (
     HEADER_SIZE,
-    RecordingKey,
-    VaultError,
     VaultReader,
     VaultWriter,
-    WrongKeyError,
     decrypt_file,
     encrypt_file,
     is_encrypted,
-    recording_key,
 )
 
 KEY = RecordingKey(bytes(range(32)))
@@ -110,7 +108,8 @@ _KILLED_WRITER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from belcoach.core.vault import RecordingKey, VaultWriter
+    from belcoach.core.recording_key import RecordingKey
+    from belcoach.core.vault import VaultWriter
     writer = VaultWriter(Path(sys.argv[1]), RecordingKey(bytes(range(32))))
     i = 0
     while True:
@@ -218,13 +217,13 @@ def test_without_a_keyring_the_key_goes_to_a_0600_file_and_says_so(
 ) -> None:
     keyring.set_keyring(fail.Keyring())
     key_file = tmp_path / "config" / "recording.key"
-    with caplog.at_level(logging.WARNING, logger="belcoach.core.vault"):
+    with caplog.at_level(logging.WARNING, logger="belcoach.core.recording_key"):
         first = recording_key(key_file=key_file)
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert "no OS keyring" in caplog.text and str(key_file) in caplog.text
     assert first.storage.startswith(f"key file {key_file} (no OS keyring")
     key_file.chmod(0o644)  # someone loosened it: put right, with a warning
-    with caplog.at_level(logging.WARNING, logger="belcoach.core.vault"):
+    with caplog.at_level(logging.WARNING, logger="belcoach.core.recording_key"):
         assert recording_key(key_file=key_file).key == first.key
     assert key_file.stat().st_mode & 0o777 == 0o600 and "readable by others" in caplog.text
     key_file.write_text("not a key\n")

@@ -85,7 +85,7 @@ def test_the_policy_s_encryption_travels_as_the_key_s_id_only(
     import keyring
     from keyring.backends import fail
 
-    from belcoach.core.vault import recording_key
+    from belcoach.core.recording_key import recording_key
 
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     assert _plan(BatchFlags(jobs=1)).key is None

@@ -21,7 +21,8 @@ from belcoach.audio.review.qa.model import Verdict
 from belcoach.audio.review.qa.score import score_events
 from belcoach.core.atomic import write_atomic
 from belcoach.core.errors import AppError
-from belcoach.core.vault import RecordingKey, is_encrypted
+from belcoach.core.recording_key import RecordingKey
+from belcoach.core.vault import is_encrypted
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from belcoach.audio.calls.loaded import load_call
 from belcoach.audio.calls.privacy import CallKeyError, RecordingPrivacy
 from belcoach.audio.review.report.build import render_html
 from belcoach.cli.main import main
-from belcoach.core.vault import RecordingKey, recording_key
+from belcoach.core.recording_key import RecordingKey, recording_key
 from belcoach.demo import demo_call_path
 from support.private_calls import (
     LEAKS,

@@ -23,7 +23,8 @@ from belcoach.audio.jobs.batch import analyse_one, content_key, mark_done, split
 from belcoach.audio.jobs.batch_table import write_table
 from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask
 from belcoach.cli.main import main
-from belcoach.core.vault import MissingKeyError, RecordingKey, recording_key
+from belcoach.core.errors import MissingKeyError
+from belcoach.core.recording_key import RecordingKey, recording_key
 from belcoach.demo import demo_call_path
 from support.private_calls import (
     LEAKS,

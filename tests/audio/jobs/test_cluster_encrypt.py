@@ -22,7 +22,7 @@ from belcoach.audio.jobs.batch import collect, split_done
 from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask
 from belcoach.audio.jobs.cluster import Analyse
 from belcoach.cli.main import main
-from belcoach.core.vault import recording_key
+from belcoach.core.recording_key import recording_key
 from belcoach.demo import demo_call_path
 from support.private_calls import (
     LEAKS,

@@ -9,8 +9,8 @@ import pytest
 from belcoach.audio.events import CallEnded, Channel, Transcript, Word
 from belcoach.audio.jsonl import EncryptedJsonlWriter, JsonlWriter, read_event_lines
 from belcoach.audio.privacy.redact import redacting
-from belcoach.core.errors import AudioFileError
-from belcoach.core.vault import RecordingKey, VaultError
+from belcoach.core.errors import AudioFileError, VaultError
+from belcoach.core.recording_key import RecordingKey
 
 KEY = RecordingKey(bytes(range(32)))
 

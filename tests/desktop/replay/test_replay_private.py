@@ -10,7 +10,7 @@ import soundfile as sf
 
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.privacy import CallKeyError, RecordingPrivacy
-from belcoach.core.vault import RecordingKey
+from belcoach.core.recording_key import RecordingKey
 from belcoach.demo import demo_call_path
 from belcoach.desktop.replay.window import ReplayWindow
 from support.private_calls import (
