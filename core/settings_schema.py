@@ -64,13 +64,19 @@ class ModelSettings:
         name: a registered model (``base``, ``tiny.en``) or a model directory.
         directory: an IT-supplied directory searched before the user cache.
         cpu_threads: threads Whisper may use.
-        beam_size: 1 = greedy (fastest, measured); larger is slower.
+        beam_size: 1 = greedy (fastest, measured); larger is slower. Live
+            calls use it; so do the others when ``offline_decoding`` is ``live``.
+        offline_decoding: how calls decoded after the fact (``calls import``,
+            ``analyze`` of several calls or a folder, a cluster) are decoded:
+            ``thorough`` (beam 5, fewer word errors, slower) or ``live`` (the
+            live settings, so an import gives the live call's words).
     """
 
     name: str = "base"
     directory: str = ""
     cpu_threads: int = 2
     beam_size: int = 1
+    offline_decoding: Literal["live", "thorough"] = "thorough"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ emotion estimate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +23,28 @@ import numpy as np
 from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
 from belcoach.audio.events import Word
+
+
+class DecodeProfile(StrEnum):
+    """How hard Whisper works on a call: live keeps up, thorough spends time on accuracy.
+
+    Both decode the utterances the engine cuts, one by one, at temperature 0
+    with no previous-text prompt; they differ in the beam. Measured on 300 real
+    Dutch clips (benchmarks/best_decoding.py, figures in docs/it.md): beam 5
+    has fewer word errors than beam 1 on the same utterances. A call
+    decoded after the fact (``calls import``, ``analyze`` of a folder, a
+    cluster) has no agent waiting for its words, so it may take the slower beam.
+
+    LIVE: the overlay's words, ``model.beam_size`` (1 = greedy by default).
+    THOROUGH: beam `THOROUGH_BEAM` (or ``model.beam_size`` if larger).
+    """
+
+    LIVE = "live"
+    THOROUGH = "thorough"
+
+
+THOROUGH_BEAM = 5
+"""Beam of the thorough profile: Whisper's own default, and what the benchmark measured."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,250 @@
+"""How far live decoding is from the model's best offline decoding of the same calls (issue 17).
+
+Prints figures; asserts nothing. Usage:
+
+    nice -n 5 .venv/bin/python benchmarks/best_decoding.py [--clips 300] [--modes live,utt-b5,...]
+
+One two-channel call is built from ``--clips`` real Dutch clips
+(``fillets_clips``, alternating sides, as ``benchmarks/transcribe.py`` does)
+and decoded with base int8 (2 threads) in these ways:
+
+- ``live``: the engine as it runs live, batch and import today (VAD cuts,
+  interim passes, beam 1, temperature 0, no context); RTF is the whole
+  engine run's;
+- ``utt-b1``: the engine's final utterances (captured from the ``live``
+  run) decoded again at the live settings: the same words as ``live``, and
+  a decode-only cost to compare the other utterance modes with (``live``'s
+  RTF also holds the VAD, interim passes and the analysers);
+- ``utt-b5``: the same final utterances the engine cut (captured from the
+  ``live`` run), decoded again with beam 5;
+- ``utt-b5-prompt``: beam 5 with the previous utterance's kept text of the
+  same channel as ``initial_prompt`` (the speaker's own context);
+- ``utt-b5-prompt-fallback``: as above, plus Whisper's temperature fallback
+  (0.0, 0.2, ... 1.0; a window is decoded again while its compression ratio
+  or log-probability fails the thresholds);
+- ``channel-best``: no VAD cuts: each channel's whole audio in Whisper's own
+  30 s windows, beam 5, ``condition_on_previous_text``, temperature fallback.
+
+Every mode goes through the same hallucination filter (compression ratio,
+no-speech, phrase lists) the product uses, so the repetition loops a prompt
+can start are dropped the way they would be in the product. For each mode
+it prints the WER (pooled over both channels), the real-time factor (wall
+seconds / call seconds; lower is faster), how many segments needed a
+temperature above 0, and what the filter dropped. Speed figures depend on
+the machine's load (printed with ``uptime``); WER does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from belcoach.audio.engine.asr_worker import AsrWorker  # noqa: E402
+from belcoach.audio.engine.blocks import SAMPLE_RATE  # noqa: E402
+from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
+from belcoach.audio.engine.segmenter import Utterance  # noqa: E402
+from belcoach.audio.engine.transcriber import WhisperTranscriber, heard_segment  # noqa: E402
+from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
+from support.calls import clips_call, run_file  # noqa: E402
+from support.fillets import fillets_clips  # noqa: E402
+from support.wer import word_error_rate  # noqa: E402
+
+CHANNELS = ("agent", "customer")
+FALLBACK = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+MODES = ("live", "utt-b1", "utt-b5", "utt-b5-prompt", "utt-b5-prompt-fallback", "channel-best")
+
+
+@dataclass
+class Result:
+    """One mode's text per channel and what decoding it cost."""
+
+    text: dict[str, str]
+    wall: float
+    temperatures: Counter[float] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def _decode(
+    model: Any,
+    audio: np.ndarray,
+    filt: HallucinationFilter,
+    temps: Counter[float],
+    *,
+    beam: int,
+    prompt: str | None,
+    fallback: bool,
+    condition: bool = False,
+) -> str:
+    """One stretch of audio through Whisper and the product's hallucination filter."""
+    segments, _ = model.transcribe(
+        audio,
+        language="nl",
+        beam_size=beam,
+        temperature=FALLBACK if fallback else 0.0,
+        condition_on_previous_text=condition,
+        initial_prompt=prompt,
+        word_timestamps=True,
+        vad_filter=False,
+        no_speech_threshold=0.6,
+        log_prob_threshold=-1.0,
+        compression_ratio_threshold=2.4,
+        suppress_blank=True,
+    )
+    segs = list(segments)
+    temps.update(float(s.temperature) for s in segs)
+    cleaned = filt.clean([heard_segment(s) for s in segs], len(audio) / SAMPLE_RATE)
+    return " ".join(w.text for w in cleaned.words)
+
+
+def _live(transcriber: WhisperTranscriber, call: Path) -> tuple[Result, list[Utterance]]:
+    """The engine's own run; also captures the final utterances it cut."""
+    finals: list[Utterance] = []
+    process = AsrWorker._process
+
+    def spy(self: AsrWorker, job: Utterance) -> None:
+        if job.final:
+            finals.append(job)
+        process(self, job)
+
+    AsrWorker._process = spy  # type: ignore[method-assign]
+    try:
+        before = Counter(transcriber.hallucinations.reasons)
+        run = run_file(transcriber, call, max_transcript_lag=None)
+    finally:
+        AsrWorker._process = process  # type: ignore[method-assign]
+    dropped = Counter(transcriber.hallucinations.reasons)
+    dropped.subtract(before)
+    text = {ch: run.text(ch) for ch in CHANNELS}
+    stats = run.stats
+    print(
+        f"live engine: {stats['asr_passes']:.0f} Whisper passes for {len(finals)} final "
+        f"utterances (the rest are interim passes), ASR busy {stats['asr_busy_seconds']:.0f} s "
+        f"of {stats['wall_seconds']:.0f} s wall",
+        flush=True,
+    )
+    return Result(text, run.stats["wall_seconds"], dropped=+dropped), finals
+
+
+def _utterances(
+    model: Any, finals: list[Utterance], *, beam: int, prompt: bool, fallback: bool
+) -> Result:
+    """The engine's final utterances decoded again, in time order per channel."""
+    filt = HallucinationFilter.for_language("nl")
+    temps: Counter[float] = Counter()
+    text: dict[str, str] = {}
+    started = time.perf_counter()
+    for ch in CHANNELS:
+        said: list[str] = []
+        for job in sorted((j for j in finals if str(j.channel) == ch), key=lambda j: j.t0):
+            previous = next((s for s in reversed(said) if s), None)
+            said.append(
+                _decode(
+                    model,
+                    job.audio,
+                    filt,
+                    temps,
+                    beam=beam,
+                    prompt=previous if prompt else None,
+                    fallback=fallback,
+                )
+            )
+        text[ch] = " ".join(s for s in said if s)
+    return Result(text, time.perf_counter() - started, temps, +filt.reasons)
+
+
+def _channels(model: Any, call: Path) -> Result:
+    """Each channel's whole audio, Whisper's own windows, everything the model offers."""
+    stereo, sr = sf.read(call, dtype="float32", always_2d=True)
+    assert sr == SAMPLE_RATE
+    filt = HallucinationFilter.for_language("nl")
+    temps: Counter[float] = Counter()
+    started = time.perf_counter()
+    text = {
+        ch: _decode(
+            model,
+            np.ascontiguousarray(stereo[:, i]),
+            filt,
+            temps,
+            beam=5,
+            prompt=None,
+            fallback=True,
+            condition=True,
+        )
+        for i, ch in enumerate(CHANNELS)
+    }
+    return Result(text, time.perf_counter() - started, temps, +filt.reasons)
+
+
+def main() -> None:
+    """Build the call, decode it every way asked, print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--clips", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--modes", default=",".join(MODES), help="comma-separated, from " + ", ".join(MODES)
+    )
+    args = ap.parse_args()
+    modes = [m for m in args.modes.split(",") if m]
+    unknown = set(modes) - set(MODES)
+    if unknown:
+        ap.error(f"unknown modes: {', '.join(sorted(unknown))}")
+
+    clips = fillets_clips(limit=args.clips, seed=args.seed)
+    if not clips:
+        sys.exit("fillets not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
+    print(f"load at start: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores", flush=True)
+    transcriber = load_transcriber(ModelChoice("base", beam_size=1), "nl")
+    model = transcriber._model
+    with tempfile.TemporaryDirectory() as tmp:
+        call = Path(tmp) / "fillets_call.flac"
+        refs = clips_call(clips, call)
+        seconds = sf.info(call).duration
+        print(
+            f"call: {len(clips)} real Dutch clips, {seconds:.0f} s, base int8, 2 threads",
+            flush=True,
+        )
+        live, finals = _live(transcriber, call)
+        runs: dict[str, Callable[[], Result]] = {
+            "live": lambda: live,
+            "utt-b1": lambda: _utterances(model, finals, beam=1, prompt=False, fallback=False),
+            "utt-b5": lambda: _utterances(model, finals, beam=5, prompt=False, fallback=False),
+            "utt-b5-prompt": lambda: _utterances(
+                model, finals, beam=5, prompt=True, fallback=False
+            ),
+            "utt-b5-prompt-fallback": lambda: _utterances(
+                model, finals, beam=5, prompt=True, fallback=True
+            ),
+            "channel-best": lambda: _channels(model, call),
+        }
+        print(f"{len(finals)} final utterances cut by the engine", flush=True)
+        for mode in modes:
+            result = runs[mode]()
+            wer = word_error_rate(
+                [refs[ch] for ch in CHANNELS], [result.text[ch] for ch in CHANNELS]
+            )
+            rtf = result.wall / seconds
+            hot = sum(n for t, n in result.temperatures.items() if t > 0)
+            print(
+                f"{mode:24s} WER {wer:6.1%}  RTF {rtf:.3f} ({1 / rtf:4.1f}x real time)  "
+                f"segments at temperature>0: {hot}/{sum(result.temperatures.values())}  "
+                f"dropped: {dict(result.dropped) or '-'}  load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
