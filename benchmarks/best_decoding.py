@@ -37,6 +37,7 @@ the machine's load (printed with ``uptime``); WER does not.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -53,12 +54,15 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from belcoach.audio.bus import EventBus  # noqa: E402
 from belcoach.audio.engine.asr_worker import AsrWorker  # noqa: E402
 from belcoach.audio.engine.blocks import SAMPLE_RATE  # noqa: E402
 from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
 from belcoach.audio.engine.segmenter import Utterance  # noqa: E402
+from belcoach.audio.engine.sources import open_call  # noqa: E402
 from belcoach.audio.engine.transcriber import WhisperTranscriber, heard_segment  # noqa: E402
-from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
+from belcoach.audio.events import Word  # noqa: E402
+from belcoach.audio.jobs.run import ModelChoice, build_call, load_transcriber  # noqa: E402
 from support.calls import clips_call, run_file  # noqa: E402
 from support.fillets import fillets_clips  # noqa: E402
 from support.wer import word_error_rate  # noqa: E402
@@ -76,6 +80,7 @@ class Result:
     wall: float
     temperatures: Counter[float] = field(default_factory=Counter)
     dropped: Counter[str] = field(default_factory=Counter)
+    cpu: float = 0.0
 
 
 def _decode(
@@ -189,6 +194,80 @@ def _channels(model: Any, call: Path) -> Result:
     return Result(text, time.perf_counter() - started, temps, +filt.reasons)
 
 
+class _Silent:
+    """A transcriber that hears nothing: cuts the utterances without paying for Whisper."""
+
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        """No words."""
+        return []
+
+
+def _cut(call: Path) -> list[Utterance]:
+    """The final utterances the engine cuts (VAD and segmenter only; no decoding)."""
+    finals: list[Utterance] = []
+    process = AsrWorker._process
+
+    def spy(self: AsrWorker, job: Utterance) -> None:
+        if job.final:
+            finals.append(job)
+        process(self, job)
+
+    AsrWorker._process = spy  # type: ignore[method-assign]
+    try:
+        build_call(
+            open_call(call), _Silent(), EventBus(), language="nl", model_name="none", paced=False
+        ).run()
+    finally:
+        AsrWorker._process = process  # type: ignore[method-assign]
+    return finals
+
+
+def _print(mode: str, row: dict[str, Any]) -> None:
+    wer = word_error_rate(row["refs"], row["hyps"])
+    rtf = row["wall"] / row["seconds"]
+    print(
+        f"{mode:24s} WER {wer:6.1%}  RTF {rtf:.3f} ({1 / rtf:4.1f}x real time)  "
+        f"CPU s per audio s {row['cpu'] / row['seconds']:.3f}  "
+        f"segments at temperature>0: {row['hot']}/{row['segments']}  "
+        f"dropped: {row['dropped'] or '-'}",
+        flush=True,
+    )
+
+
+def _combine(paths: list[Path]) -> None:
+    """Pool the shards' rows mode by mode: one WER over all their words, summed times."""
+    shards = [json.loads(path.read_text()) for path in paths]
+    every = set().union(*(shard["modes"] for shard in shards))
+    # a shard still under way has fewer modes: compare like with like, same clips
+    shards = [shard for shard in shards if set(shard["modes"]) == every]
+    pooled: dict[str, dict[str, Any]] = {}
+    for shard in shards:
+        for mode, row in shard["modes"].items():
+            into = pooled.setdefault(
+                mode,
+                {
+                    "refs": [],
+                    "hyps": [],
+                    "wall": 0.0,
+                    "cpu": 0.0,
+                    "seconds": 0.0,
+                    "hot": 0,
+                    "segments": 0,
+                    "dropped": Counter(),
+                    "clips": 0,
+                },
+            )
+            for key in ("refs", "hyps"):
+                into[key] += row[key]
+            for key in ("wall", "cpu", "seconds", "hot", "segments", "clips"):
+                into[key] += row[key]
+            into["dropped"].update(row["dropped"])
+    for mode, row in pooled.items():
+        row["dropped"] = dict(row["dropped"])
+        print(f"[{row['clips']} clips] ", end="")
+        _print(mode, row)
+
+
 def main() -> None:
     """Build the call, decode it every way asked, print the figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -197,7 +276,16 @@ def main() -> None:
     ap.add_argument(
         "--modes", default=",".join(MODES), help="comma-separated, from " + ", ".join(MODES)
     )
+    ap.add_argument(
+        "--shard", default="1/1", help="K/N: only the K-th of N equal parts of the clips"
+    )
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", type=Path, help="also write the texts and times here")
+    ap.add_argument("--combine", type=Path, nargs="+", help="pool --json files and print")
     args = ap.parse_args()
+    if args.combine:
+        _combine(args.combine)
+        return
     modes = [m for m in args.modes.split(",") if m]
     unknown = set(modes) - set(MODES)
     if unknown:
@@ -206,18 +294,27 @@ def main() -> None:
     clips = fillets_clips(limit=args.clips, seed=args.seed)
     if not clips:
         sys.exit("fillets not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
+    k, n = (int(x) for x in args.shard.split("/"))
+    clips = clips[(k - 1) * len(clips) // n : k * len(clips) // n]
     print(f"load at start: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores", flush=True)
-    transcriber = load_transcriber(ModelChoice("base", beam_size=1), "nl")
+    transcriber = load_transcriber(ModelChoice("base", cpu_threads=args.threads), "nl")
     model = transcriber._model
+    out: dict[str, Any] = {"clips": len(clips), "modes": {}}
     with tempfile.TemporaryDirectory() as tmp:
         call = Path(tmp) / "fillets_call.flac"
         refs = clips_call(clips, call)
         seconds = sf.info(call).duration
         print(
-            f"call: {len(clips)} real Dutch clips, {seconds:.0f} s, base int8, 2 threads",
+            f"call: {len(clips)} real Dutch clips, {seconds:.0f} s, base int8, "
+            f"{args.threads} threads",
             flush=True,
         )
-        live, finals = _live(transcriber, call)
+        if "live" in modes:
+            cpu0 = time.process_time()
+            live, finals = _live(transcriber, call)
+            live.cpu = time.process_time() - cpu0
+        else:
+            finals = _cut(call)
         runs: dict[str, Callable[[], Result]] = {
             "live": lambda: live,
             "utt-b1": lambda: _utterances(model, finals, beam=1, prompt=False, fallback=False),
@@ -232,18 +329,25 @@ def main() -> None:
         }
         print(f"{len(finals)} final utterances cut by the engine", flush=True)
         for mode in modes:
+            cpu0 = time.process_time()
             result = runs[mode]()
-            wer = word_error_rate(
-                [refs[ch] for ch in CHANNELS], [result.text[ch] for ch in CHANNELS]
-            )
-            rtf = result.wall / seconds
-            hot = sum(n for t, n in result.temperatures.items() if t > 0)
-            print(
-                f"{mode:24s} WER {wer:6.1%}  RTF {rtf:.3f} ({1 / rtf:4.1f}x real time)  "
-                f"segments at temperature>0: {hot}/{sum(result.temperatures.values())}  "
-                f"dropped: {dict(result.dropped) or '-'}  load {os.getloadavg()[0]:.2f}",
-                flush=True,
-            )
+            cpu = result.cpu if mode == "live" else time.process_time() - cpu0
+            row = {
+                "refs": [refs[ch] for ch in CHANNELS],
+                "hyps": [result.text[ch] for ch in CHANNELS],
+                "wall": result.wall,
+                "cpu": cpu,
+                "seconds": seconds,
+                "clips": len(clips),
+                "hot": sum(n for t, n in result.temperatures.items() if t > 0),
+                "segments": sum(result.temperatures.values()),
+                "dropped": dict(result.dropped),
+            }
+            out["modes"][mode] = row
+            _print(mode, row)
+            print(f"  load {os.getloadavg()[0]:.2f}", flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(out))
 
 
 if __name__ == "__main__":

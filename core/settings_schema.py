@@ -68,15 +68,16 @@ class ModelSettings:
             calls use it; so do the others when ``offline_decoding`` is ``live``.
         offline_decoding: how calls decoded after the fact (``calls import``,
             ``analyze`` of several calls or a folder, a cluster) are decoded:
-            ``thorough`` (beam 5, fewer word errors, slower) or ``live`` (the
-            live settings, so an import gives the live call's words).
+            ``live`` (the live settings) or ``thorough`` (beam 5: fewer word
+            errors, but below 5x real time on a 2-core PC, so not the default;
+            for a faster PC or a cluster).
     """
 
     name: str = "base"
     directory: str = ""
     cpu_threads: int = 2
     beam_size: int = 1
-    offline_decoding: Literal["live", "thorough"] = "thorough"
+    offline_decoding: Literal["live", "thorough"] = "live"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ model is opened.
 
 A live call always decodes with the live profile (beam ``model.beam_size``);
 a call decoded after the fact (``offline=True``: ``calls import``, ``analyze``
-of several calls or a folder, a cluster) takes ``model.offline_decoding``,
-``thorough`` by default (`DecodeProfile`).
+of several calls or a folder, a cluster) takes ``model.offline_decoding``
+(`DecodeProfile`; ``live`` by default, ``thorough`` where the PC can afford it).
 """
 
 from __future__ import annotations
