@@ -29,11 +29,12 @@ class DecodeProfile(StrEnum):
     """How hard Whisper works on a call: live keeps up, thorough spends time on accuracy.
 
     Both decode the utterances the engine cuts, one by one, at temperature 0
-    with no previous-text prompt; they differ in the beam. Measured on 300 real
-    Dutch clips (benchmarks/best_decoding.py, figures in docs/it.md): beam 5
-    has fewer word errors than beam 1 on the same utterances. A call
-    decoded after the fact (``calls import``, ``analyze`` of a folder, a
-    cluster) has no agent waiting for its words, so it may take the slower beam.
+    with no previous-text prompt (so the filter below and the live engine's
+    timing hold for both); they differ in the beam. On real Dutch speech
+    (benchmarks/best_decoding.py) beam 5 makes fewer word errors than beam 1
+    on the same utterances, but costs more CPU per utterance. The wiring
+    (``wiring.call.model_choice``) picks the profile: live calls always run
+    LIVE; calls decoded after the fact run ``model.offline_decoding``.
 
     LIVE: the overlay's words, ``model.beam_size`` (1 = greedy by default).
     THOROUGH: beam `THOROUGH_BEAM` (or ``model.beam_size`` if larger).
