@@ -3,6 +3,7 @@
 Prints figures; asserts nothing. Usage:
 
     nice -n 5 .venv/bin/python benchmarks/best_decoding.py [--clips 300] [--modes live,utt-b5,...]
+        [--shard K/N --threads 1 --json part.json] | --combine part*.json
 
 One two-channel call is built from ``--clips`` real Dutch clips
 (``fillets_clips``, alternating sides, as ``benchmarks/transcribe.py`` does)
@@ -25,13 +26,22 @@ and decoded with base int8 (2 threads) in these ways:
 - ``channel-best``: no VAD cuts: each channel's whole audio in Whisper's own
   30 s windows, beam 5, ``condition_on_previous_text``, temperature fallback.
 
+On a loaded machine the work can be split: ``--shard K/N`` decodes the K-th of
+N equal parts of the same sample (the utterances cut by the VAD and segmenter
+alone when ``live`` is not asked for, which gives the same cuts), ``--json``
+keeps each part's texts, and ``--combine a.json b.json ...`` pools them into
+one WER per mode over the parts that have it (the clip count is printed per
+mode: give parts that hold the same clips to compare modes).
+``--threads 1`` per part keeps the parts from fighting over the cores.
+
 Every mode goes through the same hallucination filter (compression ratio,
 no-speech, phrase lists) the product uses, so the repetition loops a prompt
 can start are dropped the way they would be in the product. For each mode
 it prints the WER (pooled over both channels), the real-time factor (wall
 seconds / call seconds; lower is faster), how many segments needed a
-temperature above 0, and what the filter dropped. Speed figures depend on
-the machine's load (printed with ``uptime``); WER does not.
+temperature above 0, what the filter dropped, and the CPU seconds spent per
+call second (less sensitive to other processes than the wall clock). Speed
+figures depend on the machine's load (printed); WER does not.
 """
 
 from __future__ import annotations
@@ -235,11 +245,8 @@ def _print(mode: str, row: dict[str, Any]) -> None:
 
 
 def _combine(paths: list[Path]) -> None:
-    """Pool the shards' rows mode by mode: one WER over all their words, summed times."""
+    """Pool the parts' rows mode by mode: one WER over all their words, summed times."""
     shards = [json.loads(path.read_text()) for path in paths]
-    every = set().union(*(shard["modes"] for shard in shards))
-    # a shard still under way has fewer modes: compare like with like, same clips
-    shards = [shard for shard in shards if set(shard["modes"]) == every]
     pooled: dict[str, dict[str, Any]] = {}
     for shard in shards:
         for mode, row in shard["modes"].items():
