@@ -42,6 +42,18 @@ seconds / call seconds; lower is faster), how many segments needed a
 temperature above 0, what the filter dropped, and the CPU seconds spent per
 call second (less sensitive to other processes than the wall clock). Speed
 figures depend on the machine's load (printed); WER does not.
+
+Measured 4 Dec 2026 (load 10-28 on 2 cores, so only WER and CPU per call
+second mean much; parts of the 300-clip seed-1 sample, 1 thread each):
+
+- 126 clips: live settings (utt-b1) WER 58.8 %, 0.40 CPU s per call s;
+  beam 5 53.0 %, 0.45 CPU s (+13 %). Seed 2, 60 clips, whole engine: live
+  62.4 %, beam 5 54.4 %.
+- 15 of those clips: beam 1 59.3 %, beam 5 55.6 %; beam 5 + previous text
+  as prompt 56.8 % at 1.01 CPU s (three repetition loops decoded to full
+  length, then dropped by the filter); with temperature fallback as well
+  56.8 % at 1.38 CPU s; channel-best (30 s windows over whole channels) 46.3 %
+  at 0.31 CPU s: fewer encoder passes than one per utterance.
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ class ModelSettings:
             calls use it; so do the others when ``offline_decoding`` is ``live``.
         offline_decoding: how calls decoded after the fact (``calls import``,
             ``analyze`` of several calls or a folder, a cluster) are decoded:
-            ``live`` (the live settings) or ``thorough`` (beam 5: 4-8 points
-            fewer word errors on real Dutch for ~8 % more CPU on short
+            ``live`` (the live settings) or ``thorough`` (beam 5: about 6 points
+            fewer word errors on real Dutch for ~13 % more CPU on short
             utterances). ``live`` by default: batch on a 2-core PC is already
             below 5x real time at the live settings.
     """
