@@ -91,12 +91,15 @@ def run(args: argparse.Namespace) -> int:
     from belcoach.wiring.qa import plan_qa_card
 
     settings = load_cli_settings()
-    plan = plan_call(settings, call_flags(args))
+    batch = batch_cmd.wants_batch(args)
+    # Many calls at once: nobody waits for the words, so the offline profile
+    # (model.offline_decoding); one call keeps the live words of `live`/replay.
+    plan = plan_call(settings, call_flags(args), offline=batch)
     # a recorded call in another OS account's library is refused here too
     refuse_foreign_inputs(
         plan.recording, [*(Path(c) for c in args.call or ()), args.agent, args.customer]
     )
-    if batch_cmd.wants_batch(args):
+    if batch:
         return batch_cmd.run(args, plan, qa_card=plan_qa_card(settings))
     args.call = args.call[0] if args.call else None
     from belcoach.audio.jobs.run import load_transcriber, run_call

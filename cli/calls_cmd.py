@@ -218,8 +218,13 @@ def run_import(args: argparse.Namespace) -> int:
     )
     settings = load_cli_settings()
     # IT's locks first: a refused flag opens no file, library or model.
+    # An import is decoded after the fact (model.offline_decoding), unless it is
+    # paced like a live call (--realtime), where the live profile keeps up.
     plan = plan_call(
-        settings, call_flags(args), library_root=library_plan(args, settings, writes=True).root
+        settings,
+        call_flags(args),
+        library_root=library_plan(args, settings, writes=True).root,
+        offline=not args.realtime,
     )
     refuse_foreign_inputs(plan.recording, [args.call, args.agent, args.customer])
     source = files.open()  # a bad file fails before the model loads

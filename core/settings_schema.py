@@ -64,13 +64,21 @@ class ModelSettings:
         name: a registered model (``base``, ``tiny.en``) or a model directory.
         directory: an IT-supplied directory searched before the user cache.
         cpu_threads: threads Whisper may use.
-        beam_size: 1 = greedy (fastest, measured); larger is slower.
+        beam_size: 1 = greedy (fastest, measured); larger is slower. Live
+            calls use it; so do the others when ``offline_decoding`` is ``live``.
+        offline_decoding: how calls decoded after the fact (``calls import``,
+            ``analyze`` of several calls or a folder, a cluster) are decoded:
+            ``live`` (the live settings) or ``thorough`` (beam 5: about 6 points
+            fewer word errors on real Dutch for ~13 % more CPU on short
+            utterances). ``live`` by default: batch on a 2-core PC is already
+            below 5x real time at the live settings.
     """
 
     name: str = "base"
     directory: str = ""
     cpu_threads: int = 2
     beam_size: int = 1
+    offline_decoding: Literal["live", "thorough"] = "live"
 
 
 @dataclass(frozen=True, slots=True)

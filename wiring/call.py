@@ -6,6 +6,11 @@ plan): the language, the Whisper model, the ``[analysis]`` table (rules that IT
 disabled included), redaction and encryption, and the recording plan. Locked
 settings win: a flag that contradicts one is refused here, before any device or
 model is opened.
+
+A live call always decodes with the live profile (beam ``model.beam_size``);
+a call decoded after the fact (``offline=True``: ``calls import``, ``analyze``
+of several calls or a folder, a cluster) takes ``model.offline_decoding``
+(`DecodeProfile`; ``live`` by default, ``thorough`` where the PC can afford it).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 
 from belcoach.audio.bus import Subscriber
 from belcoach.audio.calls.privacy import RecordingPrivacy
+from belcoach.audio.engine.transcriber import THOROUGH_BEAM, DecodeProfile
 from belcoach.audio.jobs.recording import RecordingFactory
 from belcoach.audio.jobs.run import ModelChoice
 from belcoach.audio.jobs.session import SessionConfig
@@ -76,8 +82,12 @@ def plan_call(
     flags: CallFlags | None = None,
     *,
     library_root: Path | None = None,
+    offline: bool = False,
 ) -> CallPlan:
     """The plan for one call: each flag given wins, unless IT locked its setting.
+
+    ``offline``: nobody waits for the words (import, batch, cluster), so the
+    model may decode with ``model.offline_decoding`` (see `model_choice`).
 
     Raises:
         ConfigError: a flag contradicts a locked setting, a value is out of
@@ -88,14 +98,22 @@ def plan_call(
     language = check_language(flags.language or str(settings.values.call.language))
     return CallPlan(
         language=language,
-        model=model_choice(settings, flags),
+        model=model_choice(settings, flags, offline=offline),
         analysis=settings.values.analysis_for_call(),
         recording=plan_library(settings, root=library_root, redact=flags.redact),
     )
 
 
-def model_choice(settings: ResolvedSettings, flags: CallFlags | None = None) -> ModelChoice:
+def model_choice(
+    settings: ResolvedSettings, flags: CallFlags | None = None, *, offline: bool = False
+) -> ModelChoice:
     """The Whisper model to load: each flag given wins, else the setting ``model.*``.
+
+    The profile is ``LIVE`` unless ``offline`` and ``model.offline_decoding``
+    says ``thorough``. The thorough profile's beam is `THOROUGH_BEAM` (or
+    ``model.beam_size`` if larger), except where the beam was decided
+    outright: ``--beam-size`` given, or ``model.beam_size`` locked by IT (a CPU
+    budget holds for every call).
 
     Raises:
         ConfigError: threads or beam size below 1.
@@ -103,7 +121,16 @@ def model_choice(settings: ResolvedSettings, flags: CallFlags | None = None) -> 
     flags = flags or CallFlags()
     values = settings.values.model
     threads = int(values.cpu_threads if flags.threads is None else flags.threads)
+    profile = DecodeProfile.LIVE
+    if offline:
+        profile = DecodeProfile(str(values.offline_decoding))
     beam = int(values.beam_size if flags.beam_size is None else flags.beam_size)
+    if (
+        profile is DecodeProfile.THOROUGH
+        and flags.beam_size is None
+        and not settings.locked("model.beam_size")
+    ):
+        beam = max(beam, THOROUGH_BEAM)
     if beam < 1 or threads < 1:
         raise ConfigError(
             f"beam size ({beam}) and threads ({threads}) must be at least 1 "
@@ -117,4 +144,5 @@ def model_choice(settings: ResolvedSettings, flags: CallFlags | None = None) -> 
         admin_dir=model_dir,
         cpu_threads=threads,
         beam_size=beam,
+        profile=profile,
     )

@@ -15,6 +15,7 @@ emotion estimate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +23,29 @@ import numpy as np
 from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
 from belcoach.audio.events import Word
+
+
+class DecodeProfile(StrEnum):
+    """How hard Whisper works on a call: live keeps up, thorough spends time on accuracy.
+
+    Both decode the utterances the engine cuts, one by one, at temperature 0
+    with no previous-text prompt (so the filter below and the live engine's
+    timing hold for both); they differ in the beam. On real Dutch speech
+    (benchmarks/best_decoding.py) beam 5 makes fewer word errors than beam 1
+    on the same utterances, but costs more CPU per utterance. The wiring
+    (``wiring.call.model_choice``) picks the profile: live calls always run
+    LIVE; calls decoded after the fact run ``model.offline_decoding``.
+
+    LIVE: the overlay's words, ``model.beam_size`` (1 = greedy by default).
+    THOROUGH: beam `THOROUGH_BEAM` (or ``model.beam_size`` if larger).
+    """
+
+    LIVE = "live"
+    THOROUGH = "thorough"
+
+
+THOROUGH_BEAM = 5
+"""Beam of the thorough profile: Whisper's own default, and what the benchmark measured."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,12 @@ from belcoach.audio.engine.engine import (
     EngineConfig,
     Progress,
 )
-from belcoach.audio.engine.transcriber import DecodeOptions, Transcriber, WhisperTranscriber
+from belcoach.audio.engine.transcriber import (
+    DecodeOptions,
+    DecodeProfile,
+    Transcriber,
+    WhisperTranscriber,
+)
 from belcoach.audio.engine.vad import SileroSession
 from belcoach.audio.languages import check_language
 from belcoach.core.errors import ConfigError
@@ -43,13 +48,17 @@ class ModelChoice:
         admin_dir: the IT-supplied model directory, searched first.
         cpu_threads: threads for Whisper; 2 leaves nothing idle on a 2-core
             laptop, which is why transcription is VAD-gated.
-        beam_size: 1 (greedy) by default, measured fastest.
+        beam_size: 1 (greedy) by default, measured fastest; the wiring
+            (``wiring.call.model_choice``) puts the profile's beam here.
+        profile: which `DecodeProfile` chose ``beam_size``: live calls
+            always run ``LIVE``; calls decoded after the fact may run ``THOROUGH``.
     """
 
     name: str = "base"
     admin_dir: Path | None = None
     cpu_threads: int = 2
     beam_size: int = 1
+    profile: DecodeProfile = DecodeProfile.LIVE
 
 
 def load_transcriber(
