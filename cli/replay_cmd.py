@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         library=library,
         player_output="none" if args.mute else "auto",
         qa_card=plan_qa_card(settings),
+        settings=settings,
     )
     window.show()
     return int(app.exec())

@@ -114,6 +114,7 @@ class CallLibraryService:
                 library=library,
                 player_output=self._replay_output,
                 qa_card=plan_qa_card(settings),
+                settings=settings,
             )
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.destroyed.connect(self._replay_closed)

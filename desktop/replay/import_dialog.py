@@ -5,6 +5,11 @@ agent's and the customer's mono files. A worker thread loads the model and
 runs the same engine as a live call, as fast as the machine allows; Cancel
 stops it and adds nothing. The dialog only collects choices and shows
 progress; the work is ``belcoach.audio.jobs.importer.import_call``.
+
+The call is planned like ``belcoach calls import``: `wiring.call.plan_call`
+with the settings and IT's policy (language, model and its offline decoding
+profile, the ``[analysis]`` table with the coach's rule files and disabled
+rules). A language IT locked cannot be changed here.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ from PySide6.QtWidgets import (
 from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.jobs.importer import CallFiles, ImportCancelled, import_call
 from belcoach.core.errors import AppError
+from belcoach.core.settings import ResolvedSettings
+from belcoach.wiring.call import CallPlan, plan_call
+from belcoach.wiring.flags import CallFlags
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.mp3 *.ogg);;All files (*)"
 
@@ -57,15 +65,14 @@ class ImportDialog(QDialog):
     def __init__(
         self,
         library: CallLibrary,
+        settings: ResolvedSettings,
         *,
-        language: str = "nl",
-        model: str = "base",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import a recorded call")
         self.library = library
-        self.model = model
+        self.settings = settings
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.relay = _Relay()
@@ -84,7 +91,10 @@ class ImportDialog(QDialog):
         self.channel.addItems(["left", "right"])
         self.language = QComboBox()
         self.language.addItems(["nl", "sv", "en"])
-        self.language.setCurrentText(language)
+        self.language.setCurrentText(str(settings.get("call.language")))
+        if settings.locked("call.language"):
+            self.language.setEnabled(False)
+            self.language.setToolTip(settings.lock_reason("call.language"))
         self.agent_name = QLineEdit()
         form = QFormLayout()
         form.addRow(self.stereo)
@@ -144,28 +154,41 @@ class ImportDialog(QDialog):
         except AppError as exc:
             self.status.setText(f"<span style='color:#c53030'>{exc}</span>")
             return
+        try:
+            plan = self.plan()
+        except AppError as exc:
+            self.status.setText(f"<span style='color:#c53030'>{exc}</span>")
+            return
         self.start_button.setEnabled(False)
         self.status.setText(f"Loading the model, then analysing {source.description}…")
         total = source.duration or 0.0
         self._stop.clear()
         self._thread = threading.Thread(
-            target=self._work, args=(files, total), name="call-import", daemon=True
+            target=self._work, args=(files, plan, total), name="call-import", daemon=True
         )
         self._thread.start()
 
-    def _work(self, files: CallFiles, total: float) -> None:
-        from belcoach.audio.jobs.run import ModelChoice, load_transcriber
+    def plan(self) -> CallPlan:
+        """The import's plan: the settings and policy, with the language chosen here.
+
+        Raises:
+            ConfigError: the settings make no valid plan (the message says which).
+        """
+        flags = CallFlags(language=self.language.currentText())
+        return plan_call(self.settings, flags, library_root=self.library.root, offline=True)
+
+    def _work(self, files: CallFiles, plan: CallPlan, total: float) -> None:
+        from belcoach.audio.jobs.run import load_transcriber
 
         try:
-            transcriber = load_transcriber(
-                ModelChoice(name=self.model), self.language.currentText()
-            )
+            transcriber = load_transcriber(plan.model, plan.language)
             summary = import_call(
                 self.library,
                 files,
                 transcriber,
                 agent_name=self.agent_name.text(),
-                model_name=self.model,
+                model_name=plan.model.name,
+                analysis_settings=plan.analysis,
                 stop=self._stop,
                 on_progress=lambda t: self.relay.progress.emit(t, total),
             )

@@ -44,6 +44,7 @@ from belcoach.audio.review.qa import score_call
 from belcoach.audio.review.waveform import envelopes
 from belcoach.core.clock import format_clock
 from belcoach.core.errors import AppError
+from belcoach.core.settings import ResolvedSettings
 from belcoach.desktop.replay.headline import headline_html
 from belcoach.desktop.replay.library_panel import LibraryPanel
 from belcoach.desktop.replay.notes import NotesPanel
@@ -78,6 +79,8 @@ class ReplayWindow(QMainWindow):
         player_output: ``auto`` (sound if there is a device) or ``none``.
         qa_card: the QA card file in force (setting ``qa.card``); empty = the
             packaged card for the call's language.
+        settings: the settings and policy imports are planned with (None: read
+            them when the coach imports a call).
     """
 
     def __init__(
@@ -87,10 +90,12 @@ class ReplayWindow(QMainWindow):
         library: CallLibrary | None = None,
         player_output: str = "auto",
         qa_card: str = "",
+        settings: ResolvedSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("belcoach · replay")
+        self._settings = settings
         self._fit_to_screen(1440, 860)
         self.library = library
         self.call: LoadedCall | None = None
@@ -399,9 +404,10 @@ class ReplayWindow(QMainWindow):
     def _ask_import(self) -> None:
         if self.library is None:
             return
+        from belcoach.core.settings import load_settings
         from belcoach.desktop.replay.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.library, parent=self)
+        dialog = ImportDialog(self.library, self._settings or load_settings(), parent=self)
         dialog.imported.connect(self._imported)
         dialog.open()
 
