@@ -110,9 +110,9 @@ def test_the_setting_reaches_the_analyser_and_is_checked() -> None:
         for a in default_analysers("nl", {"rules": {"min_word_probability": 0.7}})
         if isinstance(a, PhraseAnalyser)
     ]
-    assert phrase.gate == WordGate(0.7, "min", 1)
+    assert phrase.gate == WordGate(0.7, "mean", 1)
     assert RulesConfig() == RulesConfig(
-        min_word_probability=0.4, word_probability_basis="min", single_word_neighbours=1
+        min_word_probability=0.6, word_probability_basis="mean", single_word_neighbours=1
     ), "the packaged default, chosen on real speech (benchmarks/real_cards.py): change both"
     with pytest.raises(ConfigError, match="min_word_probability"):
         rules_config({"min_word_probability": 1.5})
