@@ -13,6 +13,9 @@ Files, per language (``nl``, ``sv``, ``en``):
 - ``<lang>.dev-extra.tsv``: sentences the tuning session of issue 15 item 3
   wrote (words in between, inversions, colloquial and indirect wording)
   before it changed the rules, without looking at the test part; also dev;
+- ``<lang>.dev-wide.tsv``: more such sentences (firing and near-miss) the
+  recall session of issue 15 wrote to widen dev, committed before the rules
+  were changed for them, without looking at the test part; also dev;
 - ``<lang>.test.tsv``: written with ``dev.tsv`` and split off BEFORE tuning;
   frozen: never tuned on, never edited, its sentences never looked at.
 
@@ -45,7 +48,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "phrases"
 AGENT_START = 3.0
 """The sentence is the agent's first utterance, this many seconds into the call."""
 KINDS = ("pos", "near", "plain", "asr")
-PARTS = {"dev": ("dev", "dev-old", "dev-extra"), "test": ("test",)}
+PARTS = {"dev": ("dev", "dev-old", "dev-extra", "dev-wide"), "test": ("test",)}
 """Each part's files: ``<lang>.<stem>.tsv``."""
 
 

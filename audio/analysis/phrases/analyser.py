@@ -66,8 +66,9 @@ class RulesConfig:
         min_word_probability: a match raises a card only when Whisper was at
             least this sure of the words that carry it (``phrase_gate``);
             0 switches the gate off. Chosen on real Dutch speech
-            (``benchmarks/real_cards.py``, dev part).
-        word_probability_basis: ``"min"`` (each of those words) or ``"mean"``.
+            (``benchmarks/real_cards.py``, dev part): mean >= 0.6.
+        word_probability_basis: ``"mean"`` of those words (the default) or ``"min"``
+            (each of them).
         single_word_neighbours: a match carried by one word is judged with
             this many words on each side of it as well.
         single_word_agreement: a match carried by one heard pronoun ("je")
@@ -85,8 +86,8 @@ class RulesConfig:
     name_intro_seconds: float = 60.0
     agent_name: str = ""
     company_name: str = ""
-    min_word_probability: float = 0.4
-    word_probability_basis: Basis = "min"
+    min_word_probability: float = 0.6
+    word_probability_basis: Basis = "mean"
     single_word_neighbours: int = 1
     single_word_agreement: bool = True
 

@@ -11,9 +11,10 @@ card hangs on every one of its words) or their mean (``"mean"``) must reach
 with its ``neighbours`` on each side. ``min_probability`` 0 lets every match through, as
 typed text (probability 1) always does.
 
-The threshold is the setting ``analysis.rules.min_word_probability``; its
-default was chosen on the dev part of real Dutch speech
-(``benchmarks/real_cards.py``), never on the demo call.
+The threshold is the setting ``analysis.rules.min_word_probability`` (with
+``word_probability_basis``); the packaged default, mean >= 0.6, was chosen on
+the dev part of real Dutch speech (``benchmarks/real_cards.py``), never on the
+demo call.
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ def heard(text: str, probability: float = 0.95) -> tuple[Word, ...]:
 
 def cards(words: tuple[Word, ...], **settings: object) -> list[str]:
     analyser = PhraseAnalyser(
-        "nl", rules_config({"min_word_probability": 0.4, **settings}), book=BOOK
+        "nl",
+        rules_config({"min_word_probability": 0.4, "word_probability_basis": "min", **settings}),
+        book=BOOK,
     )
     return [e.rule_id for e in analyser.agent_words(words) if isinstance(e, PhraseHit)]
 
@@ -73,7 +75,11 @@ def test_the_check_can_be_switched_off() -> None:
 
 
 def test_an_unconfirmed_je_does_not_use_the_rule_up() -> None:
-    analyser = PhraseAnalyser("nl", rules_config({"min_word_probability": 0.4}), book=BOOK)
+    analyser = PhraseAnalyser(
+        "nl",
+        rules_config({"min_word_probability": 0.4, "word_probability_basis": "min"}),
+        book=BOOK,
+    )
     assert analyser.agent_words(heard("Ik moet je een ding vragen.")) == []
     later = analyser.agent_words(heard("Heb je dat gezien?"))
     assert [e.rule_id for e in later] == [JE]

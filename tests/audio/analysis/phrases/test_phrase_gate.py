@@ -72,7 +72,11 @@ def test_a_one_word_match_is_judged_with_its_neighbours() -> None:
 
 def test_typed_text_always_passes() -> None:
     words = words_from_text("Ik weet het niet.")
-    analyser = PhraseAnalyser("nl", rules_config({"min_word_probability": 1.0}), book=BOOK)
+    analyser = PhraseAnalyser(
+        "nl",
+        rules_config({"min_word_probability": 1.0, "word_probability_basis": "min"}),
+        book=BOOK,
+    )
     assert [e.rule_id for e in analyser.agent_words(words)] == ["nl.ik-weet-het-niet"]
 
 
@@ -81,13 +85,21 @@ def test_an_unsure_match_raises_no_card_but_still_silences() -> None:
     # keeps the je hint quiet, in the same utterance and later in the call
     assert cards("Mag ik je zeggen? Hoe gaat het met je?") == ["nl.vraagt-je-te-zeggen"]
     assert cards("Mag:0.2 ik je zeggen? Hoe gaat het met je?") == []
-    analyser = PhraseAnalyser("nl", rules_config({"min_word_probability": 0.5}), book=BOOK)
+    analyser = PhraseAnalyser(
+        "nl",
+        rules_config({"min_word_probability": 0.5, "word_probability_basis": "min"}),
+        book=BOOK,
+    )
     assert analyser.agent_words(heard("Mag:0.2 ik je zeggen?")) == []
     assert analyser.agent_words(heard("Hoe gaat het met je?")) == []
 
 
 def test_a_gated_card_does_not_use_up_the_rule() -> None:
-    analyser = PhraseAnalyser("nl", rules_config({"min_word_probability": 0.5}), book=BOOK)
+    analyser = PhraseAnalyser(
+        "nl",
+        rules_config({"min_word_probability": 0.5, "word_probability_basis": "min"}),
+        book=BOOK,
+    )
     first = analyser.agent_words(heard("Kun je:0.2 dat herhalen?"))
     second = analyser.agent_words(heard("Heb je dat gezien?"))
     assert first == [] and [e.rule_id for e in second] == ["nl.je-zonder-vragen"]
@@ -110,9 +122,9 @@ def test_the_setting_reaches_the_analyser_and_is_checked() -> None:
         for a in default_analysers("nl", {"rules": {"min_word_probability": 0.7}})
         if isinstance(a, PhraseAnalyser)
     ]
-    assert phrase.gate == WordGate(0.7, "min", 1)
+    assert phrase.gate == WordGate(0.7, "mean", 1)
     assert RulesConfig() == RulesConfig(
-        min_word_probability=0.4, word_probability_basis="min", single_word_neighbours=1
+        min_word_probability=0.6, word_probability_basis="mean", single_word_neighbours=1
     ), "the packaged default, chosen on real speech (benchmarks/real_cards.py): change both"
     with pytest.raises(ConfigError, match="min_word_probability"):
         rules_config({"min_word_probability": 1.5})
@@ -121,7 +133,11 @@ def test_the_setting_reaches_the_analyser_and_is_checked() -> None:
 
 
 def test_on_event_gates_committed_transcripts() -> None:
-    analyser = PhraseAnalyser("nl", rules_config({"min_word_probability": 0.5}), book=BOOK)
+    analyser = PhraseAnalyser(
+        "nl",
+        rules_config({"min_word_probability": 0.5, "word_probability_basis": "min"}),
+        book=BOOK,
+    )
     unsure = Transcript(0.0, Channel.AGENT, words=heard("Wacht:0.3 even."), final=True)
     sure = Transcript(2.0, Channel.AGENT, words=heard("Wacht even."), final=True, utterance=1)
     assert analyser.on_event(unsure) == []
