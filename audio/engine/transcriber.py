@@ -14,13 +14,16 @@ emotion estimate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
+from belcoach.audio.engine.buckets import DEFAULT_POLICY, BucketPolicy
 from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
+from belcoach.audio.engine.whisper_decode import BucketDecoder
 from belcoach.audio.events import Word
 
 
@@ -63,6 +66,8 @@ class WhisperTranscriber:
         options: how to decode.
         hallucinations: what to drop from Whisper's output; by default the
             packaged lists for ``options.language`` (``seeds/hallucinations``).
+        policy: encoder window sizes (``belcoach.audio.engine.buckets``); None runs
+            faster-whisper's own ``transcribe`` (every window padded to 30 s).
     """
 
     def __init__(
@@ -71,9 +76,12 @@ class WhisperTranscriber:
         options: DecodeOptions,
         *,
         hallucinations: HallucinationFilter | None = None,
+        policy: BucketPolicy | None = DEFAULT_POLICY,
     ) -> None:
         self._model = model
         self.options = options
+        self.policy = policy
+        self._decoder = BucketDecoder(model, options, policy) if policy is not None else None
         self.hallucinations = hallucinations or HallucinationFilter.for_language(
             options.language,
             compression_ratio_threshold=options.compression_ratio_threshold,
@@ -84,8 +92,17 @@ class WhisperTranscriber:
         heard = self.decode(audio)
         return list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
 
+    def transcribe_batch(self, audios: Sequence[np.ndarray]) -> list[list[Word]]:
+        """Transcribe several utterances in shared encoder and decoder passes (see ``decode_batch``)."""
+        return [
+            list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
+            for audio, heard in zip(audios, self.decode_batch(audios), strict=True)
+        ]
+
     def decode(self, audio: np.ndarray) -> list[HeardSegment]:
         """Whisper's segments for one utterance as plain values, nothing dropped yet."""
+        if self._decoder is not None:
+            return self._decoder.decode(audio)
         opts = self.options
         segments, _info = self._model.transcribe(
             audio,
@@ -104,6 +121,16 @@ class WhisperTranscriber:
         )
         # Consume the generator completely: decoding happens while iterating.
         return [heard_segment(seg) for seg in list(segments)]
+
+    def decode_batch(self, audios: Sequence[np.ndarray]) -> list[list[HeardSegment]]:
+        """``decode`` for several utterances, batched when a bucket policy is set.
+
+        Batched utterances share one bucket (the largest any of them needs);
+        without a policy they are decoded one after the other.
+        """
+        if self._decoder is not None:
+            return self._decoder.decode_batch(audios)
+        return [self.decode(audio) for audio in audios]
 
 
 def heard_segment(seg: Any) -> HeardSegment:
