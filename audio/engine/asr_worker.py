@@ -23,6 +23,13 @@ dropped only when even the agent's own speech cannot be kept up with. A
 transcript therefore appears at most ``max_lag`` plus one pass after the
 speech ended. Alerts that need no words come from the VAD on the engine
 thread and never wait here.
+
+When the job picked is a final and the other channel has a final waiting too,
+a transcriber that can batch (``transcribe_batch``, `asr_batch.BatchTranscriber`)
+gets both in one pass: one encoder and decoder run for the two channels,
+cheaper than two passes one after the other (``benchmarks/encoder.py``). The
+partner is the other channel's most urgent final, the job that would have run
+for that channel next anyway, so the order and the shedding above still hold.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from belcoach.audio.engine.asr_batch import BatchTranscriber, take_partner
 from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.transcriber import Transcriber
@@ -130,6 +138,7 @@ class AsrWorker:
         self._thread = threading.Thread(target=self._run, name="belcoach-asr", daemon=True)
         self.busy_seconds = 0.0
         self.passes = 0
+        self.batched_passes = 0
         self.skipped_interims = 0
         self.dropped_finals = 0
         self.dropped_seconds = 0.0
@@ -291,27 +300,43 @@ class AsrWorker:
                     continue  # only stale interims were queued: wait again
             self._report(gaps)
 
+    def _partner(self, job: Utterance) -> list[Utterance]:
+        """The other channel's waiting final to run with ``job``, when the transcriber batches."""
+        if not isinstance(self._transcriber, BatchTranscriber):
+            return []
+        with self._cond:
+            partner = take_partner(self._heap, job)
+        return [] if partner is None else [partner]
+
     def _run(self) -> None:
         while (job := self._next_job()) is not None:
+            jobs = [job, *self._partner(job)]
             try:
-                self._process(job)
+                if len(jobs) == 1:
+                    self._process(job)
+                else:
+                    self._process_batch(jobs)
             except Exception as exc:  # a thread boundary: report, keep the engine alive
-                log.exception(
-                    "transcription failed for %s utterance %d", job.channel, job.utterance
-                )
-                self._publish(
-                    EngineStatus(
-                        job.speech_end,
-                        job.channel,
-                        level=StatusLevel.ERROR,
-                        code=StatusCode.ASR_FAILED,
-                        message=f"Transcription failed for one utterance: {exc}",
+                for failed in jobs:
+                    log.exception(
+                        "transcription failed for %s utterance %d",
+                        failed.channel,
+                        failed.utterance,
                     )
-                )
+                    self._publish(
+                        EngineStatus(
+                            failed.speech_end,
+                            failed.channel,
+                            level=StatusLevel.ERROR,
+                            code=StatusCode.ASR_FAILED,
+                            message=f"Transcription failed for one utterance: {exc}",
+                        )
+                    )
             finally:
-                if job.final:
+                finals = sum(j.final for j in jobs)
+                if finals:
                     with self._cond:
-                        self._pending_finals -= 1
+                        self._pending_finals -= finals
                         self._cond.notify_all()
 
     def _process(self, job: Utterance) -> None:
@@ -319,6 +344,21 @@ class AsrWorker:
         raw = self._transcriber.transcribe(job.audio)
         self.busy_seconds += time.perf_counter() - started
         self.passes += 1
+        self._deliver(job, raw)
+
+    def _process_batch(self, jobs: list[Utterance]) -> None:
+        """One batched Whisper pass over finals of both channels (see `asr_batch`)."""
+        assert isinstance(self._transcriber, BatchTranscriber)
+        started = time.perf_counter()
+        raws = self._transcriber.transcribe_batch([j.audio for j in jobs])
+        self.busy_seconds += time.perf_counter() - started
+        self.passes += 1
+        self.batched_passes += 1
+        for job, raw in zip(jobs, raws, strict=True):
+            self._deliver(job, raw)
+
+    def _deliver(self, job: Utterance, raw: list[Word]) -> None:
+        """Place one job's words on the audio clock and publish them."""
         if job.final:
             self.processed_until[job.channel] = job.speech_end
         words = self._place(job, raw)

@@ -44,7 +44,8 @@ class BucketPolicy:
             raise ValueError(f"buckets must be given in increasing order: {self.buckets}")
         if self.buckets[-1] != FULL_FRAMES / FRAMES_PER_SECOND:
             raise ValueError(f"the largest bucket must be 30 s, got {self.buckets[-1]}")
-        if any(round(b * FRAMES_PER_SECOND) % 2 for b in self.buckets):
+        frames = [b * FRAMES_PER_SECOND for b in self.buckets]
+        if any(abs(f - round(f)) > 1e-6 or round(f) % 2 for f in frames):
             raise ValueError("each bucket must be an even number of frames (the encoder halves it)")
         if self.margin < 0:
             raise ValueError(f"margin must be >= 0, got {self.margin}")

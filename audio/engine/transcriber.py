@@ -93,7 +93,7 @@ class WhisperTranscriber:
         return list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
 
     def transcribe_batch(self, audios: Sequence[np.ndarray]) -> list[list[Word]]:
-        """Transcribe several utterances in shared encoder and decoder passes (see ``decode_batch``)."""
+        """Several utterances' words from shared encoder and decoder passes (``decode_batch``)."""
         return [
             list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
             for audio, heard in zip(audios, self.decode_batch(audios), strict=True)

@@ -61,6 +61,10 @@ class _Utterance:
     def window_size(self) -> int:
         return min(FULL_FRAMES, self.content_frames - self.seek)
 
+    def window(self) -> np.ndarray:
+        """The features of the next window, unpadded."""
+        return self.features[:, self.seek : self.seek + self.window_size()]
+
 
 class BucketDecoder:
     """Decodes utterances with a ``WhisperModel``, encoder windows padded per ``policy``.
@@ -101,7 +105,7 @@ class BucketDecoder:
     def _window(self, states: list[_Utterance]) -> None:
         """One window of each utterance, from its ``seek``, through encoder and decoder together."""
         frames = max(self.policy.frames(s.window_size()) for s in states)
-        batch = np.stack([_padded(s.features[:, s.seek : s.seek + s.window_size()], frames) for s in states])
+        batch = np.stack([_padded(s.window(), frames) for s in states])
         encoded = self._model.encode(batch)
         opts = self.options
         model = self._model
@@ -134,7 +138,8 @@ class BucketDecoder:
         size = state.window_size()
         tokens = result.sequences_ids[0]
         # generate_with_fallback's figures; with one temperature there is no fallback.
-        avg_logprob = result.scores[0] * len(tokens) ** _DEFAULTS["length_penalty"] / (len(tokens) + 1)
+        cum_logprob = result.scores[0] * len(tokens) ** _DEFAULTS["length_penalty"]
+        avg_logprob = cum_logprob / (len(tokens) + 1)
         compression = get_compression_ratio(tokenizer.decode(tokens).strip())
         no_speech = result.no_speech_prob
         if no_speech > opts.no_speech_threshold and not avg_logprob > opts.log_prob_threshold:
@@ -181,7 +186,10 @@ def _padded(features: np.ndarray, frames: int) -> np.ndarray:
 def _split(encoded: Any) -> list[Any]:
     """A batched encoder output as one single-item output per utterance (for alignment)."""
     array = np.asarray(encoded)
-    return [ctranslate2.StorageView.from_array(np.ascontiguousarray(array[i : i + 1])) for i in range(len(array))]
+    return [
+        ctranslate2.StorageView.from_array(np.ascontiguousarray(array[i : i + 1]))
+        for i in range(len(array))
+    ]
 
 
 def _heard(
