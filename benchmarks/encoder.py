@@ -95,20 +95,31 @@ def accuracy(model: object, policies: list[BucketPolicy | None], clips: int, see
         transcriber = WhisperTranscriber(model, DecodeOptions("nl"), policy=policy)
         hyps: list[str] = []
         by_bucket: dict[float, list[float]] = defaultdict(list)
-        for a, s in zip(audio, seconds, strict=True):
+        members: dict[float, list[int]] = defaultdict(list)
+        for i, (a, s) in enumerate(zip(audio, seconds, strict=True)):
             started = time.perf_counter()
             hyps.append(words_of(transcriber.decode(a)))
             bucket = 30.0 if policy is None else policy.seconds(s)
             by_bucket[bucket].append(time.perf_counter() - started)
-        if not baseline:
+            members[bucket].append(i)
+        if not baseline and policy is None:
             baseline = hyps
-        same = sum(h == b for h, b in zip(hyps, baseline, strict=True))
+        same = sum(h == b for h, b in zip(hyps, baseline or hyps, strict=True))
         print(
             f"{label(policy):32s} WER {100 * word_error_rate(refs, hyps):5.1f} %"
             f"   same words as baseline {same}/{len(hyps)}   ({load()})"
         )
         for bucket in sorted(by_bucket):
-            print(f"    {bucket:4.0f} s bucket: pass s {spread(by_bucket[bucket])}")
+            ref = [refs[i] for i in members[bucket]]
+            own = word_error_rate(ref, [hyps[i] for i in members[bucket]])
+            versus = ""
+            if baseline and policy is not None:
+                base = word_error_rate(ref, [baseline[i] for i in members[bucket]])
+                versus = f" (30 s: {100 * base:.1f} %)"
+            print(
+                f"    {bucket:4.0f} s bucket: WER {100 * own:5.1f} %{versus};"
+                f" pass s {spread(by_bucket[bucket])}"
+            )
 
 
 def forced(bucket: float) -> BucketPolicy:
@@ -163,6 +174,7 @@ def main() -> None:
     ap.add_argument("--policies", nargs="*", type=parse_policy, default=[DEFAULT_POLICY])
     ap.add_argument("--skip-wer", action="store_true")
     ap.add_argument("--skip-timing", action="store_true")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the 30 s WER baseline")
     args = ap.parse_args()
     model = load_whisper(ModelStore().resolve("base"), cpu_threads=2)
     WhisperTranscriber(model, DecodeOptions("nl")).decode(np.zeros(SAMPLE_RATE, np.float32))
@@ -170,7 +182,8 @@ def main() -> None:
         pass_times(model, args.runs, args.seed)
         batching(model, args.policies[0], args.runs, args.seed)
     if not args.skip_wer:
-        accuracy(model, [None, *args.policies], args.clips, args.seed)
+        baseline: list[BucketPolicy | None] = [] if args.no_baseline else [None]
+        accuracy(model, [*baseline, *args.policies], args.clips, args.seed)
 
 
 if __name__ == "__main__":
