@@ -37,8 +37,8 @@ import numpy as np  # noqa: E402
 from faster_whisper import decode_audio  # noqa: E402
 
 from belcoach.audio.engine.buckets import (  # noqa: E402
-    DEFAULT_POLICY,
     FULL_WINDOW,
+    SHORT_WINDOWS,
     BucketPolicy,
 )
 from belcoach.audio.engine.hallucinations import HeardSegment  # noqa: E402
@@ -171,7 +171,7 @@ def main() -> None:
     ap.add_argument("--clips", type=int, default=300)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--policies", nargs="*", type=parse_policy, default=[DEFAULT_POLICY])
+    ap.add_argument("--policies", nargs="*", type=parse_policy, default=[SHORT_WINDOWS])
     ap.add_argument("--skip-wer", action="store_true")
     ap.add_argument("--skip-timing", action="store_true")
     ap.add_argument("--no-baseline", action="store_true", help="skip the 30 s WER baseline")

@@ -8,7 +8,8 @@ windows only: squeezed too tight around the speech it hears worse. So an
 utterance is padded to the smallest *bucket* that holds its audio plus a
 ``margin`` of padding, out of a few fixed sizes (few sizes keep batching two
 utterances in one bucket likely). ``benchmarks/encoder.py`` measured which
-buckets and margin keep the word error rate; ``DEFAULT_POLICY`` is its choice,
+buckets and margin keep the word error rate; ``SHORT_WINDOWS`` is its choice
+(not yet the default, see ``belcoach.audio.engine.transcriber``),
 ``FULL_WINDOW`` is faster-whisper's own behaviour.
 
 Pure arithmetic: no model, no numpy.
@@ -71,8 +72,8 @@ class BucketPolicy:
 FULL_WINDOW = BucketPolicy()
 """faster-whisper's own behaviour: every window padded to 30 s."""
 
-DEFAULT_POLICY = BucketPolicy(buckets=(10.0, 20.0, 30.0), margin=1.0)
-"""The policy live and batch use: up to 9 s of audio (nearly every utterance) gets a
-10 s window, the segmenter's longest (12 s plus padding) 20 s. A 5 s bucket was
-measured to cost ~9 WER points on short clips; figures in
+SHORT_WINDOWS = BucketPolicy(buckets=(10.0, 20.0, 30.0), margin=1.0)
+"""The measured bucket choice: up to 9 s of audio (nearly every utterance) gets a
+10 s window, the segmenter's longest (12 s plus padding) 20 s. With a 5 s bucket
+(5/10/20/30 s, 2 s margin) the WER was 8.7 points worse; figures in
 ``belcoach.audio.engine.transcriber``."""

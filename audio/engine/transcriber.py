@@ -12,16 +12,28 @@ before any transcript event carries it to the overlay, the rules or the
 emotion estimate.
 
 faster-whisper pads every window to 30 s for the encoder, so a 1.5 s "Ja,
-klopt" paid a full 30 s encoder pass. By default (live and batch alike) an
-utterance's features are padded only to the smallest bucket of 10, 20 or 30 s
-that holds it with 1 s to spare (``belcoach.audio.engine.buckets``,
-``whisper_decode``); ``policy=None`` runs faster-whisper's own ``transcribe``.
+klopt" pays a full 30 s encoder pass. ``policy=SHORT_WINDOWS`` pads an
+utterance's features only to the smallest bucket of 10, 20 or 30 s that holds
+it with 1 s to spare (``belcoach.audio.engine.buckets``, ``whisper_decode``).
 Measured with ``benchmarks/encoder.py`` on 300 real Dutch fillets clips (seed
-7, 1.6-10.4 s), base int8 beam 1: WER 30 s path BASELINE_WER %, 10/20/30 s
-with 1 s margin 61.7 %; a 5 s bucket costs too much accuracy (5/10/20/30 s with
-a 2 s margin: 70.4 %), as Whisper hears worse the tighter its window. PASS_TIMES
+7, 1.6-10.4 s, each one utterance), base int8 beam 1: WER 67.2 % with 30 s
+windows, 61.7 % with SHORT_WINDOWS, 70.4 % with 5/10/20/30 s buckets and a 2 s
+margin (a 5 s window is too tight). One pass, 5 runs, on a machine loaded to
+~25 on 2 cores (times only relative): 3.4 s clip in a 10 s window 1.5 s median
+vs 9.6 s clip in 20 s 2.7 s vs 30 s 7.2 s; over the 300 clips 2.0 s median in
+the 10 s bucket vs 9.8 s with 30 s windows.
+
+The default is still ``FULL_WINDOW`` (words identical to faster-whisper's own
+``transcribe``, which ``policy=None`` runs), not ``SHORT_WINDOWS``: on the first
+85 clips of ``benchmarks/real_cards.py`` (all there was time for) the phrase
+cards on test dropped with short windows (gate off P 0.90 R 0.82, 9 of 11 true
+cards, to P 0.78 R 0.64, 7 of 11), and one utterance fell into a "de de de"
+loop that the hallucination filter cut. Too few cards to tell noise from
+harm; switch the default once the full real_cards run holds.
+
 ``transcribe_batch`` runs the two channels' waiting finals in one pass
-(``belcoach.audio.engine.asr_batch``).
+(``belcoach.audio.engine.asr_batch``): two utterances batched took 0.91 of
+two single passes (median of 5 pairs, same load), with the same words.
 """
 
 from __future__ import annotations
@@ -33,7 +45,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
-from belcoach.audio.engine.buckets import DEFAULT_POLICY, BucketPolicy
+from belcoach.audio.engine.buckets import FULL_WINDOW, BucketPolicy
 from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
 from belcoach.audio.engine.whisper_decode import BucketDecoder
 from belcoach.audio.events import Word
@@ -78,8 +90,9 @@ class WhisperTranscriber:
         options: how to decode.
         hallucinations: what to drop from Whisper's output; by default the
             packaged lists for ``options.language`` (``seeds/hallucinations``).
-        policy: encoder window sizes (``belcoach.audio.engine.buckets``); None runs
-            faster-whisper's own ``transcribe`` (every window padded to 30 s).
+        policy: encoder window sizes (``belcoach.audio.engine.buckets``); the default
+            ``FULL_WINDOW`` gives faster-whisper's words but can batch; None runs
+            faster-whisper's own ``transcribe`` (no batching).
     """
 
     def __init__(
@@ -88,7 +101,7 @@ class WhisperTranscriber:
         options: DecodeOptions,
         *,
         hallucinations: HallucinationFilter | None = None,
-        policy: BucketPolicy | None = DEFAULT_POLICY,
+        policy: BucketPolicy | None = FULL_WINDOW,
     ) -> None:
         self._model = model
         self.options = options

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from belcoach.audio.engine.buckets import DEFAULT_POLICY, FULL_FRAMES, FULL_WINDOW, BucketPolicy
+from belcoach.audio.engine.buckets import FULL_FRAMES, FULL_WINDOW, SHORT_WINDOWS, BucketPolicy
 
 
 def test_the_smallest_bucket_that_holds_the_audio_and_its_margin() -> None:
@@ -28,13 +28,13 @@ def test_without_margin_the_audio_may_fill_its_bucket() -> None:
 def test_full_window_is_always_30_s_and_longer_content_gets_30_s() -> None:
     assert FULL_WINDOW.frames(1) == FULL_FRAMES
     assert FULL_WINDOW.frames(2999) == FULL_FRAMES
-    assert DEFAULT_POLICY.frames(2990) == FULL_FRAMES
-    assert DEFAULT_POLICY.frames(4000) == FULL_FRAMES
+    assert SHORT_WINDOWS.frames(2990) == FULL_FRAMES
+    assert SHORT_WINDOWS.frames(4000) == FULL_FRAMES
 
 
-def test_the_default_policy_shortens_every_utterance_the_segmenter_cuts() -> None:
+def test_short_windows_shorten_every_utterance_the_segmenter_cuts() -> None:
     # the segmenter splits at 12 s; with its padding an utterance stays under 14 s
-    assert all(DEFAULT_POLICY.seconds(s / 10) < 30 for s in range(1, 140))
+    assert all(SHORT_WINDOWS.seconds(s / 10) < 30 for s in range(1, 140))
 
 
 @pytest.mark.parametrize(

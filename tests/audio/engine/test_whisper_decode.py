@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from faster_whisper import decode_audio
 
-from belcoach.audio.engine.buckets import DEFAULT_POLICY, FULL_WINDOW
+from belcoach.audio.engine.buckets import FULL_WINDOW, SHORT_WINDOWS
 from belcoach.audio.engine.hallucinations import HeardSegment
 from belcoach.audio.engine.transcriber import DecodeOptions, WhisperTranscriber
 from belcoach.audio.events import Word
@@ -50,8 +50,7 @@ def test_bucketed_word_times_are_inside_the_audio_in_order_and_near_the_30_s_tim
     base_model, clips
 ) -> None:
     full = WhisperTranscriber(base_model, DecodeOptions("nl"), policy=None)
-    bucketed = WhisperTranscriber(base_model, DecodeOptions("nl"))
-    assert bucketed.policy == DEFAULT_POLICY
+    bucketed = WhisperTranscriber(base_model, DecodeOptions("nl"), policy=SHORT_WINDOWS)
     shifts: list[float] = []
     for audio in clips:
         words = _words(bucketed.decode(audio))
@@ -74,11 +73,11 @@ def test_bucketed_word_times_are_inside_the_audio_in_order_and_near_the_30_s_tim
 
 
 def test_batched_gives_the_words_decoding_one_at_a_time_gives(base_model, clips) -> None:
-    transcriber = WhisperTranscriber(base_model, DecodeOptions("nl"))
+    transcriber = WhisperTranscriber(base_model, DecodeOptions("nl"), policy=SHORT_WINDOWS)
     pairs = [
         (a, b)
         for a, b in zip(clips[0::2], clips[1::2], strict=True)
-        if DEFAULT_POLICY.seconds(len(a) / RATE) == DEFAULT_POLICY.seconds(len(b) / RATE)
+        if SHORT_WINDOWS.seconds(len(a) / RATE) == SHORT_WINDOWS.seconds(len(b) / RATE)
     ]
     assert len(pairs) >= 2, "pick clips that share a bucket"
     same = 0
