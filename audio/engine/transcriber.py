@@ -24,12 +24,14 @@ vs 9.6 s clip in 20 s 2.7 s vs 30 s 7.2 s; over the 300 clips 2.0 s median in
 the 10 s bucket vs 9.8 s with 30 s windows.
 
 The default is still ``FULL_WINDOW`` (words identical to faster-whisper's own
-``transcribe``, which ``policy=None`` runs), not ``SHORT_WINDOWS``: on the first
-85 clips of ``benchmarks/real_cards.py`` (all there was time for) the phrase
-cards on test dropped with short windows (gate off P 0.90 R 0.82, 9 of 11 true
-cards, to P 0.78 R 0.64, 7 of 11), and one utterance fell into a "de de de"
-loop that the hallucination filter cut. Too few cards to tell noise from
-harm; switch the default once the full real_cards run holds.
+``transcribe``, which ``policy=None`` runs), not ``SHORT_WINDOWS``: through the
+engine (VAD cuts with padding) on the first 226 clips of
+``benchmarks/real_cards.py`` the phrase cards on its 142 test clips dropped
+with short windows, gate off P 0.80 R 0.87 (TP 20, FP 5) to P 0.58 R 0.65
+(TP 15, FP 11), chosen gate P 0.91 R 0.43 to P 1.00 R 0.39, and 3 utterances
+fell into repetition loops ("de de de ...") that the hallucination filter had
+to cut (none with 30 s windows). The raw-clip WER gain does not survive the
+engine's cuts; short windows stay opt-in until that is understood.
 
 ``transcribe_batch`` runs the two channels' waiting finals in one pass
 (``belcoach.audio.engine.asr_batch``): two utterances batched took 0.91 of
