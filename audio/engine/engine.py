@@ -54,6 +54,8 @@ class EngineConfig:
             ``transcript_gap`` status, so the transcript keeps up with the call
             instead of falling further and further behind (see ``asr_worker``).
             None keeps everything however late. Batch mode never skips.
+        batch_channels: run both channels' waiting finals in one Whisper pass
+            (off: the words would depend on timing, see ``asr_worker``).
     """
 
     language: str
@@ -62,6 +64,7 @@ class EngineConfig:
     paced: bool = False
     asr_behind_seconds: float = 8.0
     max_transcript_lag: float | None = MAX_TRANSCRIPT_LAG
+    batch_channels: bool = False
 
 
 class CallEngine:
@@ -117,6 +120,7 @@ class CallEngine:
             bus.publish,
             latency_of=self._latency_of if config.paced else None,
             max_lag=config.max_transcript_lag if config.paced else None,
+            batch_channels=config.batch_channels,
         )
         self._behind_reported = False
         self.audio_seconds = 0.0

@@ -10,10 +10,37 @@ door TV Gelderland", "Thanks for watching", or "MUZIEK." for a one-second
 "Moet je zien!"); ``belcoach.audio.engine.hallucinations`` removes that text here,
 before any transcript event carries it to the overlay, the rules or the
 emotion estimate.
+
+faster-whisper pads every window to 30 s for the encoder, so a 1.5 s "Ja,
+klopt" pays a full 30 s encoder pass. ``policy=SHORT_WINDOWS`` pads an
+utterance's features only to the smallest bucket of 10, 20 or 30 s that holds
+it with 1 s to spare (``belcoach.audio.engine.buckets``, ``whisper_decode``).
+Measured with ``benchmarks/encoder.py`` on 300 real Dutch fillets clips (seed
+7, 1.6-10.4 s, each one utterance), base int8 beam 1: WER 67.2 % with 30 s
+windows, 61.7 % with SHORT_WINDOWS, 70.4 % with 5/10/20/30 s buckets and a 2 s
+margin (a 5 s window is too tight). One pass, 5 runs, on a machine loaded to
+~25 on 2 cores (times only relative): 3.4 s clip in a 10 s window 1.5 s median
+vs 9.6 s clip in 20 s 2.7 s vs 30 s 7.2 s; over the 300 clips 2.0 s median in
+the 10 s bucket vs 9.8 s with 30 s windows.
+
+The default is still ``FULL_WINDOW`` (words identical to faster-whisper's own
+``transcribe``, which ``policy=None`` runs), not ``SHORT_WINDOWS``: through the
+engine (VAD cuts with padding) on the first 226 clips of
+``benchmarks/real_cards.py`` the phrase cards on its 142 test clips dropped
+with short windows, gate off P 0.80 R 0.87 (TP 20, FP 5) to P 0.58 R 0.65
+(TP 15, FP 11), chosen gate P 0.91 R 0.43 to P 1.00 R 0.39, and 3 utterances
+fell into repetition loops ("de de de ...") that the hallucination filter had
+to cut (none with 30 s windows). The raw-clip WER gain does not survive the
+engine's cuts; short windows stay opt-in until that is understood.
+
+``transcribe_batch`` runs the two channels' waiting finals in one pass
+(``belcoach.audio.engine.asr_batch``): two utterances batched took 0.91 of
+two single passes (median of 5 pairs, same load), with the same words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -21,7 +48,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from belcoach.audio.engine.blocks import SAMPLE_RATE
+from belcoach.audio.engine.buckets import FULL_WINDOW, BucketPolicy
 from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
+from belcoach.audio.engine.whisper_decode import BucketDecoder
 from belcoach.audio.events import Word
 
 
@@ -87,6 +116,9 @@ class WhisperTranscriber:
         options: how to decode.
         hallucinations: what to drop from Whisper's output; by default the
             packaged lists for ``options.language`` (``seeds/hallucinations``).
+        policy: encoder window sizes (``belcoach.audio.engine.buckets``); the default
+            ``FULL_WINDOW`` gives faster-whisper's words but can batch; None runs
+            faster-whisper's own ``transcribe`` (no batching).
     """
 
     def __init__(
@@ -95,9 +127,12 @@ class WhisperTranscriber:
         options: DecodeOptions,
         *,
         hallucinations: HallucinationFilter | None = None,
+        policy: BucketPolicy | None = FULL_WINDOW,
     ) -> None:
         self._model = model
         self.options = options
+        self.policy = policy
+        self._decoder = BucketDecoder(model, options, policy) if policy is not None else None
         self.hallucinations = hallucinations or HallucinationFilter.for_language(
             options.language,
             compression_ratio_threshold=options.compression_ratio_threshold,
@@ -108,8 +143,17 @@ class WhisperTranscriber:
         heard = self.decode(audio)
         return list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
 
+    def transcribe_batch(self, audios: Sequence[np.ndarray]) -> list[list[Word]]:
+        """Several utterances' words from shared encoder and decoder passes (``decode_batch``)."""
+        return [
+            list(self.hallucinations.clean(heard, len(audio) / SAMPLE_RATE).words)
+            for audio, heard in zip(audios, self.decode_batch(audios), strict=True)
+        ]
+
     def decode(self, audio: np.ndarray) -> list[HeardSegment]:
         """Whisper's segments for one utterance as plain values, nothing dropped yet."""
+        if self._decoder is not None:
+            return self._decoder.decode(audio)
         opts = self.options
         segments, _info = self._model.transcribe(
             audio,
@@ -128,6 +172,16 @@ class WhisperTranscriber:
         )
         # Consume the generator completely: decoding happens while iterating.
         return [heard_segment(seg) for seg in list(segments)]
+
+    def decode_batch(self, audios: Sequence[np.ndarray]) -> list[list[HeardSegment]]:
+        """``decode`` for several utterances, batched when a bucket policy is set.
+
+        Batched utterances share one bucket (the largest any of them needs);
+        without a policy they are decoded one after the other.
+        """
+        if self._decoder is not None:
+            return self._decoder.decode_batch(audios)
+        return [self.decode(audio) for audio in audios]
 
 
 def heard_segment(seg: Any) -> HeardSegment:

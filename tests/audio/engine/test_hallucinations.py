@@ -126,7 +126,7 @@ def test_the_log_says_why_and_how_long_never_what(caplog: pytest.LogCaptureFixtu
 
 
 class _Model:
-    """faster-whisper's ``WhisperModel.transcribe`` answering with scripted segments."""
+    """``WhisperModel.transcribe`` answering with scripted segments (for ``policy=None``)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -149,7 +149,9 @@ class _Model:
 def _consumers(text: str, channel: Channel, *, phrases: HallucinationPhrases | None = None):
     """Run one utterance through the ASR worker into the default analysers."""
     filt = HallucinationFilter(phrases) if phrases is not None else None
-    transcriber = WhisperTranscriber(_Model(text), DecodeOptions("nl"), hallucinations=filt)
+    transcriber = WhisperTranscriber(
+        _Model(text), DecodeOptions("nl"), hallucinations=filt, policy=None
+    )
     # The grammar check for a lone "je" (phrases/agreement.py) is off: this is about
     # the hallucination filter, and "Abonneer je" is an imperative it does not know.
     analysers = default_analysers("nl", {"rules": {"single_word_agreement": False}})
