@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig  # noqa: E402
 from belcoach.audio.analysis.phrases.context import CallMemory, NameBook  # noqa: E402
 from belcoach.audio.analysis.phrases.tokens import words_from_text  # noqa: E402
+from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
 from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
 from belcoach.audio.engine.transcriber import DecodeOptions  # noqa: E402
 from belcoach.audio.engine.vad import SileroSession  # noqa: E402
@@ -88,13 +89,15 @@ def select(n: int, seed: int) -> tuple[list[Clip], list[Clip]]:
     return sample, relevant
 
 
-def transcribe_missing(clips: list[Clip], cache: Path) -> None:
+def transcribe_missing(clips: list[Clip], cache: Path, *, short_windows: bool = False) -> None:
     """Run the analyze path with real Whisper on every clip not yet cached (one at a time)."""
     done = load_cache(cache)
     todo = [c for c in clips if clip_name(c) not in done]
     if not todo:
         return
     whisper = load_transcriber(ModelChoice("base", beam_size=1), "nl")
+    if short_windows:
+        whisper = whisper.with_policy(SHORT_WINDOWS)
     vad = SileroSession()
     started = time.perf_counter()
     audio = 0.0
@@ -385,6 +388,11 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=ROOT / "out" / "real_cards.jsonl")
     ap.add_argument("--whisper-only", action="store_true", help="fill the cache, score nothing")
     ap.add_argument("--cached-only", action="store_true", help="score the cached clips only")
+    ap.add_argument(
+        "--short-windows",
+        action="store_true",
+        help="encoder windows of 10/20/30 s (SHORT_WINDOWS) instead of 30 s; give its own --cache",
+    )
     args = ap.parse_args()
     sample, relevant = select(args.clips, args.seed)
     if not sample:
@@ -395,7 +403,7 @@ def main() -> None:
         sample = [c for c in sample if clip_name(c) in cached]
         relevant = [c for c in relevant if clip_name(c) in cached]
     else:
-        transcribe_missing(sample + relevant, args.cache)
+        transcribe_missing(sample + relevant, args.cache, short_windows=args.short_windows)
     if args.whisper_only:
         return
     book = load_rules("nl")

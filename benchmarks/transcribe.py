@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from spread import Spread  # noqa: E402
 
+from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
 from belcoach.audio.engine.segmenter import SpeechSegmenter  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
@@ -86,14 +87,22 @@ def main() -> None:
     ap.add_argument("--no-realtime", action="store_true")
     ap.add_argument("--beam-size", type=int, default=1)
     ap.add_argument("--no-speculation", action="store_true", help="no Whisper pass in the pause")
+    ap.add_argument(
+        "--windows",
+        choices=("full", "short"),
+        default="full",
+        help="encoder windows: 30 s (the default) or SHORT_WINDOWS (10/20/30 s buckets)",
+    )
     args = ap.parse_args()
     if args.no_speculation:  # a benchmark-only switch: run_file builds the default engine
         SpeechSegmenter._should_speculate = lambda self: False  # type: ignore[method-assign]
 
     t = time.perf_counter()
     transcriber = load_transcriber(ModelChoice("base", beam_size=args.beam_size), "nl")
+    if args.windows == "short":
+        transcriber = transcriber.with_policy(SHORT_WINDOWS)
     print(
-        f"model: base int8, 2 threads, beam {args.beam_size}; "
+        f"model: base int8, 2 threads, beam {args.beam_size}, {args.windows} encoder windows; "
         f"load + warm-up {time.perf_counter() - t:.1f} s"
     )
     demo = demo_call_path()

@@ -33,9 +33,11 @@ fell into repetition loops ("de de de ...") that the hallucination filter had
 to cut (none with 30 s windows). The raw-clip WER gain does not survive the
 engine's cuts; short windows stay opt-in until that is understood.
 
-``transcribe_batch`` runs the two channels' waiting finals in one pass
-(``belcoach.audio.engine.asr_batch``): two utterances batched took 0.91 of
-two single passes (median of 5 pairs, same load), with the same words.
+``transcribe_batch`` runs several utterances in one pass: two batched took
+0.91 of two single passes (median of 5 pairs, same load). The engine uses it
+only with ``EngineConfig.batch_channels`` (off by default, see
+``belcoach.audio.engine.asr_worker``): a batched pass can round to other words
+than a single one, so a call's words would depend on timing.
 """
 
 from __future__ import annotations
@@ -136,6 +138,12 @@ class WhisperTranscriber:
         self.hallucinations = hallucinations or HallucinationFilter.for_language(
             options.language,
             compression_ratio_threshold=options.compression_ratio_threshold,
+        )
+
+    def with_policy(self, policy: BucketPolicy | None) -> WhisperTranscriber:
+        """The same model and options with other encoder windows (benchmarks compare them)."""
+        return WhisperTranscriber(
+            self._model, self.options, hallucinations=self.hallucinations, policy=policy
         )
 
     def transcribe(self, audio: np.ndarray) -> list[Word]:
