@@ -79,6 +79,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from belcoach.audio.bus import EventBus  # noqa: E402
 from belcoach.audio.engine.asr_worker import AsrWorker  # noqa: E402
 from belcoach.audio.engine.blocks import SAMPLE_RATE  # noqa: E402
+from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
 from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
 from belcoach.audio.engine.segmenter import Utterance  # noqa: E402
 from belcoach.audio.engine.sources import open_call  # noqa: E402
@@ -91,7 +92,17 @@ from support.wer import word_error_rate  # noqa: E402
 
 CHANNELS = ("agent", "customer")
 FALLBACK = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-MODES = ("live", "utt-b1", "utt-b5", "utt-b5-prompt", "utt-b5-prompt-fallback", "channel-best")
+MODES = (
+    "live",
+    "utt-b1",
+    "utt-b5",
+    "utt-b5-prompt",
+    "utt-b5-prompt-fallback",
+    "channel-b1",
+    "channel-b5",
+    "channel-best",
+    "whole",
+)
 
 
 @dataclass
@@ -115,6 +126,7 @@ def _decode(
     prompt: str | None,
     fallback: bool,
     condition: bool = False,
+    vad: bool = False,
 ) -> str:
     """One stretch of audio through Whisper and the product's hallucination filter."""
     segments, _ = model.transcribe(
@@ -125,7 +137,7 @@ def _decode(
         condition_on_previous_text=condition,
         initial_prompt=prompt,
         word_timestamps=True,
-        vad_filter=False,
+        vad_filter=vad,
         no_speech_threshold=0.6,
         log_prob_threshold=-1.0,
         compression_ratio_threshold=2.4,
@@ -193,8 +205,28 @@ def _utterances(
     return Result(text, time.perf_counter() - started, temps, +filt.reasons)
 
 
-def _channels(model: Any, call: Path) -> Result:
-    """Each channel's whole audio, Whisper's own windows, everything the model offers."""
+def _whole(transcriber: WhisperTranscriber, call: Path) -> Result:
+    """The product's ``whole`` profile: the engine run, words from whole decoded sides."""
+    channel = ChannelTranscriber(transcriber, lambda stop: open_call(call).blocks(stop))
+    before = Counter(transcriber.hallucinations.reasons)
+    try:
+        run = run_file(channel, call, max_transcript_lag=None)
+    finally:
+        channel.close()
+    dropped = Counter(transcriber.hallucinations.reasons)
+    dropped.subtract(before)
+    print(f"whole: {channel.words_left_out} decoded words taken by no utterance", flush=True)
+    text = {ch: run.text(ch) for ch in CHANNELS}
+    return Result(text, run.stats["wall_seconds"], dropped=+dropped)
+
+
+def _channels(model: Any, call: Path, *, beam: int = 5, best: bool = True) -> Result:
+    """Each channel's whole audio in Whisper's own windows.
+
+    ``best``: the previous window's text as context and temperature fallback
+    (everything the model offers); otherwise temperature 0, no context, and
+    faster-whisper's VAD filter skipping the other side's turns.
+    """
     stereo, sr = sf.read(call, dtype="float32", always_2d=True)
     assert sr == SAMPLE_RATE
     filt = HallucinationFilter.for_language("nl")
@@ -206,10 +238,11 @@ def _channels(model: Any, call: Path) -> Result:
             np.ascontiguousarray(stereo[:, i]),
             filt,
             temps,
-            beam=5,
+            beam=beam,
             prompt=None,
-            fallback=True,
-            condition=True,
+            fallback=best,
+            condition=best,
+            vad=not best,
         )
         for i, ch in enumerate(CHANNELS)
     }
@@ -344,7 +377,10 @@ def main() -> None:
             "utt-b5-prompt-fallback": lambda: _utterances(
                 model, finals, beam=5, prompt=True, fallback=True
             ),
+            "channel-b1": lambda: _channels(model, call, beam=1, best=False),
+            "channel-b5": lambda: _channels(model, call, beam=5, best=False),
             "channel-best": lambda: _channels(model, call),
+            "whole": lambda: _whole(transcriber, call),
         }
         print(f"{len(finals)} final utterances cut by the engine", flush=True)
         for mode in modes:

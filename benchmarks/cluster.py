@@ -81,10 +81,12 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # support.fillets: the real Dutch speech
 
+from belcoach.audio.engine.transcriber import DecodeProfile  # noqa: E402
 from belcoach.audio.jobs import cluster  # noqa: E402
 from belcoach.audio.jobs.batch import analyse_one, collect  # noqa: E402
 from belcoach.audio.jobs.batch_types import BatchConfig, BatchResult, BatchTask  # noqa: E402
 from belcoach.core import paths  # noqa: E402
+from belcoach.core.settings_schema import ModelSettings  # noqa: E402
 
 RATE = 16_000
 CACHE_VERSION = 1
@@ -249,6 +251,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--model", default="base")
     parser.add_argument(
+        "--profile",
+        choices=[str(p) for p in DecodeProfile],
+        default=ModelSettings.offline_decoding,
+        help="offline decoding profile (model.offline_decoding; default: the packaged default)",
+    )
+    parser.add_argument(
         "--variants", nargs="+", choices=sorted(RUNNERS), default=["actors", "data"]
     )
     parser.add_argument(
@@ -263,8 +271,8 @@ def main() -> None:
     audio = sum(sf.info(str(t.path)).duration for t in tasks)
     print(
         f"{len(tasks)} calls of {args.min_minutes:g}-{args.max_minutes:g} min, {audio / 60:.1f} "
-        f"min of {what}; model {args.model}; {os.cpu_count()} CPUs, load average "
-        f"{os.getloadavg()[0]:.1f} at start",
+        f"min of {what}; model {args.model}, profile {args.profile}; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at start",
         flush=True,
     )
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
@@ -284,7 +292,11 @@ def main() -> None:
                     out = Path(tmp) / f"{variant}-{shape}"
                     out.mkdir()
                     config = BatchConfig(
-                        out_dir=out, language="nl", model=args.model, threads=threads
+                        out_dir=out,
+                        language="nl",
+                        model=args.model,
+                        threads=threads,
+                        profile=args.profile,
                     )
                     wall = RUNNERS[variant](ray, tasks, config, workers)
                     speeds[variant, shape] = audio / wall

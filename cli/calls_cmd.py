@@ -254,6 +254,7 @@ def run_import(args: argparse.Namespace) -> int:
             transcriber,
             agent_name=args.agent_name,
             model_name=plan.model.name,
+            profile=plan.model.profile,
             realtime=args.realtime,
             stop=stop,
             analysis_settings=plan.analysis,

@@ -98,6 +98,7 @@ def plan_batch(plan: CallPlan, flags: BatchFlags, calls: int) -> BatchPlan:
         model_dir=plan.model.admin_dir,
         threads=threads,
         beam_size=plan.model.beam_size,
+        profile=str(plan.model.profile),
         agent_channel=flags.agent_channel,
         redact=plan.privacy.redact,
         analysis=dict(plan.analysis),

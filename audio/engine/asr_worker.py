@@ -60,7 +60,7 @@ from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.gaps import Gap
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.speculation import Speculation
-from belcoach.audio.engine.transcriber import Transcriber
+from belcoach.audio.engine.transcriber import SpanTranscriber, Transcriber
 from belcoach.audio.events import Channel, Event, Transcript, Word
 from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 
@@ -100,6 +100,7 @@ class AsrWorker:
         batch_channels: bool = False,
     ) -> None:
         self._transcriber = transcriber
+        self._spans = transcriber if isinstance(transcriber, SpanTranscriber) else None
         self._batch_channels = batch_channels
         self._publish = publish
         self._latency_of = latency_of or (lambda _end: None)
@@ -336,9 +337,11 @@ class AsrWorker:
     def _process(self, job: Utterance) -> None:
         with self._cond:
             raw = self.speculation.claim(job) if job.final else None
-        if raw is None:
+        if raw is None or (job.final and self._spans is not None):
+            # a span transcriber's final must take its words itself, so that no
+            # later utterance is handed them again
             started = time.perf_counter()
-            raw = self._transcriber.transcribe(job.audio)
+            raw = self._pass(job)
             self.busy_seconds += time.perf_counter() - started
             self.passes += 1
         if job.speculative:
@@ -346,6 +349,12 @@ class AsrWorker:
                 self.speculation.finished(job, raw)
             return
         self._deliver(job, raw)
+
+    def _pass(self, job: Utterance) -> list[Word]:
+        """One job's words: by time from a span transcriber, else one Whisper pass."""
+        if self._spans is not None:
+            return self._spans.transcribe_span(job.channel, job.t0, job.audio, final=job.final)
+        return self._transcriber.transcribe(job.audio)
 
     def _process_batch(self, jobs: list[Utterance]) -> None:
         """Finals of both channels: a matching guess's words, else one batched pass."""

@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -53,7 +53,7 @@ from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.buckets import FULL_WINDOW, BucketPolicy
 from belcoach.audio.engine.hallucinations import HallucinationFilter, HeardSegment
 from belcoach.audio.engine.whisper_decode import BucketDecoder
-from belcoach.audio.events import Word
+from belcoach.audio.events import Channel, Word
 
 
 class DecodeProfile(StrEnum):
@@ -69,10 +69,14 @@ class DecodeProfile(StrEnum):
 
     LIVE: the overlay's words, ``model.beam_size`` (1 = greedy by default).
     THOROUGH: beam `THOROUGH_BEAM` (or ``model.beam_size`` if larger).
+    WHOLE: recorded calls only: each side decoded whole in Whisper's own 30 s
+        windows, the words handed to the engine's utterances by time
+        (`belcoach.audio.engine.channel_words`), beam ``model.beam_size``.
     """
 
     LIVE = "live"
     THOROUGH = "thorough"
+    WHOLE = "whole"
 
 
 THOROUGH_BEAM = 5
@@ -108,6 +112,20 @@ class Transcriber(Protocol):
         ...
 
 
+@runtime_checkable
+class SpanTranscriber(Protocol):
+    """A transcriber that knows the whole call and hands out an utterance's words by time.
+
+    The ASR worker asks it instead of ``transcribe`` (`channel_words.ChannelTranscriber`).
+    """
+
+    def transcribe_span(
+        self, channel: Channel, t0: float, audio: np.ndarray, *, final: bool
+    ) -> list[Word]:
+        """Words of ``channel`` inside ``audio`` (which starts at ``t0``), times from ``t0``."""
+        ...
+
+
 class WhisperTranscriber:
     """faster-whisper behind the ``Transcriber`` protocol, with its hallucinations removed.
 
@@ -139,6 +157,11 @@ class WhisperTranscriber:
             options.language,
             compression_ratio_threshold=options.compression_ratio_threshold,
         )
+
+    @property
+    def model(self) -> Any:
+        """The loaded ``faster_whisper.WhisperModel`` (for decoders that share it)."""
+        return self._model
 
     def with_policy(self, policy: BucketPolicy | None) -> WhisperTranscriber:
         """The same model and options with other encoder windows (benchmarks compare them)."""

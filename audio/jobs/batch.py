@@ -283,9 +283,11 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
     from belcoach.audio.calls.folder import CallMeta
     from belcoach.audio.calls.privacy import scrub_summary
     from belcoach.audio.calls.summary import summarize
+    from belcoach.audio.engine.channel_words import ChannelTranscriber
     from belcoach.audio.engine.sources import open_call
+    from belcoach.audio.engine.transcriber import DecodeProfile
     from belcoach.audio.events import Event
-    from belcoach.audio.jobs.run import run_call
+    from belcoach.audio.jobs.run import CallTranscriber, recorded_call_transcriber, run_call
     from belcoach.audio.jsonl import EncryptedJsonlWriter, JsonlWriter
 
     started = time.perf_counter()
@@ -325,8 +327,13 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
         from belcoach.audio.privacy.redact import redacting
 
         sink = redacting(keep)  # the journal and the summary alike
+    transcriber: CallTranscriber | None = None
     try:
-        transcriber = _transcriber(config)
+        transcriber = recorded_call_transcriber(
+            _transcriber(config),
+            DecodeProfile(config.profile),
+            lambda stop: open_call(task.path, agent_channel=config.agent_channel).blocks(stop),
+        )
         engine = run_call(
             source,
             transcriber,
@@ -349,6 +356,8 @@ def analyse_one(task: BatchTask, config: BatchConfig, progress: Any = None) -> B
         )
     finally:
         writer.close()
+        if isinstance(transcriber, ChannelTranscriber):
+            transcriber.close()
     os.replace(partial_path, events_path)
     if key is not None:  # a plain journal from before encryption was switched on
         (config.out_dir / f"{task.stem}{EVENTS_SUFFIX}").unlink(missing_ok=True)

@@ -59,6 +59,8 @@ class BatchConfig:
         model: model name or directory; ``model_dir``: the IT model directory.
         threads: Whisper CPU threads per worker.
         beam_size: Whisper beam size.
+        profile: how the calls are decoded: a `DecodeProfile` value
+            (``model.offline_decoding``), kept as text so this module loads no model code.
         agent_channel: 0 (left) or 1 (right).
         redact: redact personal numbers from the events, summaries and table
             (``privacy.redact`` or ``--redact``).
@@ -77,6 +79,7 @@ class BatchConfig:
     model_dir: Path | None = None
     threads: int = 1
     beam_size: int = 1
+    profile: str = "live"
     agent_channel: int = 0
     redact: bool = False
     analysis: dict[str, Any] = field(default_factory=dict)

@@ -22,9 +22,10 @@ from belcoach.audio.calls.library import CallLibrary
 from belcoach.audio.calls.summary import CallSummary
 from belcoach.audio.engine.analysers import Analyser
 from belcoach.audio.engine.blocks import AudioSource
+from belcoach.audio.engine.channel_words import ChannelTranscriber
 from belcoach.audio.engine.sources import open_call
-from belcoach.audio.engine.transcriber import WhisperTranscriber
-from belcoach.audio.jobs.run import run_call
+from belcoach.audio.engine.transcriber import DecodeProfile, WhisperTranscriber
+from belcoach.audio.jobs.run import CallTranscriber, recorded_call_transcriber, run_call
 from belcoach.core.errors import AudioFileError
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class ImportCancelled(Exception):
 def record_call(
     library: CallLibrary,
     source: AudioSource,
-    transcriber: WhisperTranscriber,
+    transcriber: CallTranscriber,
     options: RecordOptions,
     *,
     stop: threading.Event | None = None,
@@ -155,11 +156,14 @@ def import_call(
     stop: threading.Event | None = None,
     on_progress: Progress | None = None,
     analysis_settings: Mapping[str, Any] | None = None,
+    profile: DecodeProfile = DecodeProfile.LIVE,
 ) -> CallSummary:
     """Analyse a coach's recorded call with the same engine and add it to the library.
 
     ``analysis_settings`` is the merged ``[analysis]`` settings table (thresholds,
     the coach's rule files), so an imported call is analysed as a live one is.
+    ``profile`` is the offline decoding profile (``model.offline_decoding``);
+    a ``realtime`` import decodes like a live call whatever it says.
 
     Raises:
         AudioFileError / ConfigError: the file(s) cannot be used (nothing is added).
@@ -169,12 +173,21 @@ def import_call(
     options = RecordOptions(
         origin="import", agent_name=agent_name, model_name=model_name, paced=realtime
     )
-    return record_call(
-        library,
-        source,
+    runner = recorded_call_transcriber(
         transcriber,
-        options,
-        stop=stop,
-        on_progress=on_progress,
-        analysis_settings=analysis_settings,
+        DecodeProfile.LIVE if realtime else profile,
+        lambda stop_reading: files.open().blocks(stop_reading),
     )
+    try:
+        return record_call(
+            library,
+            source,
+            runner,
+            options,
+            stop=stop,
+            on_progress=on_progress,
+            analysis_settings=analysis_settings,
+        )
+    finally:
+        if isinstance(runner, ChannelTranscriber):
+            runner.close()

@@ -18,6 +18,7 @@ from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.bus import EventBus, Subscriber
 from belcoach.audio.engine.analysers import Analyser
 from belcoach.audio.engine.blocks import AudioSource
+from belcoach.audio.engine.channel_words import BlockReader, ChannelTranscriber
 from belcoach.audio.engine.engine import (
     MAX_TRANSCRIPT_LAG,
     CallEngine,
@@ -85,6 +86,24 @@ def load_transcriber(
     return WhisperTranscriber(model, DecodeOptions(language=language, beam_size=choice.beam_size))
 
 
+CallTranscriber = WhisperTranscriber | ChannelTranscriber
+"""What runs a call: the live utterance-by-utterance Whisper, or whole sides of a recording."""
+
+
+def recorded_call_transcriber(
+    whisper: WhisperTranscriber, profile: DecodeProfile, read_blocks: BlockReader
+) -> CallTranscriber:
+    """The transcriber for one recorded call decoded after the fact, as ``profile`` says.
+
+    ``WHOLE`` decodes each side of the call whole (``read_blocks`` streams the
+    same file again); the other profiles decode utterance by utterance. Close
+    a `ChannelTranscriber` when the call is done.
+    """
+    if profile is DecodeProfile.WHOLE:
+        return ChannelTranscriber(whisper, read_blocks)
+    return whisper
+
+
 SourceFactory = Callable[[Subscriber], AudioSource]
 """Opens a call's audio, given the call's ``publish``: the one way a live source gets the
 bus for its device and level events (a file source ignores it)."""
@@ -128,7 +147,7 @@ def build_call(
 
 def run_call(
     source: AudioSource | SourceFactory,
-    transcriber: WhisperTranscriber,
+    transcriber: CallTranscriber,
     *,
     model_name: str,
     paced: bool,

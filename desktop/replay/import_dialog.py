@@ -188,6 +188,7 @@ class ImportDialog(QDialog):
                 transcriber,
                 agent_name=self.agent_name.text(),
                 model_name=plan.model.name,
+                profile=plan.model.profile,
                 analysis_settings=plan.analysis,
                 stop=self._stop,
                 on_progress=lambda t: self.relay.progress.emit(t, total),

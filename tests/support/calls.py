@@ -12,9 +12,8 @@ import soxr
 
 from belcoach.audio.engine.engine import MAX_TRANSCRIPT_LAG
 from belcoach.audio.engine.sources import open_call
-from belcoach.audio.engine.transcriber import WhisperTranscriber
 from belcoach.audio.events import Event, Transcript
-from belcoach.audio.jobs.run import run_call
+from belcoach.audio.jobs.run import CallTranscriber, run_call
 from support.fillets import Clip
 
 
@@ -37,7 +36,7 @@ class CallRun:
 
 
 def run_file(
-    transcriber: WhisperTranscriber,
+    transcriber: CallTranscriber,
     path: Path,
     *,
     realtime: bool = False,

@@ -1,8 +1,8 @@
-"""Which decode profile a call gets: live calls always the fast one, the others as set.
+"""Which decode profile a call gets: live calls always the live one, the others as set.
 
-``model.offline_decoding`` (default ``live``: thorough is below 5x real time on a
-2-core PC) applies to imports and batch runs only; a ``--beam-size`` flag or a
-beam IT locked is kept as it is.
+``model.offline_decoding`` (default ``whole``: each side decoded whole) applies to
+imports and batch runs only; a ``--beam-size`` flag or a beam IT locked is kept
+as it is.
 """
 
 from __future__ import annotations
@@ -40,10 +40,19 @@ def _choice(*, offline: bool, flags: CallFlags | None = None) -> ModelChoice:
     return plan_call(load_settings(), flags, offline=offline).model
 
 
-def test_by_default_every_call_decodes_with_the_live_profile() -> None:
-    for offline in (False, True):
-        choice = _choice(offline=offline)
-        assert (choice.profile, choice.beam_size) == (DecodeProfile.LIVE, 1)
+def test_by_default_live_calls_decode_live_and_recorded_ones_whole() -> None:
+    live = _choice(offline=False)
+    assert (live.profile, live.beam_size) == (DecodeProfile.LIVE, 1)
+    offline = _choice(offline=True)
+    assert (offline.profile, offline.beam_size) == (DecodeProfile.WHOLE, 1)
+
+
+def test_whole_keeps_the_live_beam_and_the_batch_workers_get_it() -> None:
+    _write("user", '[model]\nbeam_size = 2\noffline_decoding = "whole"\n')
+    plan = plan_call(load_settings(), offline=True)
+    assert (plan.model.profile, plan.model.beam_size) == (DecodeProfile.WHOLE, 2)
+    config = plan_batch(plan, BatchFlags(), calls=2).config
+    assert (DecodeProfile(config.profile), config.beam_size) == (DecodeProfile.WHOLE, 2)
 
 
 def test_the_setting_sends_offline_calls_thorough_and_live_calls_stay_live() -> None:
