@@ -253,7 +253,7 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         choices=[str(p) for p in DecodeProfile],
-        default=ModelSettings.offline_decoding,
+        default=ModelSettings().offline_decoding,
         help="offline decoding profile (model.offline_decoding; default: the packaged default)",
     )
     parser.add_argument(

@@ -7,7 +7,9 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
 
 - batch: the demo call (84 s of synthetic espeak-ng Dutch) analysed as fast as
   possible, real-time factor (wall / audio; lower is faster) as the median of
-  ``--runs`` runs;
+  ``--runs`` runs, decoded as live (utterance by utterance) and with the
+  ``whole`` profile that imports and batch runs use (each side decoded whole,
+  `belcoach.audio.engine.channel_words`);
 - realtime: the demo call paced like a live call, ``--runs`` times; delay from
   the end of each utterance's speech (as the VAD placed it) on the source's
   real-time clock to the moment its committed words are published (wall clock,
@@ -17,7 +19,8 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
   reused by their final and wasted (the speaker went on);
   ``--no-speculation`` turns the speculative pass in the pause off, to compare;
 - accuracy: word error rate on the demo call (synthetic espeak speech) and on
-  a sample of real human Dutch speech from Debian's fillets-ng-data-nl.
+  a sample of real human Dutch speech from Debian's fillets-ng-data-nl, live
+  and ``whole``.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from spread import Spread  # noqa: E402
 
 from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
+from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
 from belcoach.audio.engine.segmenter import SpeechSegmenter  # noqa: E402
+from belcoach.audio.engine.sources import open_call  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
 from support.calls import CallRun, clips_call, run_file  # noqa: E402
@@ -55,7 +60,18 @@ def _demo_wer(run: CallRun) -> float:
     return word_error_rate(refs, [run.text(ch) for ch in CHANNELS], "nl")
 
 
-def _fillets_wer(transcriber, n: int) -> tuple[float, int, float] | None:
+def _run(transcriber, path: Path, *, whole: bool) -> CallRun:
+    """The call analysed as fast as possible, decoded live or with the ``whole`` profile."""
+    if not whole:
+        return run_file(transcriber, path)
+    sides = ChannelTranscriber(transcriber, lambda stop: open_call(path).blocks(stop))
+    try:
+        return run_file(sides, path)
+    finally:
+        sides.close()
+
+
+def _fillets_wer(transcriber, n: int, *, whole: bool) -> tuple[float, int, float] | None:
     """A two-channel call made of real Dutch clips (alternating sides), scored."""
     clips = fillets_clips(limit=n, seed=1)
     if not clips:
@@ -63,7 +79,7 @@ def _fillets_wer(transcriber, n: int) -> tuple[float, int, float] | None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fillets_call.flac"
         refs = clips_call(clips, path)
-        run = run_file(transcriber, path)
+        run = _run(transcriber, path, whole=whole)
     wer = word_error_rate([refs[ch] for ch in CHANNELS], [run.text(ch) for ch in CHANNELS], "nl")
     return wer, len(clips), run.stats["audio_seconds"]
 
@@ -108,17 +124,19 @@ def main() -> None:
     demo = demo_call_path()
     print(f"call: {demo.name} ({sf.info(demo).duration:.1f} s, synthetic espeak-ng Dutch)")
 
-    rtfs = []
-    for _ in range(args.runs):
-        run = run_file(transcriber, demo)
-        rtfs.append(run.stats["wall_seconds"] / run.stats["audio_seconds"])
-    rtf = statistics.median(rtfs)
-    print(
-        f"batch: real-time factor median {rtf:.3f} ({1 / rtf:.1f}x real time) "
-        f"over {args.runs} runs "
-        f"[{', '.join(f'{r:.3f}' for r in rtfs)}]; last run {_passes(run.stats)}"
-    )
-    print(f"demo WER (espeak speech): {_demo_wer(run):.1%}")
+    for whole in (False, True):
+        rtfs = []
+        for _ in range(args.runs):
+            run = _run(transcriber, demo, whole=whole)
+            rtfs.append(run.stats["wall_seconds"] / run.stats["audio_seconds"])
+        rtf = statistics.median(rtfs)
+        how = "whole sides (imports, batch)" if whole else "live decoding"
+        print(
+            f"batch, {how}: real-time factor median {rtf:.3f} ({1 / rtf:.1f}x real time) "
+            f"over {args.runs} runs [{', '.join(f'{r:.3f}' for r in rtfs)}]; "
+            f"last run {_passes(run.stats)}"
+        )
+        print(f"demo WER (espeak speech), {how}: {_demo_wer(run):.1%}")
 
     if not args.no_realtime:
         pooled: list[float] = []
@@ -142,13 +160,16 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak_mb:.0f} MB")
 
-    if args.fillets:
-        result = _fillets_wer(transcriber, args.fillets)
+    for whole in (False, True) if args.fillets else ():
+        result = _fillets_wer(transcriber, args.fillets, whole=whole)
         if result is None:
             print("fillets: not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
-        else:
-            wer, n, seconds = result
-            print(f"fillets real Dutch speech: WER {wer:.1%} on {n} clips ({seconds:.0f} s call)")
+            break
+        wer, n, seconds = result
+        how = "whole sides" if whole else "live decoding"
+        print(
+            f"fillets real Dutch speech, {how}: WER {wer:.1%} on {n} clips ({seconds:.0f} s call)"
+        )
 
 
 if __name__ == "__main__":
