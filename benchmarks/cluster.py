@@ -36,30 +36,24 @@ would get is about N x the 1x1 speed x this). Targets: efficiency >= 0.8 and
 the 2-worker speed >= 8x real time. Then a projection for 10 nodes like this
 machine and 1,000 hours of audio.
 
-Which is better, measured on 2026-12-04 on this 2-core machine while other
-helpers kept it busy (load average 16-26: belcoach got a fraction of two
-cores, so these are indicative only; the lead re-measures on a quiet machine),
-in audio hours per wall hour:
+Which is better, measured on 2026-12-05 on this 2-core machine with nothing
+else running, the default 20 calls (72.6 min of real Dutch speech), whole
+decoding (the default ``model.offline_decoding``), in audio hours per wall hour:
 
-    --calls 4 --max-minutes 1 (4 min), all actor runs first, then Ray Data:
-        actor pool  1x1 0.48  1x2 0.76  2x1 0.70   efficiency 0.73
-        Ray Data    1x1 0.89  1x2 0.97  2x1 1.05   efficiency 0.59
-    --calls 2 --max-minutes 1 --shapes 1x1 2x1 (2 min), interleaved per shape:
-        actor pool  1x1 1.07  2x1 1.25   efficiency 0.58
-        Ray Data    1x1 1.18  2x1 1.60   efficiency 0.68
+    actor pool  1x1 8.61  1x2 9.95  2x1 15.45   efficiency 0.90
+    then --shapes 2x1, actors and Ray Data back to back:
+    actor pool  2x1 15.95
+    Ray Data    2x1 14.94
 
-Ray Data came out ahead in both runs (10-28 % at two workers in the
-interleaved one), but the same actor-pool shape moved by 2x between the runs
-(1x1: 0.48 and 1.07) with the machine's other load, far more than the gap;
-the per-call work and the one Whisper per worker are the same code in both.
-So the product keeps the actor pool for now, for what it does that Ray Data
-does not: a call whose worker dies is tried once more and then listed as
-failed while the others go on (`test_a_dead_worker_s_call_is_retried_once_then_reported`;
+The actor pool is 7 % ahead of Ray Data, with 3 % between two runs of the
+same shape. The product keeps it, also for what it does that Ray Data does
+not: a call whose worker dies is tried once more and then listed as failed
+while the others go on (`test_a_dead_worker_s_call_is_retried_once_then_reported`;
 with Ray Data the retries follow its own actor-restart rules), every worker's
 node is checked for the recording key before any call is handed out, and the
-cluster extra needs no pandas (Ray Data does). If the quiet run confirms Ray
-Data ahead by more than its run-to-run spread, `run_data` here is the
-starting point, and the per-call failure handling must be rebuilt on it.
+cluster extra needs no pandas (Ray Data does). The runs of 2026-12-04 on a
+machine loaded to 16-26 (Ray Data ahead then, by less than the actor pool's
+own 2x swing between runs) are superseded by these.
 """
 
 from __future__ import annotations
