@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import soundfile as sf
@@ -43,7 +44,7 @@ from spread import Spread  # noqa: E402
 
 from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
 from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
-from belcoach.audio.engine.segmenter import SpeechSegmenter  # noqa: E402
+from belcoach.audio.engine.segmenter import SegmenterConfig, SpeechSegmenter  # noqa: E402
 from belcoach.audio.engine.sources import open_call  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
@@ -104,6 +105,9 @@ def main() -> None:
     ap.add_argument("--beam-size", type=int, default=1)
     ap.add_argument("--no-speculation", action="store_true", help="no Whisper pass in the pause")
     ap.add_argument(
+        "--no-interims", action="store_true", help="no interim passes inside long utterances"
+    )
+    ap.add_argument(
         "--windows",
         choices=("full", "short"),
         default="full",
@@ -112,6 +116,14 @@ def main() -> None:
     args = ap.parse_args()
     if args.no_speculation:  # a benchmark-only switch: run_file builds the default engine
         SpeechSegmenter._should_speculate = lambda self: False  # type: ignore[method-assign]
+    if args.no_interims:  # likewise: every segmenter's config, with no interim passes
+        init = SpeechSegmenter.__init__
+
+        def no_interims(self, channel, config=None):  # type: ignore[no-untyped-def]
+            config = replace(config or SegmenterConfig(), interim_every=float("inf"))
+            init(self, channel, config)
+
+        SpeechSegmenter.__init__ = no_interims  # type: ignore[method-assign]
 
     t = time.perf_counter()
     transcriber = load_transcriber(ModelChoice("base", beam_size=args.beam_size), "nl")
