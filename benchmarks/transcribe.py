@@ -3,7 +3,7 @@
 Prints figures; asserts nothing (targets live here, not in tests). Usage:
 
     .venv/bin/python benchmarks/transcribe.py [--runs 3] [--fillets 120] [--no-realtime]
-        [--no-speculation]
+        [--no-speculation] [--no-interims] [--windows full|short]
 
 - batch: the demo call (84 s of synthetic espeak-ng Dutch) analysed as fast as
   possible, real-time factor (wall / audio; lower is faster) as the median of
@@ -17,7 +17,11 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
   CPU use in cores and peak memory; Whisper passes per committed utterance
   (interims and speculative passes included) and the speculative passes run,
   reused by their final and wasted (the speaker went on);
-  ``--no-speculation`` turns the speculative pass in the pause off, to compare;
+  ``--no-speculation`` turns the speculative pass in the pause off and
+  ``--no-interims`` the interim passes inside long utterances, to compare;
+  measured 2026-12-05 on the quiet 2-core AMD machine (espeak demo call,
+  pooled p50/p95/max, CPU while live): default 1.47/3.49/4.72 s, 1.04 cores
+  (3 runs); ``--no-interims`` 1.45/2.50/4.84 s, 0.74 cores (2 runs);
 - accuracy: word error rate on the demo call (synthetic espeak speech) and on
   a sample of real human Dutch speech from Debian's fillets-ng-data-nl, live
   and ``whole``.
