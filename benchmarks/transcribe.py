@@ -21,7 +21,11 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
   ``--no-interims`` the interim passes inside long utterances, to compare;
   measured 2026-12-05 on the quiet 2-core AMD machine (espeak demo call,
   pooled p50/p95/max, CPU while live): default 1.47/3.49/4.72 s, 1.04 cores
-  (3 runs); ``--no-interims`` 1.45/2.50/4.84 s, 0.74 cores (2 runs);
+  (3 runs); ``--no-interims`` 1.45/2.50/4.84 s, 0.74 cores (2 runs); both
+  off 1.78/2.43/2.51 s, 0.50 cores (2 runs): the interim passes cost 0.3
+  cores, and the speculative pass buys 0.3 s at p50 for 0.24 cores and a
+  worse max (a wasted guess holds the one Whisper thread when the next final
+  arrives);
 - accuracy: word error rate on the demo call (synthetic espeak speech) and on
   a sample of real human Dutch speech from Debian's fillets-ng-data-nl, live
   and ``whole``.
