@@ -45,6 +45,7 @@ import os
 import socket
 import tempfile
 import time
+import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -71,6 +72,15 @@ LOCAL = "local"
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a cluster's head to answer before giving up with a clear error."""
+
+RAY_CLIENT_TIMEOUTS = {
+    "RAY_CLIENT_INITIAL_CONNECTION_TIMEOUT_S": "5",
+    "RAY_CLIENT_MAX_CONNECTION_TIMEOUT_S": "8",
+}
+"""Ray Client's gRPC handshake waits for a ``ray://`` address: its three tries
+take 5 + 8 + 8 = 21 s here instead of Ray's 5 + 10 + 15 = 30 s, so a port that
+accepts but is no Ray Client server still fails well within 30 s. Ray reads them
+when its client module is first imported, which ``ray.init("ray://...")`` does."""
 
 ATTEMPTS = 2
 """Tries per call when workers die: the first, and one retry."""
@@ -189,6 +199,8 @@ def _connect(ray: Any, address: str) -> None:
     # Ray reports usage statistics over the internet unless told not to;
     # nothing leaves the PC.
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    for name, seconds in RAY_CLIENT_TIMEOUTS.items():
+        os.environ.setdefault(name, seconds)
     _check_reachable(address)
     try:
         if address == LOCAL:
@@ -200,7 +212,10 @@ def _connect(ray: Any, address: str) -> None:
                 log_to_driver=True,
             )
         else:
-            ray.init(address=address, logging_level=logging.WARNING)
+            with warnings.catch_warnings():
+                # Ray Client warns of a timeout before it raises; the error says it once
+                warnings.simplefilter("ignore", UserWarning)
+                ray.init(address=address, logging_level=logging.WARNING)
     except (ConnectionError, RuntimeError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"--cluster {address}: cannot reach the Ray cluster: {exc}") from exc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,25 @@ def test_the_policy_s_encryption_travels_as_the_key_s_id_only(
     assert plan.key == key and plan.config.encrypt
     assert plan.config.key_id == key.key_id.hex()
     assert key.key.hex() not in repr(plan) and key.key.hex() not in repr(plan.config)
+
+
+@pytest.mark.slow
+def test_a_port_that_is_no_ray_client_server_fails_within_30_s(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ray:// address whose port accepts but never speaks gRPC: one error line, not a hang.
+
+    The socket check passes (something listens), so this is Ray Client's own handshake
+    giving up; the bound on its wait is asserted by the error, not timed here.
+    """
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"ray://127.0.0.1:{server.getsockname()[1]}"
+        (tmp_path / "call.wav").write_bytes(b"not read: Ray is never reached")
+        argv = ["analyze", str(tmp_path), "--cluster", address, "--out", str(tmp_path / "o")]
+        assert main([*argv, "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"belcoach: error: --cluster {address}: cannot reach the Ray cluster: " + (
+        "ray client connection timeout"
+    )
