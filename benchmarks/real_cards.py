@@ -11,6 +11,12 @@ segmenter, Whisper base int8 beam 1, the hallucination filter, the default
 analysers). A card counts per clip and rule: on the reference text (typed
 words, probability 1) versus on Whisper's words.
 
+``--whole`` decodes each clip as ``belcoach analyze`` and ``calls import`` do
+by default (``model.offline_decoding = "whole"``: the side decoded in
+Whisper's own windows, words handed to the engine's utterances by time,
+audio/engine/channel_words.py); without it, utterance by utterance as a live
+call is. The two keep separate caches.
+
 Clips: a deterministic random sample of ``--clips`` usable clips, plus a
 second set of clips whose text holds rule-relevant words ("ik weet het niet",
 "wacht", "geen idee", "schiet op", ...), reported separately. Each clip goes
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import sys
 import tempfile
@@ -41,10 +48,12 @@ from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig
 from belcoach.audio.analysis.phrases.context import CallMemory, NameBook  # noqa: E402
 from belcoach.audio.analysis.phrases.tokens import words_from_text  # noqa: E402
 from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
+from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
 from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
+from belcoach.audio.engine.sources import open_call  # noqa: E402
 from belcoach.audio.engine.transcriber import DecodeOptions  # noqa: E402
 from belcoach.audio.engine.vad import SileroSession  # noqa: E402
-from belcoach.audio.events import Event, PhraseHit, Transcript  # noqa: E402
+from belcoach.audio.events import Channel, Event, PhraseHit, Transcript, Word  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.seeds.loader import RuleBook, load_rules  # noqa: E402
 from belcoach.seeds.patterns import normalise_words  # noqa: E402
@@ -120,6 +129,66 @@ def transcribe_missing(clips: list[Clip], cache: Path, *, short_windows: bool = 
                 )
 
 
+GATE_OFF = {"rules": {"min_word_probability": 0.0, "single_word_agreement": False}}
+"""Analysis settings with the card gate off: the sweep applies it to the committed words."""
+
+
+def transcribe_whole_missing(clips: list[Clip], cache: Path) -> None:
+    """Run ``analyze``'s whole-side decoding on every clip not yet cached; keep its finals.
+
+    The cache line holds the committed words per utterance and the cards the
+    engine raised with the gate off, so scoring replays no audio.
+    """
+    done = {item["clip"] for item in _whole_lines(cache)}
+    todo = [c for c in clips if clip_name(c) not in done]
+    if not todo:
+        return
+    whisper = load_transcriber(ModelChoice("base", beam_size=1), "nl")
+    vad = SileroSession()
+    started = time.perf_counter()
+    audio = 0.0
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "call.wav"
+        for i, clip in enumerate(todo, 1):
+            seconds = agent_call(clip.path, wav)
+            sides = ChannelTranscriber(whisper, lambda stop: open_call(wav).blocks(stop))
+            t0 = time.perf_counter()
+            try:
+                events = run_agent_call(wav, sides, analysis_settings=GATE_OFF, vad_session=vad)
+            finally:
+                sides.close()
+            finals = [e for e in events if isinstance(e, Transcript) and e.final]
+            item = {
+                "clip": clip_name(clip),
+                "wall": time.perf_counter() - t0,
+                "t_end": seconds,
+                "cards": sorted(_cards(events)),
+                "finals": [
+                    [f.t, [[w.text, w.start, w.end, w.probability] for w in f.words]]
+                    for f in finals
+                ],
+            }
+            with cache.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            audio += seconds
+            if i % 20 == 0 or i == len(todo):
+                wall = time.perf_counter() - started
+                print(
+                    f"whisper (whole): {i}/{len(todo)} clips, {audio:.0f} s audio in {wall:.0f} s "
+                    f"(RTF {wall / audio:.2f})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+
+def _whole_lines(cache: Path) -> list[dict]:
+    if not cache.is_file():
+        return []
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 @dataclass
 class Replayed:
     """One clip after the engine replayed its cached Whisper output."""
@@ -190,9 +259,7 @@ def replay(clips: list[Clip], cache: Path, book: RuleBook) -> list[Replayed]:
             events = run_agent_call(
                 wav,
                 cached,
-                analysis_settings={
-                    "rules": {"min_word_probability": 0.0, "single_word_agreement": False}
-                },
+                analysis_settings=GATE_OFF,
                 vad_session=vad,
             )
             finals = [e for e in events if isinstance(e, Transcript) and e.final]
@@ -209,6 +276,31 @@ def replay(clips: list[Clip], cache: Path, book: RuleBook) -> list[Replayed]:
                     cached.misses,
                 )
             )
+    return out
+
+
+def replay_whole(clips: list[Clip], cache: Path, book: RuleBook) -> list[Replayed]:
+    """The clips' cached whole-side finals, ready to score (no audio read)."""
+    store = {item["clip"]: item for item in _whole_lines(cache)}
+    out = []
+    for clip in clips:
+        name = clip_name(clip)
+        item = store.get(name)
+        finals = [
+            Transcript(
+                t=t,
+                channel=Channel.AGENT,
+                words=tuple(Word(*w) for w in words),
+                final=True,
+                utterance=i,
+            )
+            for i, (t, words) in enumerate(item["finals"] if item else [])
+        ]
+        cards = set(item["cards"]) if item else set()
+        t_end = item["t_end"] if item else 0.0
+        reference = reference_cards(clip.text, book)
+        out.append(Replayed(clip, name, part_of(name), finals, [], cards, reference, t_end))
+        out[-1].misses = 0 if item else 1
     return out
 
 
@@ -393,25 +485,43 @@ def main() -> None:
         action="store_true",
         help="encoder windows of 10/20/30 s (SHORT_WINDOWS) instead of 30 s; give its own --cache",
     )
+    ap.add_argument(
+        "--whole",
+        action="store_true",
+        help="decode as analyze does by default (whole sides); cache out/real_cards_whole.jsonl",
+    )
     args = ap.parse_args()
+    if args.whole and args.cache == ap.get_default("cache"):
+        args.cache = ROOT / "out" / "real_cards_whole.jsonl"
+    if args.whole and args.short_windows:
+        ap.error("--whole decodes in Whisper's own 30 s windows; drop --short-windows")
     sample, relevant = select(args.clips, args.seed)
     if not sample:
         print("fillets: not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
         return
     if args.cached_only:
-        cached = load_cache(args.cache)
+        cached = (
+            {item["clip"] for item in _whole_lines(args.cache)}
+            if args.whole
+            else load_cache(args.cache)
+        )
         sample = [c for c in sample if clip_name(c) in cached]
         relevant = [c for c in relevant if clip_name(c) in cached]
+    elif args.whole:
+        transcribe_whole_missing(sample + relevant, args.cache)
     else:
         transcribe_missing(sample + relevant, args.cache, short_windows=args.short_windows)
     if args.whisper_only:
         return
     book = load_rules("nl")
     started = time.perf_counter()
-    runs = replay(sample, args.cache, book)
-    extra = replay(relevant, args.cache, book)
+    replay_clips = replay_whole if args.whole else replay
+    runs = replay_clips(sample, args.cache, book)
+    extra = replay_clips(relevant, args.cache, book)
+    decoding = "each side whole (analyze's default)" if args.whole else "utterance by utterance"
     print(
-        f"audio: real Dutch speech (fillets-ng-data-nl), Whisper base int8 beam 1 (cached); "
+        f"audio: real Dutch speech (fillets-ng-data-nl), Whisper base int8 beam 1, "
+        f"decoded {decoding} (cached); "
         f"replayed {len(runs) + len(extra)} clips in {time.perf_counter() - started:.0f} s; "
         f"cache misses {sum(r.misses for r in runs + extra)}"
     )
@@ -423,7 +533,10 @@ def main() -> None:
     )
     print(f"random sample: {len(runs)} clips (seed {args.seed}); rule-relevant set: {len(extra)}")
     print()
-    hallucinations(runs + extra, book)
+    if args.whole:
+        print("hallucination filter: inside the whole-side decoding (per segment), not cached")
+    else:
+        hallucinations(runs + extra, book)
     print()
     dev = [r for r in runs + extra if r.part == "dev"]
     mistakes(dev, book, OFF, "dev, gate off")

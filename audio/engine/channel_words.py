@@ -20,7 +20,10 @@ that audio would never have run.
 The sides are decoded in chunks of ``chunk_seconds`` (cut at the quietest
 tenth of a second near the end of a chunk), read from a second pass over the
 same file when the engine first needs them, so memory stays bounded on a long
-call and progress moves while the call is analysed.
+call and progress moves while the call is analysed. When the model serves two
+transcriptions at once (``WhisperTranscriber.parallel``, see
+``belcoach.audio.jobs.run.side_workers``), the other side's waiting chunk is
+decoded on a second thread while the engine's side is decoded on its own.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,6 +103,11 @@ class ChannelTranscriber:
         self._stop = threading.Event()
         self._exhausted = False
         self._sides = {ch: _Side() for ch in Channel}
+        self._other_side = (
+            ThreadPoolExecutor(1, thread_name_prefix="belcoach-other-side")
+            if whisper.parallel >= 2
+            else None
+        )
 
     @property
     def options(self) -> DecodeOptions:
@@ -141,6 +150,8 @@ class ChannelTranscriber:
     def close(self) -> None:
         """Stop reading the call's second stream and close its files."""
         self._stop.set()
+        if self._other_side is not None:
+            self._other_side.shutdown(wait=True)
         close = getattr(self._blocks, "close", None)
         if close is not None:
             close()
@@ -149,9 +160,28 @@ class ChannelTranscriber:
         side = self._sides[channel]
         while side.decoded_until < t and not (self._exhausted and side.samples == 0):
             self._read(min_end=side.decoded_until + self._chunk_seconds)
-            for ch, other in self._sides.items():
-                if ch == channel or other.samples / SAMPLE_RATE >= 2 * self._chunk_seconds:
-                    self._decode_chunk(other)
+            others = [o for ch, o in self._sides.items() if ch != channel and self._due(o)]
+            if others and self._other_side is not None:
+                pending = self._other_side.submit(self._decode_chunk, others[0])
+                self._decode_chunk(side)
+                pending.result()
+            else:
+                for due in (side, *others):
+                    self._decode_chunk(due)
+
+    def _due(self, other: _Side) -> bool:
+        """Whether the side the engine did not ask for is decoded in this round too.
+
+        Decoded one after the other, the other side waits until it holds two
+        chunks (fewer, longer decodes; memory stays bounded). Decoded side by
+        side, it goes with every chunk of the asked side, so both threads work.
+        """
+        waiting = other.samples / SAMPLE_RATE
+        if self._other_side is None:
+            return waiting >= 2 * self._chunk_seconds
+        if other.decoded_until == float("inf"):
+            return False
+        return waiting >= self._chunk_seconds or (self._exhausted and other.samples > 0)
 
     def _read(self, *, min_end: float) -> None:
         """Read blocks until both sides hold audio up to ``min_end`` or the call ends."""

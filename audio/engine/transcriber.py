@@ -139,6 +139,8 @@ class WhisperTranscriber:
         policy: encoder window sizes (``belcoach.audio.engine.buckets``); the default
             ``FULL_WINDOW`` gives faster-whisper's words but can batch; None runs
             faster-whisper's own ``transcribe`` (no batching).
+        parallel: transcriptions the model runs at once (its ``num_workers``);
+            `ChannelTranscriber` decodes both sides together when it is 2.
     """
 
     def __init__(
@@ -148,10 +150,12 @@ class WhisperTranscriber:
         *,
         hallucinations: HallucinationFilter | None = None,
         policy: BucketPolicy | None = FULL_WINDOW,
+        parallel: int = 1,
     ) -> None:
         self._model = model
         self.options = options
         self.policy = policy
+        self.parallel = parallel
         self._decoder = BucketDecoder(model, options, policy) if policy is not None else None
         self.hallucinations = hallucinations or HallucinationFilter.for_language(
             options.language,
@@ -166,7 +170,11 @@ class WhisperTranscriber:
     def with_policy(self, policy: BucketPolicy | None) -> WhisperTranscriber:
         """The same model and options with other encoder windows (benchmarks compare them)."""
         return WhisperTranscriber(
-            self._model, self.options, hallucinations=self.hallucinations, policy=policy
+            self._model,
+            self.options,
+            hallucinations=self.hallucinations,
+            policy=policy,
+            parallel=self.parallel,
         )
 
     def transcribe(self, audio: np.ndarray) -> list[Word]:

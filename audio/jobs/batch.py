@@ -261,6 +261,7 @@ def worker_key(config: BatchConfig) -> RecordingKey | None:
 
 def _transcriber(config: BatchConfig) -> Any:
     if _WORKER.get("transcriber") is None:
+        from belcoach.audio.engine.transcriber import DecodeProfile
         from belcoach.audio.jobs.run import ModelChoice, load_transcriber
 
         choice = ModelChoice(
@@ -268,6 +269,7 @@ def _transcriber(config: BatchConfig) -> Any:
             admin_dir=config.model_dir,
             cpu_threads=config.threads,
             beam_size=config.beam_size,
+            profile=DecodeProfile(config.profile),
         )
         _WORKER["transcriber"] = load_transcriber(choice, config.language)
     return _WORKER["transcriber"]

@@ -141,3 +141,14 @@ def test_each_command_gets_its_profile(
     with contextlib.suppress(_Stop):
         main([*args, "--quiet"])
     assert [c.profile for c in seen] == [profile]
+
+
+def test_only_a_call_decoded_whole_on_two_threads_decodes_its_sides_at_once() -> None:
+    """Live utterances need every thread for one decode; whole sides are two streams."""
+    from belcoach.audio.jobs.run import side_workers
+
+    offline = _choice(offline=True)
+    assert side_workers(offline) == 2
+    assert side_workers(_choice(offline=False)) == 1
+    assert side_workers(ModelChoice(profile=DecodeProfile.WHOLE, cpu_threads=1)) == 1
+    assert side_workers(ModelChoice(profile=DecodeProfile.THOROUGH, cpu_threads=2)) == 1

@@ -31,9 +31,11 @@ class BurstModel:
 
     def __init__(self) -> None:
         self.calls: list[float] = []  # seconds of audio per decode
+        self.threads: set[str] = set()  # the threads that decoded
 
     def transcribe(self, audio: np.ndarray, **_: Any) -> tuple[Iterator[Any], None]:
         self.calls.append(len(audio) / SAMPLE_RATE)
+        self.threads.add(threading.current_thread().name)
         frame = SAMPLE_RATE // 100
         loud = np.abs(audio[: len(audio) // frame * frame]).reshape(-1, frame).max(axis=1) > 0.1
         words = []
@@ -86,9 +88,12 @@ def _transcriber(
     *,
     seconds: float = 60.0,
     chunk: float = 20.0,
+    parallel: int = 1,
 ) -> tuple[ChannelTranscriber, BurstModel]:
     model = BurstModel()
-    whisper = WhisperTranscriber(model, DecodeOptions(language="nl"), policy=None)
+    whisper = WhisperTranscriber(
+        model, DecodeOptions(language="nl"), policy=None, parallel=parallel
+    )
     reader = _reader(_side(seconds, agent_bursts), _side(seconds, customer_bursts))
     return ChannelTranscriber(whisper, reader, chunk_seconds=chunk), model
 
@@ -104,10 +109,13 @@ def test_it_is_what_the_asr_worker_asks_by_time() -> None:
     assert not isinstance(tr._whisper, SpanTranscriber)
 
 
-def test_each_word_goes_once_to_the_utterance_it_was_said_in_at_its_own_time() -> None:
+@pytest.mark.parametrize("parallel", [1, 2], ids=["sides-in-turn", "sides-together"])
+def test_each_word_goes_once_to_the_utterance_it_was_said_in_at_its_own_time(
+    parallel: int,
+) -> None:
     agent = [1.0, 2.0, 9.0, 31.0, 47.5]  # 31 s lies past the first 20 s chunk
     customer = [5.0, 40.0]
-    tr, model = _transcriber(agent, customer)
+    tr, model = _transcriber(agent, customer, parallel=parallel)
     first = _span(tr, Channel.AGENT, 0.7, 2.8)
     assert [round(w.start + 0.7, 2) for w in first] == [1.0, 2.0]
     assert [round(w.start + 4.8, 2) for w in _span(tr, Channel.CUSTOMER, 4.8, 5.6)] == [5.0]
@@ -118,6 +126,28 @@ def test_each_word_goes_once_to_the_utterance_it_was_said_in_at_its_own_time() -
     assert [round(w.start + 47.2, 2) for w in _span(tr, Channel.AGENT, 47.2, 48.2)] == [47.5]
     assert len(model.calls) >= 4  # both sides, in chunks
     assert max(model.calls) <= 2 * 20.0 + 5.0
+
+
+def test_a_model_that_serves_two_decodes_the_other_side_on_a_second_thread() -> None:
+    """Same words per side as decoded in turn; the side not asked for runs alongside."""
+    agent, customer = [1.0, 14.0, 33.0, 52.0], [6.0, 21.0, 44.0, 57.0]
+    heard = {}
+    for parallel in (1, 2):
+        tr, model = _transcriber(agent, customer, parallel=parallel)
+        spans = [(Channel.AGENT, b) for b in agent] + [(Channel.CUSTOMER, b) for b in customer]
+        heard[parallel] = sorted(
+            (ch, round(w.start + b - 0.3, 2))
+            for ch, b in sorted(spans, key=lambda s: s[1])
+            for w in _span(tr, ch, b - 0.3, b + 0.7)
+        )
+        tr.close()
+        threads = {name.startswith("belcoach-other-side") for name in model.threads}
+        assert threads == ({False, True} if parallel == 2 else {False})
+    assert (
+        heard[1]
+        == heard[2]
+        == sorted([(Channel.AGENT, b) for b in agent] + [(Channel.CUSTOMER, b) for b in customer])
+    )
 
 
 def test_an_interim_pass_only_looks_and_the_final_takes() -> None:

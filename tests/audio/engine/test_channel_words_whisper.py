@@ -17,8 +17,9 @@ import pytest
 
 from belcoach.audio.engine.channel_words import ChannelTranscriber
 from belcoach.audio.engine.sources import open_call
-from belcoach.audio.engine.transcriber import DecodeOptions, WhisperTranscriber
+from belcoach.audio.engine.transcriber import DecodeOptions, DecodeProfile, WhisperTranscriber
 from belcoach.audio.events import Channel, SpeechRegion, SpeechStarted, Transcript
+from belcoach.audio.jobs.run import ModelChoice, load_transcriber, recorded_call_transcriber
 from support.calls import CallRun, clips_call, run_file
 from support.fillets import fillets_clips
 
@@ -54,6 +55,31 @@ def test_whole_sides_change_the_words_and_nothing_the_vad_says(
     finally:
         whole_words.close()
     assert _vad(whole) == _vad(live)
+    _assert_sensible_words(whole, refs)
+    # each final was handed its words by time: one decode per side for a call this short
+    assert whole.stats["asr_finals"] == live.stats["asr_finals"]
+
+
+def test_the_loader_s_whole_profile_decodes_both_sides_at_once(
+    call: tuple[Path, dict[str, str]],
+) -> None:
+    """What batch and import load: two one-thread decodes sharing the model's weights."""
+    path, refs = call
+    choice = ModelChoice("base", cpu_threads=2, profile=DecodeProfile.WHOLE)
+    whisper = load_transcriber(choice, "nl")
+    assert whisper.parallel == 2
+    sides = recorded_call_transcriber(
+        whisper, DecodeProfile.WHOLE, lambda stop: open_call(path).blocks(stop)
+    )
+    assert isinstance(sides, ChannelTranscriber)
+    try:
+        whole = run_file(sides, path, max_transcript_lag=None)
+    finally:
+        sides.close()
+    _assert_sensible_words(whole, refs)
+
+
+def _assert_sensible_words(whole: CallRun, refs: dict[str, str]) -> None:
     duration = whole.stats["audio_seconds"]
     for channel in Channel:
         words = [w for t in _finals(whole, channel) for w in t.words]
@@ -64,5 +90,3 @@ def test_whole_sides_change_the_words_and_nothing_the_vad_says(
         said = len(refs[str(channel)].split())
         # base on real Dutch misses or adds words, but not half of them
         assert 0.5 * said <= len(words) <= 1.5 * said, (channel, len(words), said)
-    # each final was handed its words by time: one decode per side for a call this short
-    assert whole.stats["asr_finals"] == live.stats["asr_finals"]
