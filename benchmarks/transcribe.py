@@ -9,7 +9,9 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
   possible, real-time factor (wall / audio; lower is faster) as the median of
   ``--runs`` runs, decoded as live (utterance by utterance) and with the
   ``whole`` profile that imports and batch runs use (each side decoded whole,
-  `belcoach.audio.engine.channel_words`);
+  `belcoach.audio.engine.channel_words`, by the model as they load it: two
+  one-thread decodes, one per side, ``run.side_workers``; loaded after the
+  realtime runs, so the first peak-memory figure is the live model's alone);
 - realtime: the demo call paced like a live call, ``--runs`` times; delay from
   the end of each utterance's speech (as the VAD placed it) on the source's
   real-time clock to the moment its committed words are published (wall clock,
@@ -54,6 +56,7 @@ from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
 from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
 from belcoach.audio.engine.segmenter import SegmenterConfig, SpeechSegmenter  # noqa: E402
 from belcoach.audio.engine.sources import open_call  # noqa: E402
+from belcoach.audio.engine.transcriber import DecodeProfile  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
 from support.calls import CallRun, clips_call, run_file  # noqa: E402
@@ -104,6 +107,22 @@ def _passes(stats: dict[str, float]) -> str:
     )
 
 
+def _batch(transcriber, demo: Path, runs: int, *, whole: bool) -> None:
+    """The demo call analysed as fast as possible, ``runs`` times: real-time factor and WER."""
+    rtfs = []
+    for _ in range(runs):
+        run = _run(transcriber, demo, whole=whole)
+        rtfs.append(run.stats["wall_seconds"] / run.stats["audio_seconds"])
+    rtf = statistics.median(rtfs)
+    how = "whole sides (imports, batch)" if whole else "live decoding"
+    print(
+        f"batch, {how}: real-time factor median {rtf:.3f} ({1 / rtf:.1f}x real time) "
+        f"over {runs} runs [{', '.join(f'{r:.3f}' for r in rtfs)}]; "
+        f"last run {_passes(run.stats)}"
+    )
+    print(f"demo WER (espeak speech), {how}: {_demo_wer(run):.1%}")
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -143,20 +162,7 @@ def main() -> None:
     )
     demo = demo_call_path()
     print(f"call: {demo.name} ({sf.info(demo).duration:.1f} s, synthetic espeak-ng Dutch)")
-
-    for whole in (False, True):
-        rtfs = []
-        for _ in range(args.runs):
-            run = _run(transcriber, demo, whole=whole)
-            rtfs.append(run.stats["wall_seconds"] / run.stats["audio_seconds"])
-        rtf = statistics.median(rtfs)
-        how = "whole sides (imports, batch)" if whole else "live decoding"
-        print(
-            f"batch, {how}: real-time factor median {rtf:.3f} ({1 / rtf:.1f}x real time) "
-            f"over {args.runs} runs [{', '.join(f'{r:.3f}' for r in rtfs)}]; "
-            f"last run {_passes(run.stats)}"
-        )
-        print(f"demo WER (espeak speech), {how}: {_demo_wer(run):.1%}")
+    _batch(transcriber, demo, args.runs, whole=False)
 
     if not args.no_realtime:
         pooled: list[float] = []
@@ -178,10 +184,18 @@ def main() -> None:
             f"CPU median {statistics.median(cores):.2f} cores"
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (RSS): {peak_mb:.0f} MB")
+    print(f"peak memory (RSS), live model only: {peak_mb:.0f} MB")
+
+    # what imports and batch load: two one-thread decodes, one per side (run.side_workers)
+    whole_choice = ModelChoice("base", beam_size=args.beam_size, profile=DecodeProfile.WHOLE)
+    sides = load_transcriber(whole_choice, "nl")
+    print(f"whole-profile model: {sides.parallel} decodes of 1 thread each")
+    _batch(sides, demo, args.runs, whole=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS), both models loaded: {peak_mb:.0f} MB")
 
     for whole in (False, True) if args.fillets else ():
-        result = _fillets_wer(transcriber, args.fillets, whole=whole)
+        result = _fillets_wer(sides if whole else transcriber, args.fillets, whole=whole)
         if result is None:
             print("fillets: not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
             break
