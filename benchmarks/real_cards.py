@@ -562,6 +562,9 @@ def main() -> None:
     test = [r for r in runs + extra if r.part == "test"]
     per_rule("all test clips, gate off", score(test, book, OFF))
     per_rule("all test clips, chosen gate", score(test, book, chosen))
+    if chosen != default:  # what the product raises: the gate it ships with
+        per_rule("all dev clips, packaged default gate", score(dev, book, default))
+        per_rule("all test clips, packaged default gate", score(test, book, default))
     no_grammar = replace(chosen, single_word_agreement=False)
     per_rule("all test clips, chosen gate without grammar", score(test, book, no_grammar))
     print()
