@@ -140,6 +140,11 @@ def main() -> None:
         default="full",
         help="encoder windows: 30 s (the default) or SHORT_WINDOWS (10/20/30 s buckets)",
     )
+    ap.add_argument(
+        "--sides-in-turn",
+        action="store_true",
+        help="whole profile on the live model (one decode of 2 threads), to compare",
+    )
     args = ap.parse_args()
     if args.no_speculation:  # a benchmark-only switch: run_file builds the default engine
         SpeechSegmenter._should_speculate = lambda self: False  # type: ignore[method-assign]
@@ -188,8 +193,11 @@ def main() -> None:
 
     # what imports and batch load: two one-thread decodes, one per side (run.side_workers)
     whole_choice = ModelChoice("base", beam_size=args.beam_size, profile=DecodeProfile.WHOLE)
-    sides = load_transcriber(whole_choice, "nl")
-    print(f"whole-profile model: {sides.parallel} decodes of 1 thread each")
+    sides = transcriber if args.sides_in_turn else load_transcriber(whole_choice, "nl")
+    print(
+        "whole-profile model: "
+        + ("one decode of 2 threads" if sides.parallel == 1 else "2 decodes of 1 thread each")
+    )
     _batch(sides, demo, args.runs, whole=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS), both models loaded: {peak_mb:.0f} MB")
