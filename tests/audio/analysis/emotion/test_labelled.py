@@ -61,7 +61,7 @@ def test_the_parts_have_the_promised_sizes_and_do_not_overlap() -> None:
     for lang in ("nl", "sv", "en"):
         test = {text for _, text in labelled(lang, "test")}
         assert {label for label, _ in labelled(lang, "test")} == set(LABELS)
-        for part in ("dev", "dev-author", "dev2"):
+        for part in ("dev", "dev-author", "dev2", "dev3"):
             shared = len(test & {text for _, text in labelled(lang, part)})
             assert not shared, f"{shared} {lang} {part} sentences are also in test"  # not quoted
         for _, text in labelled(lang, "dev-author"):
