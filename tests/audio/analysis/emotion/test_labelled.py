@@ -64,6 +64,11 @@ def test_the_parts_have_the_promised_sizes_and_do_not_overlap() -> None:
         for part in ("dev", "dev-author", "dev2", "dev3"):
             shared = len(test & {text for _, text in labelled(lang, part)})
             assert not shared, f"{shared} {lang} {part} sentences are also in test"  # not quoted
+        check = DATA / f"{lang}.check.tsv"  # sv, en: scripts/train_emotion_words.py --check
+        if check.is_file():
+            lines = check.read_text(encoding="utf-8").splitlines()
+            said = {x.split("\t", 1)[1].strip() for x in lines if x and not x.startswith("#")}
+            assert not test & said, f"{len(test & said)} {lang} check sentences are also in test"
         for _, text in labelled(lang, "dev-author"):
             assert not any(word in text.lower() for word in DEMO_WORDS), text  # a dev sentence
 
