@@ -184,7 +184,7 @@ def demo_section() -> None:
     from support.script_words import script_events
     from support.synth import CallTruth
 
-    recorded = ROOT / "tests" / "audio" / "emotion" / "data" / "demo_whisper_base.jsonl"
+    recorded = ROOT / "tests/audio/analysis/emotion/data/demo_whisper_base.jsonl"
     runs: list[tuple[str, list[Event]]] = [
         (
             "its script's words (a perfect transcript)",
