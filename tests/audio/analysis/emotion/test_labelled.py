@@ -3,22 +3,24 @@
 The sets (``tests/data/emotion/<lang>.{dev,test}.tsv``, typed customer sentences over seed
 000's seven labels) were written independently of the cue lists and split before any
 tuning; cues were tuned on the dev parts only (and on the cue author's old sets, now
-``<lang>.dev-author.tsv``), and the learnt words model (``words_model``) is trained on
-dev, dev-author and dev2 only (``scripts/train_emotion_words.py``). Measured on TEST with
-benchmarks/emotion.py (words only, one utterance, no smoothing), cues + words model
-(cues alone before it: 0.66 / 0.77, 0.59 / 0.76, 0.64 / 0.83):
+``<lang>.dev-author.tsv``, and on dev2 and dev3), and the learnt words model
+(``words_model``) is trained on dev, dev-author, dev2 and dev3 only
+(``scripts/train_emotion_words.py``). Measured on TEST with benchmarks/emotion.py (words
+only, one utterance, no smoothing), cues + words model, 2026-12-05 after the second round
+of sv/en cues (before it: 0.85 / 0.94, 0.83 / 0.87, 0.73 / 0.84; cues alone now 0.66 /
+0.77, 0.66 / 0.81, 0.70 / 0.86):
 
 ====  ===  ========  =====================
 lang    n  accuracy  valence-class accuracy
 ====  ===  ========  =====================
-nl    157  0.85      0.94
-sv     70  0.83      0.87
-en     70  0.73      0.84
+nl    157  0.85      0.95
+sv     70  0.84      0.90
+en     70  0.77      0.89
 ====  ===  ========  =====================
 
-nl meets the 0.90 valence-class target; sv and en miss it (smaller dev sets). The floors
-sit 0.02 under the measured figures, so a regression fails; raise them when a change
-(tuned on dev) lifts the test figures.
+nl and sv meet the 0.90 valence-class target; en misses it by one sentence. The floors sit
+0.02 under the measured figures, so a regression fails; raise them when a change (tuned on
+dev) lifts the test figures.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ from belcoach.seeds.emotion_data import LABELS
 from support.emotion_eval import DATA, PARTS, labelled, text_only
 
 MEASURED = {  # language: (accuracy, valence-class accuracy) on TEST, benchmarks/emotion.py
-    "nl": (0.85, 0.94),
-    "sv": (0.83, 0.87),
-    "en": (0.73, 0.84),
+    "nl": (0.85, 0.95),
+    "sv": (0.84, 0.90),
+    "en": (0.77, 0.89),
 }
 MARGIN = 0.02
 
@@ -61,9 +63,14 @@ def test_the_parts_have_the_promised_sizes_and_do_not_overlap() -> None:
     for lang in ("nl", "sv", "en"):
         test = {text for _, text in labelled(lang, "test")}
         assert {label for label, _ in labelled(lang, "test")} == set(LABELS)
-        for part in ("dev", "dev-author", "dev2"):
+        for part in ("dev", "dev-author", "dev2", "dev3"):
             shared = len(test & {text for _, text in labelled(lang, part)})
             assert not shared, f"{shared} {lang} {part} sentences are also in test"  # not quoted
+        check = DATA / f"{lang}.check.tsv"  # sv, en: scripts/train_emotion_words.py --check
+        if check.is_file():
+            lines = check.read_text(encoding="utf-8").splitlines()
+            said = {x.split("\t", 1)[1].strip() for x in lines if x and not x.startswith("#")}
+            assert not test & said, f"{len(test & said)} {lang} check sentences are also in test"
         for _, text in labelled(lang, "dev-author"):
             assert not any(word in text.lower() for word in DEMO_WORDS), text  # a dev sentence
 

@@ -122,3 +122,30 @@ def test_glued_on_intensifiers_and_stress_accents(nl: TextScorer) -> None:
 def test_businesslike_cues(nl: TextScorer) -> None:
     reading = read(nl, "Kort en goed: ja of nee?")
     assert set(reading.cue_scores) == {"zakelijk"} and reading.valence == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "label"),
+    [
+        ("en", "Nobody ever got back to me.", "gefrustreerd"),
+        ("en", "I was told it would be fixed by Monday.", "gefrustreerd"),
+        ("en", "The parcel still hasn't arrived.", "gefrustreerd"),
+        ("en", "Could this mean they'll take the house?", "angstig"),
+        ("sv", "Ingen har hört av sig.", "gefrustreerd"),
+        ("sv", "Ni sa att den skulle komma i fredags.", "gefrustreerd"),
+        ("sv", "Det har gått tre veckor.", "gefrustreerd"),
+        ("sv", "Kan det betyda att jag förlorar lägenheten?", "angstig"),
+    ],
+)
+def test_complaints_without_a_feeling_word(language: str, text: str, label: str) -> None:
+    """Most complaints on the phone carry no feeling word: repeated contact, waiting, time
+    words with a negation, broken promises. A negator at the start of such a cue ("nobody
+    got back", "ingen har hört") is part of it and must not turn it into relief."""
+    reading = read(TextScorer(load_cues(language), load_lexicons(language)), text)
+    assert label in reading.cue_scores and reading.valence < 0, reading
+
+
+def test_a_possessive_s_does_not_hide_a_cue_word() -> None:
+    en = TextScorer(load_cues("en"), load_lexicons("en"))
+    reading = read(en, "The water is coming into the baby's room.")
+    assert [h.phrase for h in reading.cues] == ["the baby"], reading.cues
