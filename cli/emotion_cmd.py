@@ -86,7 +86,10 @@ def run_test(args: argparse.Namespace) -> int:
         return 0
     print(f'{language}: "{text}"')
     print(f"  feeling (this sentence alone): {result.label}, {result.confidence:.2f} sure")
-    print(f"  valence: {result.valence:+.2f} ({result.valence_class})")
+    # two lines: the class follows the label, the number only the cues and lexicon words,
+    # and one line "-0.69 (positive)" read as a contradiction
+    print(f"  valence class: {result.valence_class} (of {result.label})")
+    print(f"  word valence: {result.valence:+.2f} (cues and lexicon words, -1..+1)")
     reading = result.reading
     print("  cues:" if reading.cues else "  cues: none")
     for cue in reading.cues:

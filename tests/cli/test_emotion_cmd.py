@@ -23,7 +23,8 @@ def test_a_negative_sentence_shows_label_valence_cues_step_and_hint(
     )
     assert code == 0 and not err
     assert "feeling (this sentence alone): gefrustreerd" in out
-    assert "valence: -" in out and "(negative)" in out
+    assert "valence class: negative (of gefrustreerd)" in out
+    assert "word valence: -" in out
     assert "negated by 'niet': does not count" in out  # "niet boos"
     assert "intensified by 'heel erg'" in out  # "heel erg teleurgesteld"
     assert "first utterance (no acknowledgement yet)" in out
@@ -42,7 +43,8 @@ def test_a_businesslike_sentence_gets_zakelijk_and_the_be_brief_hint(
 ) -> None:
     code, out, _ = _run(capsys, "emotion", "test", "-l", "sv", "Kort sagt: ja eller nej?")
     assert code == 0
-    assert "feeling (this sentence alone): zakelijk" in out and "(neutral)" in out
+    assert "feeling (this sentence alone): zakelijk" in out
+    assert "valence class: neutral (of zakelijk)" in out
     assert "step: aanvoelen" in out  # nothing to acknowledge
     assert "hint: Kunden är saklig: kort och konkret" in out
     assert 'seed 000, 001: "Neutraal, zakelijk?" (000)' in out
