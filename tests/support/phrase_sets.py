@@ -20,9 +20,10 @@ Files, per language (``nl``, ``sv``, ``en``):
   about half firing over every rule, half near misses and ordinary talk that
   share a rule's words but not its meaning) the recall3 session wrote from the
   seeds and everyday contact-centre speech, committed before any rule was
-  changed for it, without looking at the test part; and a second batch (nl
-  115, sv 79, en 85) written after the first changes, committed before the
-  rules were changed for it; also dev;
+  changed for it, without looking at the test part; and a second (nl 115,
+  sv 79, en 85) and a third batch (nl 110, sv 69, en 74), each written after
+  the changes for the one before and committed before the rules were changed
+  for it; also dev;
 - ``<lang>.test.tsv``: written with ``dev.tsv`` and split off BEFORE tuning;
   frozen: never tuned on, never edited, its sentences never looked at.
 
