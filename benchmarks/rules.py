@@ -3,7 +3,7 @@
 Prints figures; asserts nothing (the test-part figures are asserted in
 tests/audio/analysis/phrases/test_phrase_labels.py). Usage:
 
-    .venv/bin/python benchmarks/rules.py [--runs 5] [--mistakes] [--demo]
+    .venv/bin/python benchmarks/rules.py [--runs 5] [--mistakes] [--dev-only] [--demo]
 
 - accuracy: per language, on the DEV part (tuned on) and the TEST part
   (written with it by someone who never saw the patterns, split off and
@@ -13,6 +13,9 @@ tests/audio/analysis/phrases/test_phrase_labels.py). Usage:
   writes it); see tests/support/phrase_sets.py for the files;
 - ``--mistakes``: the wrong sentences of the DEV part (the test part's
   sentences are never printed: nobody tunes on them);
+- ``--dev-only``: score the DEV part only and skip the speed runs, for
+  tuning: the test figures are then seen once, at the end of a round, not
+  after every change;
 - speed: time to coach one committed agent utterance (tokenise, all rules,
   call context) over every labelled sentence, ``--runs`` times: p50, p95 and
   max; a long 40-word utterance; loading a language's rules;
@@ -74,15 +77,16 @@ def _figures(label: str, result: Score) -> None:
         print(f"          {rid:<36} {counts} {r.precision:>6.2f} {r.recall:>6.2f}")
 
 
-def accuracy(show_mistakes: bool) -> None:
+def accuracy(show_mistakes: bool, *, dev_only: bool = False) -> None:
     print("phrase rules on the labelled sets (tests/data/phrases): typed sentences written for")
     print("belcoach without seeing the patterns; dev = tuned on, test = frozen before tuning")
     for language in LANGUAGES:
         print()
         dev = score(language, "dev")
         _figures(f"{language} dev", dev)
-        test = score(language, "test", mistakes=False)
-        _figures(f"{language} test", test)
+        if not dev_only:
+            test = score(language, "test", mistakes=False)
+            _figures(f"{language} test", test)
         if show_mistakes:
             for mistake in dev.mistakes:
                 print(f"      {mistake}")
@@ -163,10 +167,14 @@ def main() -> None:
     parser.add_argument(
         "--mistakes", action="store_true", help="print the dev part's wrong sentences"
     )
+    parser.add_argument(
+        "--dev-only", action="store_true", help="dev part only, no speed runs (for tuning)"
+    )
     parser.add_argument("--demo", action="store_true", help="also run Whisper on the demo call")
     args = parser.parse_args()
-    accuracy(args.mistakes)
-    speed(args.runs)
+    accuracy(args.mistakes, dev_only=args.dev_only)
+    if not args.dev_only:
+        speed(args.runs)
     if args.demo:
         demo()
 

@@ -16,6 +16,14 @@ Files, per language (``nl``, ``sv``, ``en``):
 - ``<lang>.dev-wide.tsv``: more such sentences (firing and near-miss) the
   recall session of issue 15 wrote to widen dev, committed before the rules
   were changed for them, without looking at the test part; also dev;
+- ``<lang>.dev-wide2.tsv``: a fresh batch (nl 301, sv 160, en 159 sentences,
+  about half firing over every rule, half near misses and ordinary talk that
+  share a rule's words but not its meaning) the recall3 session wrote from the
+  seeds and everyday contact-centre speech, committed before any rule was
+  changed for it, without looking at the test part; and a second (nl 115,
+  sv 79, en 85) and a third batch (nl 110, sv 69, en 74), each written after
+  the changes for the one before and committed before the rules were changed
+  for it; also dev;
 - ``<lang>.test.tsv``: written with ``dev.tsv`` and split off BEFORE tuning;
   frozen: never tuned on, never edited, its sentences never looked at.
 
@@ -48,7 +56,10 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "phrases"
 AGENT_START = 3.0
 """The sentence is the agent's first utterance, this many seconds into the call."""
 KINDS = ("pos", "near", "plain", "asr")
-PARTS = {"dev": ("dev", "dev-old", "dev-extra", "dev-wide"), "test": ("test",)}
+PARTS = {
+    "dev": ("dev", "dev-old", "dev-extra", "dev-wide", "dev-wide2"),
+    "test": ("test",),
+}
 """Each part's files: ``<lang>.<stem>.tsv``."""
 
 

@@ -8,9 +8,10 @@ fillers of several words such as "op dit moment", which count as one)
 between two pattern words, before a ``^`` match at the clause start and after
 a ``$`` match at the clause end (at most ``max_fillers`` per match). A filler
 never passes a clause end between two pattern words ("wacht nou even, u zei"
-is not "wacht u"), and a filler is never heard fuzzily as another pattern
-word ("meneer" is not a misheard "meteen"): it is a real word, not a
-recogniser's slip. It returns ``Span``s; ``PhraseMatcher`` turns them into
+is not "wacht u"), and a filler or a heard word the meaning hangs on (the
+pack's ``exact_words``) is never taken fuzzily for another pattern word
+("meneer" is not a misheard "meteen", "not" not a misheard "now"): it is a
+real word, not a recogniser's slip. It returns ``Span``s; ``PhraseMatcher`` turns them into
 rule findings.
 """
 
@@ -230,8 +231,11 @@ class VariantMatcher:
         stack: list[_State],
     ) -> None:
         comp = self.words.compiled[slot]
-        limits = comp.fuzzy_limits if fuzz else comp.exact_limits
         i = st.token
+        # a heard word the meaning hangs on is never a misheard other word:
+        # "now is not a good time" is not "is now a good time"
+        strict = tokens[i].text in self.matching.exact_words
+        limits = comp.fuzzy_limits if fuzz and not strict else comp.exact_limits
         dist = sim.single[i, comp.idx]
         for k in np.flatnonzero(dist <= limits).tolist():
             d = int(dist[k])
@@ -282,7 +286,7 @@ class VariantMatcher:
             if not join.words:
                 return
             dist = sim.single[i, join.idx]
-            for k in np.flatnonzero(dist <= join.limits).tolist():
+            for k in np.flatnonzero(dist <= (0 if strict else join.limits)).tolist():
                 d = int(dist[k])
                 w, w2 = join.words[k]
                 pair = ((f"{w} {w2}", sim.texts[i]),)

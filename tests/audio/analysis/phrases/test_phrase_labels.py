@@ -5,11 +5,12 @@ are typed agent sentences written for belcoach by someone who never saw the
 patterns, split into dev and test BEFORE any tuning. The rules were tuned on
 dev only; these floors are the test figures reached (``benchmarks/rules.py``
 prints them per rule and kind), so a regression fails: precision reached the
-target 0.95 in every language and must stay there (nl 0.952: 218 of 229
-flagged rules right); recall misses the target 0.90 (2026-12-04, after the
-filler and synonym work of issue 15 item 3: nl 0.793, sv 0.823, en 0.848;
-before it nl 0.760, sv 0.823, en 0.835), so its floors are the measured
-recall minus about 0.02 (raised only upward, to figures measured on test).
+target 0.95 in every language and must stay there (nl 0.958: 228 of 238
+flagged rules right); recall misses the target 0.90 (2026-12-05, after the
+recall3 round: nl 0.829, sv 0.873, en 0.873; before it nl 0.815, sv 0.823,
+en 0.873; after issue 15 item 3 nl 0.793, sv 0.823, en 0.848), so its floors
+are the measured recall minus about 0.02 (raised only upward, to figures
+measured on test).
 Matching typed text is deterministic, so the margins guard against
 regressions, not noise.
 """
@@ -23,9 +24,9 @@ from support.phrase_sets import KINDS, load_part, score
 FLOORS = {
     # language: (precision, recall) on the test part: the target where it was
     # reached, else the measured figure minus 0.02 (see the module docstring)
-    "nl": (0.95, 0.77),
-    "sv": (0.95, 0.80),
-    "en": (0.95, 0.82),
+    "nl": (0.95, 0.81),
+    "sv": (0.95, 0.85),
+    "en": (0.95, 0.85),
 }
 
 

@@ -61,6 +61,16 @@ def test_split_and_joined_words() -> None:
     assert _said(_book("wacht (even|nu)$"), "Wacht u even?") is None
 
 
+def test_a_heard_exact_word_is_never_a_misheard_other_word() -> None:
+    pattern = "is (this|now) a good time"
+    assert _said(_book(pattern, exact=()), "Now is not a good time.") == "is not a good time"
+    # once "not" is a word the meaning hangs on, hearing it is no slip for "now"
+    assert _said(_book(pattern, exact=("not",)), "Now is not a good time.") is None
+    assert _said(_book(pattern, exact=("not",)), "Is now a good time?") == "is now a good time"
+    # an exact split stays fine: "my" is exact, "my self" is still "myself"
+    assert _said(_book("introduce myself", exact=("my",)), "Introduce my self.") is not None
+
+
 def test_one_word_patterns_are_exact_and_short_matches_allow_one_edit() -> None:
     assert _said(_book("wacht"), "Wat?") is None
     assert _said(_book("wacht"), "Wacht!") == "wacht"
