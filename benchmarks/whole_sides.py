@@ -12,9 +12,10 @@ interleaved (ABAB, BABA, ...) so a busy moment of the machine hits both: on the
 espeak demo call (84 s, synthetic) and on a two-sided call of real voice-acted
 Dutch (fillets-ng-data-nl, ``--clips`` clips). Median real-time factor per mode.
 
-Measured 2026-12-05 (AVX-512 AMD host, 2 cores, a text benchmark running now and
-then, 4 runs each): real speech 60 clips RTF 0.052 (19.2x) at once vs 0.068
-(14.6x) in turn; demo 0.119 (8.4x) vs 0.128 (7.8x). Peak RSS of decoding the
+Measured 2026-12-05 (AVX-512 AMD host, 2 cores, other work now and then, 4 runs
+each): real speech 60 clips RTF 0.049 (20.6x) at once vs 0.068 (14.7x) in turn;
+demo 0.085 (11.7x) vs 0.107 (9.4x), noisy; an earlier run of the same code gave
+19.2x vs 14.6x and 8.4x vs 7.8x. Peak RSS of decoding the
 demo's two sides with one model: 769 MB with two decodes, 757 MB with one
 (CTranslate2 shares the weights between its workers). Word error rate on 120
 real clips (benchmarks/transcribe.py): 44.2 % in both modes.
