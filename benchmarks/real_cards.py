@@ -119,14 +119,20 @@ def transcribe_missing(clips: list[Clip], cache: Path, *, short_windows: bool = 
             run_agent_call(wav, recorder, vad_session=vad)
             save_clip(cache, clip_name(clip), recorder.store, wall=time.perf_counter() - t0)
             audio += seconds
-            if i % 20 == 0 or i == len(todo):
-                wall = time.perf_counter() - started
-                print(
-                    f"whisper: {i}/{len(todo)} clips, {audio:.0f} s audio in {wall:.0f} s "
-                    f"(RTF {wall / audio:.2f})",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            _progress("whisper", i, len(todo), audio, started)
+
+
+def _progress(label: str, done: int, total: int, audio: float, started: float) -> None:
+    """Every 20 clips and at the end: clips done, audio and real-time factor so far."""
+    if done % 20 and done != total:
+        return
+    wall = time.perf_counter() - started
+    print(
+        f"{label}: {done}/{total} clips, {audio:.0f} s audio in {wall:.0f} s "
+        f"(RTF {wall / audio:.2f})",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 GATE_OFF = {"rules": {"min_word_probability": 0.0, "single_word_agreement": False}}
@@ -172,14 +178,7 @@ def transcribe_whole_missing(clips: list[Clip], cache: Path) -> None:
             with cache.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
             audio += seconds
-            if i % 20 == 0 or i == len(todo):
-                wall = time.perf_counter() - started
-                print(
-                    f"whisper (whole): {i}/{len(todo)} clips, {audio:.0f} s audio in {wall:.0f} s "
-                    f"(RTF {wall / audio:.2f})",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            _progress("whisper (whole)", i, len(todo), audio, started)
 
 
 def _whole_lines(cache: Path) -> list[dict]:

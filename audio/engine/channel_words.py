@@ -179,8 +179,6 @@ class ChannelTranscriber:
         waiting = other.samples / SAMPLE_RATE
         if self._other_side is None:
             return waiting >= 2 * self._chunk_seconds
-        if other.decoded_until == float("inf"):
-            return False
         return waiting >= self._chunk_seconds or (self._exhausted and other.samples > 0)
 
     def _read(self, *, min_end: float) -> None:
