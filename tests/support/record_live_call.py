@@ -38,6 +38,17 @@ from belcoach.audio.status import RecordingChanged
 from belcoach.core.settings import load_settings
 from belcoach.wiring.library import open_library, plan_library, recorder_factory
 
+_SAY_LOCK = threading.Lock()
+
+
+def say(line: str) -> None:
+    """Print one whole line at once: the audio thread and the event thread both
+    print, and `print` writes the text and its newline separately, so two lines
+    could interleave into one the test cannot parse (seen in CI)."""
+    with _SAY_LOCK:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
 
 class Progress:
     """Passes the live source through and says how far the recorded audio is."""
@@ -55,7 +66,7 @@ class Progress:
             end = block.t + block.duration
             if end - said >= 0.25:
                 said = end
-                print(f"AT {end:.3f} {time.monotonic():.3f}", flush=True)
+                say(f"AT {end:.3f} {time.monotonic():.3f}")
             if self._stop_after is not None and end >= self._stop_after:
                 self._stop.set()
             yield block
@@ -89,9 +100,9 @@ def main() -> int:
 
     def report(event: Event) -> None:
         if isinstance(event, RecordingChanged) and event.started:
-            print(f"REC {event.folder}", flush=True)
+            say(f"REC {event.folder}")
         if args.events:
-            print(f"EVENT {event_line(event)}", flush=True)
+            say(f"EVENT {event_line(event)}")
 
     session = CallSession(
         open_devices,
@@ -110,10 +121,10 @@ def main() -> int:
             session.stop()
     if guard is not None:
         guard.__exit__(None, None, None)
-        print(f"NET {len(guard.attempts)}", flush=True)
+        say(f"NET {len(guard.attempts)}")
         for attempt in guard.attempts:
-            print(f"NETTRY {json.dumps(attempt)}", flush=True)
-    print(f"DONE {session.error or 'ok'}", flush=True)
+            say(f"NETTRY {json.dumps(attempt)}")
+    say(f"DONE {session.error or 'ok'}")
     return 0 if session.error is None else 1
 
 
