@@ -36,6 +36,15 @@ def _hyphenator(language: str) -> Any:
     return pyphen.Pyphen(lang=lang, left=2, right=2)
 
 
+def load_syllable_rules(language: str) -> None:
+    """Load ``language``'s hyphenation dictionary now, before the call's first word.
+
+    Loading it takes ~70 ms (more under load); on the first word mid-call that ran
+    under the event bus's lock and held up the engine thread's alerts.
+    """
+    _hyphenator(language)
+
+
 def _vowel_groups(word: str, language: str) -> int:
     vowels = _VOWELS.get(language, _VOWELS["en"])
     w = word.lower()

@@ -22,6 +22,7 @@ from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, rules_confi
 from belcoach.audio.analysis.speech.analyser import SpeechAnalytics
 from belcoach.audio.analysis.speech.config import speech_config
 from belcoach.audio.engine.analysers import Analyser
+from belcoach.audio.words import load_syllable_rules
 
 
 def default_analysers(language: str, settings: Mapping[str, Any] | None = None) -> list[Analyser]:
@@ -35,6 +36,7 @@ def default_analysers(language: str, settings: Mapping[str, Any] | None = None) 
         ConfigError: a setting is unknown or has the wrong type.
     """
     settings = settings or {}
+    load_syllable_rules(language)  # the rate's syllables, not on the first word mid-call
     analysers: list[Analyser] = []
     analysers.append(SpeechAnalytics(speech_config(language, settings.get("speech", {}))))
     rules = rules_config(settings.get("rules", {}))

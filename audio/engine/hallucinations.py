@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from belcoach.audio.events import Word
-from belcoach.audio.words import ends_sentence, word_syllables
+from belcoach.audio.words import ends_sentence, load_syllable_rules, word_syllables
 from belcoach.seeds.hallucination_phrases import (
     HallucinationPhrase,
     HallucinationPhrases,
@@ -164,6 +164,7 @@ class HallucinationFilter:
         cls, language: str, *, compression_ratio_threshold: float = 2.4
     ) -> HallucinationFilter:
         """The filter with the packaged phrases of ``language``."""
+        load_syllable_rules(language)  # before the first utterance, not inside it
         return cls(
             load_hallucination_phrases(language),
             HallucinationConfig(compression_ratio=compression_ratio_threshold),

@@ -17,6 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Imported with the module, not on the first customer utterance: importing scipy.signal
+# takes 0.6 s on a quiet 2-core machine and 2.2 s under load, and the first measurement
+# runs on the engine thread, inside the bus, so every alert and the call recording stalled
+# with it (a kill -9 then lost 2 s of audio in tests/audio/calls/test_live_crash.py).
+from scipy.signal import find_peaks
+
 from belcoach.audio.analysis.emotion.pitch import frame_rms, yin
 from belcoach.audio.engine.blocks import SAMPLE_RATE
 
@@ -127,8 +133,6 @@ def _syllable_rate(y: np.ndarray) -> float:
     loudest frame, and lie 100 ms or more from the last one (Dutch articulation runs at
     ~5 syllables/s, so nuclei are 150-250 ms apart).
     """
-    from scipy.signal import find_peaks
-
     rms = frame_rms(y, frame_length=400, hop_length=ENVELOPE_HOP)
     db = 20.0 * np.log10(np.maximum(rms, 1e-6))
     kernel = np.hanning(7)
