@@ -23,6 +23,11 @@ and decoded with base int8 (2 threads) in these ways:
 - ``utt-b5-prompt-fallback``: as above, plus Whisper's temperature fallback
   (0.0, 0.2, ... 1.0; a window is decoded again while its compression ratio
   or log-probability fails the thresholds);
+- ``windows=POLICY``: the same final utterances through the product's own
+  transcriber (beam 1, its hallucination filter) with the encoder windows
+  padded per POLICY: ``full`` (30 s, faster-whisper's) or buckets and margin
+  as ``10+20+30@1`` (``SHORT_WINDOWS``), to judge a window choice on the
+  engine's cuts rather than on whole clips (issue 17 item 2);
 - ``channel-best``: no VAD cuts: each channel's whole audio in Whisper's own
   30 s windows, beam 5, ``condition_on_previous_text``, temperature fallback.
 
@@ -67,6 +72,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +81,8 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+
+from encoder import parse_policy  # noqa: E402
 
 from belcoach.audio.bus import EventBus  # noqa: E402
 from belcoach.audio.engine.asr_worker import AsrWorker  # noqa: E402
@@ -203,6 +211,25 @@ def _utterances(
             )
         text[ch] = " ".join(s for s in said if s)
     return Result(text, time.perf_counter() - started, temps, +filt.reasons)
+
+
+def _windows(transcriber: WhisperTranscriber, finals: list[Utterance], policy: str) -> Result:
+    """The engine's final utterances through the product's own transcriber (beam 1, its
+    hallucination filter), encoder windows padded per ``policy`` (``full`` = 30 s,
+    else ``"10+20+30@1"``: buckets and margin, as ``benchmarks/encoder.py`` takes them
+    with commas)."""
+    chosen = None if policy == "full" else parse_policy(policy.replace("+", ","))
+    product = transcriber.with_policy(chosen)
+    before = Counter(product.hallucinations.reasons)
+    text: dict[str, str] = {}
+    started = time.perf_counter()
+    for ch in CHANNELS:
+        jobs = sorted((j for j in finals if str(j.channel) == ch), key=lambda j: j.t0)
+        said = [" ".join(w.text for w in product.transcribe(job.audio)) for job in jobs]
+        text[ch] = " ".join(s for s in said if s)
+    dropped = Counter(product.hallucinations.reasons)
+    dropped.subtract(before)
+    return Result(text, time.perf_counter() - started, dropped=+dropped)
 
 
 def _whole(transcriber: WhisperTranscriber, call: Path) -> Result:
@@ -339,7 +366,7 @@ def main() -> None:
         _combine(args.combine)
         return
     modes = [m for m in args.modes.split(",") if m]
-    unknown = set(modes) - set(MODES)
+    unknown = {m for m in modes if not m.startswith("windows=")} - set(MODES)
     if unknown:
         ap.error(f"unknown modes: {', '.join(sorted(unknown))}")
 
@@ -382,6 +409,9 @@ def main() -> None:
             "channel-best": lambda: _channels(model, call),
             "whole": lambda: _whole(transcriber, call),
         }
+        for mode in modes:
+            if mode.startswith("windows="):
+                runs[mode] = partial(_windows, transcriber, finals, mode.partition("=")[2])
         print(f"{len(finals)} final utterances cut by the engine", flush=True)
         for mode in modes:
             cpu0 = time.process_time()

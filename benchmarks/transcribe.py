@@ -3,7 +3,7 @@
 Prints figures; asserts nothing (targets live here, not in tests). Usage:
 
     .venv/bin/python benchmarks/transcribe.py [--runs 3] [--fillets 120] [--no-realtime]
-        [--no-speculation] [--no-interims] [--windows full|short]
+        [--no-speculation] [--no-interims] [--windows full|short] [--interim-windows short|full]
 
 - batch: the demo call (84 s of synthetic espeak-ng Dutch) analysed as fast as
   possible, real-time factor (wall / audio; lower is faster) as the median of
@@ -56,7 +56,7 @@ from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
 from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
 from belcoach.audio.engine.segmenter import SegmenterConfig, SpeechSegmenter  # noqa: E402
 from belcoach.audio.engine.sources import open_call  # noqa: E402
-from belcoach.audio.engine.transcriber import DecodeProfile  # noqa: E402
+from belcoach.audio.engine.transcriber import DecodeProfile, WhisperTranscriber  # noqa: E402
 from belcoach.audio.jobs.run import ModelChoice, load_transcriber  # noqa: E402
 from belcoach.demo import demo_call_path, demo_truth_path  # noqa: E402
 from support.calls import CallRun, clips_call, run_file  # noqa: E402
@@ -107,6 +107,35 @@ def _passes(stats: dict[str, float]) -> str:
     )
 
 
+REALTIME_CLIPS = 24
+"""Real clips in the paced real-speech call (seed 4, about 100 s, turns alternating)."""
+
+
+def _realtime(transcriber, path: Path, what: str, runs: int) -> list[float]:
+    """The call paced like a live one, ``runs`` times: latency, CPU and passes; pooled latencies."""
+    pooled: list[float] = []
+    cores: list[float] = []
+    for i in range(runs):
+        run = run_file(transcriber, path, realtime=True)
+        stats = run.stats
+        lat = [e.latency for e in run.finals if e.latency is not None]
+        pooled += lat
+        cores.append(stats["cpu_seconds"] / stats["wall_seconds"])
+        print(
+            f"realtime run {i + 1} ({what}): {len(lat)} utterances, speech end -> committed "
+            f"words {Spread.of(lat).text()}; CPU {cores[-1]:.2f} cores; interim passes skipped "
+            f"{stats['skipped_interims']:.0f}; {_passes(stats)}",
+            flush=True,
+        )
+    print(
+        f"realtime, {runs} run(s) pooled ({len(pooled)} utterances, {what}): "
+        f"speech end -> committed words {Spread.of(pooled).text()}; "
+        f"CPU median {statistics.median(cores):.2f} cores",
+        flush=True,
+    )
+    return pooled
+
+
 def _batch(transcriber, demo: Path, runs: int, *, whole: bool) -> None:
     """The demo call analysed as fast as possible, ``runs`` times: real-time factor and WER."""
     rtfs = []
@@ -141,6 +170,12 @@ def main() -> None:
         help="encoder windows: 30 s (the default) or SHORT_WINDOWS (10/20/30 s buckets)",
     )
     ap.add_argument(
+        "--interim-windows",
+        choices=("short", "full"),
+        default="short",
+        help="interim passes in SHORT_WINDOWS (the live default) or in the finals' windows",
+    )
+    ap.add_argument(
         "--sides-in-turn",
         action="store_true",
         help="whole profile on the live model (one decode of 2 threads), to compare",
@@ -161,8 +196,13 @@ def main() -> None:
     transcriber = load_transcriber(ModelChoice("base", beam_size=args.beam_size), "nl")
     if args.windows == "short":
         transcriber = transcriber.with_policy(SHORT_WINDOWS)
+    if args.interim_windows == "full":
+        transcriber = WhisperTranscriber(
+            transcriber.model, transcriber.options, policy=transcriber.policy, interim_policy=None
+        )
     print(
-        f"model: base int8, 2 threads, beam {args.beam_size}, {args.windows} encoder windows; "
+        f"model: base int8, 2 threads, beam {args.beam_size}, {args.windows} encoder windows "
+        f"(interims: {args.interim_windows}); "
         f"load + warm-up {time.perf_counter() - t:.1f} s"
     )
     demo = demo_call_path()
@@ -170,23 +210,19 @@ def main() -> None:
     _batch(transcriber, demo, args.runs, whole=False)
 
     if not args.no_realtime:
-        pooled: list[float] = []
-        cores: list[float] = []
-        for i in range(args.runs):
-            run = run_file(transcriber, demo, realtime=True)
-            stats = run.stats
-            lat = [e.latency for e in run.finals if e.latency is not None]
-            pooled += lat
-            cores.append(stats["cpu_seconds"] / stats["wall_seconds"])
-            print(
-                f"realtime run {i + 1}: {len(lat)} utterances, speech end -> committed words "
-                f"{Spread.of(lat).text()}; CPU {cores[-1]:.2f} cores; interim passes skipped "
-                f"{stats['skipped_interims']:.0f}; {_passes(stats)}"
-            )
+        with tempfile.TemporaryDirectory() as tmp:
+            calls = [(demo, "espeak demo call")]
+            clips = fillets_clips(limit=REALTIME_CLIPS, seed=4)
+            if clips:
+                real = Path(tmp) / "real_call.flac"
+                clips_call(clips, real)
+                calls.append((real, f"real Dutch speech, {len(clips)} fillets clips"))
+            everything: list[float] = []
+            for path, what in calls:
+                everything += _realtime(transcriber, path, what, args.runs)
         print(
-            f"realtime, {args.runs} run(s) pooled ({len(pooled)} utterances, espeak demo call): "
-            f"speech end -> committed words {Spread.of(pooled).text()}; "
-            f"CPU median {statistics.median(cores):.2f} cores"
+            f"realtime, all calls pooled ({len(everything)} utterances): speech end -> "
+            f"committed words {Spread.of(everything).text()}"
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS), live model only: {peak_mb:.0f} MB")

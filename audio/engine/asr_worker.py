@@ -60,7 +60,7 @@ from belcoach.audio.engine.blocks import SAMPLE_RATE
 from belcoach.audio.engine.gaps import Gap
 from belcoach.audio.engine.segmenter import Utterance
 from belcoach.audio.engine.speculation import Speculation
-from belcoach.audio.engine.transcriber import SpanTranscriber, Transcriber
+from belcoach.audio.engine.transcriber import InterimTranscriber, SpanTranscriber, Transcriber
 from belcoach.audio.events import Channel, Event, Transcript, Word
 from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 
@@ -354,6 +354,8 @@ class AsrWorker:
         """One job's words: by time from a span transcriber, else one Whisper pass."""
         if self._spans is not None:
             return self._spans.transcribe_span(job.channel, job.t0, job.audio, final=job.final)
+        if not (job.final or job.speculative) and isinstance(self._transcriber, InterimTranscriber):
+            return self._transcriber.transcribe_interim(job.audio)
         return self._transcriber.transcribe(job.audio)
 
     def _process_batch(self, jobs: list[Utterance]) -> None:

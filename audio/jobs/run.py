@@ -18,6 +18,7 @@ from belcoach.audio.analysis.defaults import default_analysers
 from belcoach.audio.bus import EventBus, Subscriber
 from belcoach.audio.engine.analysers import Analyser
 from belcoach.audio.engine.blocks import AudioSource
+from belcoach.audio.engine.buckets import SHORT_WINDOWS
 from belcoach.audio.engine.channel_words import BlockReader, ChannelTranscriber
 from belcoach.audio.engine.engine import (
     MAX_TRANSCRIPT_LAG,
@@ -85,7 +86,8 @@ def load_transcriber(
             "use the multilingual model 'base'"
         )
     options = DecodeOptions(language=language, beam_size=choice.beam_size)
-    return WhisperTranscriber(model, options, parallel=sides)
+    # Interim words are only shown, never committed: they may take the cheaper windows.
+    return WhisperTranscriber(model, options, parallel=sides, interim_policy=SHORT_WINDOWS)
 
 
 def side_workers(choice: ModelChoice) -> int:

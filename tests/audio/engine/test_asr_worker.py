@@ -96,3 +96,35 @@ def test_a_failing_transcriber_becomes_a_status_event_and_the_worker_goes_on() -
     worker.close(timeout=10)
     assert [e.type for e in got] == ["status", "transcript"]
     assert "boom" in got[0].message  # type: ignore[attr-defined]
+
+
+class TwoPassTranscriber(ScriptedTranscriber):
+    """Says which pass a job got: the interim pass or the full one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.interims: list[float] = []
+
+    def transcribe_interim(self, audio: np.ndarray) -> list[Word]:
+        self.interims.append(float(audio[0]))
+        return [Word("interim", 0.1, 0.5, 0.9)]
+
+
+def test_interims_take_the_interim_pass_finals_and_guesses_the_full_one() -> None:
+    scripted = TwoPassTranscriber()
+    got: list[Event] = []
+    worker = AsrWorker(scripted, got.append)
+    worker.start()
+    worker.submit(_job(Channel.AGENT, 1, 0.0, final=False, tag=1), block=True)
+    worker.close(timeout=10)
+    worker = AsrWorker(scripted, got.append)
+    worker.start()
+    guess = Utterance(Channel.AGENT, 1, 0.0, np.full(16000, 2, np.float32), 0.8, False, True)
+    worker.submit(guess, block=True)
+    worker.submit(_job(Channel.AGENT, 2, 3.0, final=True, tag=3), block=True)
+    worker.close(timeout=10)
+
+    assert scripted.interims == [1]  # only the interim, never the guess or the final
+    assert scripted.calls == [2, 3]
+    shown = [e for e in got if isinstance(e, Transcript)]
+    assert [(e.final, e.text) for e in shown] == [(False, "interim"), (True, "w3 x")]

@@ -89,3 +89,27 @@ def test_batched_gives_the_words_decoding_one_at_a_time_gives(base_model, clips)
         same += texts == [[w.text for w in _words(h)] for h in single]
     # batched GEMMs may round differently from single ones; allow one pair to differ
     assert same >= len(pairs) - 1
+
+
+def test_the_loaded_live_model_reads_interims_in_short_windows_and_finals_in_30_s(clips) -> None:
+    from belcoach.audio.jobs.run import ModelChoice, load_transcriber
+
+    loaded = load_transcriber(ModelChoice("base"), "nl")
+    assert loaded.policy == FULL_WINDOW and loaded.interim_policy == SHORT_WINDOWS
+    short = loaded.with_policy(SHORT_WINDOWS)
+    for audio in clips[:3]:
+        interim = loaded.transcribe_interim(audio)
+        assert interim == short.transcribe(audio)  # the interim pass is the short-window one
+        assert loaded.transcribe(audio) == list(
+            loaded.hallucinations.clean(loaded.decode(audio), len(audio) / RATE).words
+        )
+
+
+def test_a_repetition_loop_is_cut_at_the_token_budget() -> None:
+    from belcoach.audio.engine.whisper_decode import TOKENS_PER_SECOND, token_budget
+
+    assert token_budget(0.0) == 8
+    assert token_budget(2.5) == TOKENS_PER_SECOND * 2.5 + 8
+    # a normal reading needs at most 7 tokens a second (measured); the loop's cap
+    # still leaves twice that after CTranslate2 halves it
+    assert token_budget(10.0) / 2 >= 2 * 7 * 10.0
