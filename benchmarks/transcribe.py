@@ -21,13 +21,17 @@ Prints figures; asserts nothing (targets live here, not in tests). Usage:
   reused by their final and wasted (the speaker went on);
   ``--no-speculation`` turns the speculative pass in the pause off and
   ``--no-interims`` the interim passes inside long utterances, to compare;
-  measured 2026-12-05 on the quiet 2-core AMD machine (espeak demo call,
-  pooled p50/p95/max, CPU while live): default 1.47/3.49/4.72 s, 1.04 cores
-  (3 runs); ``--no-interims`` 1.45/2.50/4.84 s, 0.74 cores (2 runs); both
-  off 1.78/2.43/2.51 s, 0.50 cores (2 runs): the interim passes cost 0.3
-  cores, and the speculative pass buys 0.3 s at p50 for 0.24 cores and a
-  worse max (a wasted guess holds the one Whisper thread when the next final
-  arrives);
+  ``--interim-windows full`` reads the interim passes in the finals' 30 s windows
+  instead of ``SHORT_WINDOWS`` (the live default), to compare. The realtime runs
+  pace the demo and a call of ``REALTIME_CLIPS`` real Dutch clips.
+  Measured 2026-12-05 evening, quiet 2-core AMD machine, 3 runs each, pooled
+  p50/p95/max and CPU while live: demo 1.03/1.38/1.49 s, 0.58 cores, real call
+  1.01/1.15/1.26 s, 0.34 cores; with ``--interim-windows full`` demo
+  1.07/1.64/1.82 s, 0.75 cores, real 1.05/1.22/1.32 s, 0.38 cores. The morning's
+  run (before the token budget and the short interims, demo only) was
+  1.47/3.49/4.72 s at 1.04 cores; then ``--no-interims`` 1.45/2.50/4.84 s at
+  0.74 cores and both off 1.78/2.43/2.51 s at 0.50 cores (the speculative pass
+  buys ~0.3 s at p50);
 - accuracy: word error rate on the demo call (synthetic espeak speech) and on
   a sample of real human Dutch speech from Debian's fillets-ng-data-nl, live
   and ``whole``.

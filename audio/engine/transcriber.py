@@ -31,7 +31,15 @@ with short windows, gate off P 0.80 R 0.87 (TP 20, FP 5) to P 0.58 R 0.65
 (TP 15, FP 11), chosen gate P 0.91 R 0.43 to P 1.00 R 0.39, and 3 utterances
 fell into repetition loops ("de de de ...") that the hallucination filter had
 to cut (none with 30 s windows). The raw-clip WER gain does not survive the
-engine's cuts; short windows stay opt-in until that is understood.
+engine's cuts. Measured again on 2026-12-05: on the engine's cuts of 300 real
+clips (``benchmarks/best_decoding.py --clips 300 --seed 1 --modes
+windows=full,windows=10+20+30@1``) WER 60.1 % with 30 s windows, 60.9 % with
+SHORT_WINDOWS at a third of the CPU (0.273 -> 0.089 CPU s per audio s); but the
+phrase cards on real speech (``benchmarks/real_cards.py``, 440 clips, test 278,
+packaged gate) went from P 0.85 R 0.35 (23 right / 4 wrong / 43 missed) to
+P 0.89 R 0.24 (16 / 2 / 50). So finals keep 30 s windows and only the interim
+passes, whose words are shown but never committed, take SHORT_WINDOWS
+(``interim_policy``, set by ``jobs.run.load_transcriber``).
 
 ``transcribe_batch`` runs several utterances in one pass: two batched took
 0.91 of two single passes (median of 5 pairs, same load). The engine uses it
