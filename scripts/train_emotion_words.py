@@ -1,6 +1,6 @@
 """Train the learnt words model of the feeling estimate on the DEV sets only.
 
-Reads ``tests/data/emotion/<lang>.{dev,dev-author,dev2,dev3}.tsv`` (never the frozen test
+Reads ``tests/data/emotion/<lang>.{dev,dev-author,dev2,dev3,dev4}.tsv`` (never the frozen test
 parts), turns each sentence into the features of ``belcoach.audio.analysis.emotion.words_model``
 (through ``TextScorer.feature_values``, so training and use read words the same way), fits a
 multinomial logistic regression with an L2 penalty (L-BFGS from zeros: deterministic), and
@@ -42,7 +42,7 @@ from belcoach.seeds.emotion_data import (  # noqa: E402
 )
 from support.emotion_eval import labelled  # noqa: E402
 
-DEV_PARTS = ("dev", "dev-author", "dev2", "dev3")
+DEV_PARTS = ("dev", "dev-author", "dev2", "dev3", "dev4")
 """The parts trained on; ``test`` is frozen and never read here."""
 
 PENALTY = 0.3

@@ -3,7 +3,7 @@
 The cue lists catch what they were written for; customers mostly say a negative feeling
 without a feeling word ("ik bel nu voor de vierde keer", "en wie betaalt dat dan?"). A
 multinomial logistic regression over word features reads those patterns from labelled
-DEV sentences (``tests/data/emotion/<lang>.{dev,dev-author,dev2,dev3}.tsv``; never the frozen
+DEV sentences (``tests/data/emotion/<lang>.{dev,dev-author,dev2,dev3,dev4}.tsv``; never the frozen
 test parts), trained by ``scripts/train_emotion_words.py`` (deterministic: full-batch
 gradient descent from zeros, fixed steps). Its weights are data in
 ``seeds/emotion/words_model_<lang>.json``; a language without one simply has no model.
