@@ -207,8 +207,10 @@ def run_test(args: argparse.Namespace) -> int:
     print(f"{language}: {' '.join(t.text for t in tokens)}")
     if not hits and not findings:
         print("  no rule matches")
+    model = analyser.words_model.said(tokens) if analyser.words_model else {}
     for hit in hits:
-        _print_hit(hit, findings.get(hit.rule_id))
+        learnt = model.get(hit.rule_id) if hit.rule_id not in findings else None
+        _print_hit(hit, findings.get(hit.rule_id), learnt[0] if learnt else None)
     shown = {h.rule_id for h in hits}
     for finding in findings.values():
         if finding.rule.id in shown:
@@ -224,9 +226,11 @@ def run_test(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_hit(hit: PhraseHit, finding: Finding | None) -> None:
+def _print_hit(hit: PhraseHit, finding: Finding | None, learnt: float | None = None) -> None:
     mark = "!" if hit.polarity == "avoid" else "+"
     print(f"  {mark} {hit.rule_id} ({hit.category}, {hit.severity}): {hit.said!r}")
+    if learnt is not None:
+        print(f"      read by the learnt words model (p {learnt:.2f}); no pattern matched")
     if finding is not None:
         print(f"      pattern: {finding.pattern or finding.span.variant.describe()}")
         for wanted, heard in finding.span.fuzzy:

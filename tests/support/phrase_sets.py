@@ -24,6 +24,11 @@ Files, per language (``nl``, ``sv``, ``en``):
   sv 79, en 85) and a third batch (nl 110, sv 69, en 74), each written after
   the changes for the one before and committed before the rules were changed
   for it; also dev;
+- ``<lang>.dev-wide3.tsv``: a fresh batch (nl 281, sv 139, en 138) a helper
+  session wrote from the seeds and each rule's purpose (id, why, seed quote,
+  suggestion; not its patterns), committed before the learnt words model
+  (``phrases/words_model.py``) was tuned on it; it chose the model's
+  thresholds while held out, then joined dev;
 - ``<lang>.test.tsv``: written with ``dev.tsv`` and split off BEFORE tuning;
   frozen: never tuned on, never edited, its sentences never looked at.
 
@@ -49,6 +54,7 @@ from pathlib import Path
 
 from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser
 from belcoach.audio.analysis.phrases.tokens import words_from_text
+from belcoach.audio.analysis.phrases.words_model import PhraseWordsModel
 from belcoach.audio.events import PhraseHit
 from belcoach.seeds.loader import RuleBook, load_rules
 
@@ -57,7 +63,7 @@ AGENT_START = 3.0
 """The sentence is the agent's first utterance, this many seconds into the call."""
 KINDS = ("pos", "near", "plain", "asr")
 PARTS = {
-    "dev": ("dev", "dev-old", "dev-extra", "dev-wide", "dev-wide2"),
+    "dev": ("dev", "dev-old", "dev-extra", "dev-wide", "dev-wide2", "dev-wide3"),
     "test": ("test",),
 }
 """Each part's files: ``<lang>.<stem>.tsv``."""
@@ -184,14 +190,21 @@ def load_part(language: str, part: str) -> list[Labelled]:
 
 
 def found_rules(
-    language: str, customer: str, text: str, book: RuleBook
+    language: str,
+    customer: str,
+    text: str,
+    book: RuleBook,
+    words_model: PhraseWordsModel | bool | None = True,
 ) -> tuple[set[str], float, list[PhraseHit]]:
     """Rule ids flagged for ``text`` as the agent's first utterance; and the matching time.
 
     The time is that of the committed utterance only (``agent_words``), what
-    the live overlay waits for.
+    the live overlay waits for. ``words_model``: True = the packaged learnt words
+    model, False or None = patterns only, or a model to use instead.
     """
     analyser = PhraseAnalyser(language, book=book)
+    if words_model is not True:
+        analyser.words_model = words_model or None
     analyser.customer_words(words_from_text(customer, start=0.0))
     words = words_from_text(text, start=AGENT_START)
     started = time.perf_counter()
@@ -207,7 +220,13 @@ def found_rules(
 
 
 def score(
-    language: str, part: str, book: RuleBook | None = None, *, mistakes: bool = True
+    language: str,
+    part: str,
+    book: RuleBook | None = None,
+    *,
+    mistakes: bool = True,
+    words_model: PhraseWordsModel | bool | None = True,
+    items: list[Labelled] | None = None,
 ) -> Score:
     """Score the rules of ``language`` on one part of its labelled sentences.
 
@@ -215,10 +234,10 @@ def score(
     its sentences are not looked at).
     """
     book = book or load_rules(language)
-    items = load_part(language, part)
+    items = load_part(language, part) if items is None else items
     result = Score(sentences=len(items))
     for item in items:
-        found, elapsed, _hits = found_rules(language, item.customer, item.text, book)
+        found, elapsed, _hits = found_rules(language, item.customer, item.text, book, words_model)
         result.seconds.append(elapsed)
         result.overall.add(item.expected, found)
         result.per_kind.setdefault(item.kind, Tally()).add(item.expected, found)

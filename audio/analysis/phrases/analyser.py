@@ -26,6 +26,11 @@ from belcoach.audio.analysis.phrases.context import CallMemory, NameBook, OpenSu
 from belcoach.audio.analysis.phrases.gate import Basis, WordGate
 from belcoach.audio.analysis.phrases.matcher import Finding, PhraseMatcher, Span
 from belcoach.audio.analysis.phrases.tokens import Similarity, Token
+from belcoach.audio.analysis.phrases.words_model import (
+    PhraseWordsModel,
+    learnable,
+    load_phrase_model,
+)
 from belcoach.audio.engine.analysers import BaseAnalyser
 from belcoach.audio.engine.blocks import AudioBlock
 from belcoach.audio.engine.vad import VadFrames
@@ -34,6 +39,7 @@ from belcoach.audio.status import EngineStatus, StatusCode, StatusLevel
 from belcoach.core.errors import ConfigError
 from belcoach.core.overrides import apply_overrides
 from belcoach.seeds.loader import RuleBook, load_rules
+from belcoach.seeds.patterns import Variant
 from belcoach.seeds.placeholders import CallNames, fill
 from belcoach.seeds.rule_schema import Rule
 
@@ -75,6 +81,8 @@ class RulesConfig:
             raises a card only when grammar confirms the second person ("heb
             je", "als je", "je hebt"; not "je hebben", Whisper's "je" for
             "ze"); ``belcoach.audio.analysis.phrases.agreement``.
+        words_model: also raise the cards the learnt words model reads in an utterance
+            when no pattern matched them (``belcoach.audio.analysis.phrases.words_model``).
     """
 
     enabled: bool = True
@@ -90,6 +98,7 @@ class RulesConfig:
     word_probability_basis: Basis = "mean"
     single_word_neighbours: int = 1
     single_word_agreement: bool = True
+    words_model: bool = True
 
 
 def rules_config(settings: Mapping[str, Any] | None, *, origin: str = "") -> RulesConfig:
@@ -135,6 +144,9 @@ class PhraseAnalyser(BaseAnalyser):
         )
         self.agreement = AgreementCheck.for_language(
             self.book.language, enabled=cfg.single_word_agreement
+        )
+        self.words_model: PhraseWordsModel | None = (
+            load_phrase_model(self.book.language) if cfg.words_model else None
         )
         self._checks = {r.after: r for r in self.book.rules if r.kind == "summary_check"}
         self._agent_rules = [r for r in self.book.rules if r.channel == "agent"]
@@ -187,6 +199,7 @@ class PhraseAnalyser(BaseAnalyser):
             tokens, sim, [r for r in active if r.kind in ("phrase", "summary")]
         )
         found = [f for f in findings if f.cancelled_by is None]
+        found += self._model_findings(tokens, sim, active, findings)
         name_rule = next((r for r in active if r.kind == "name"), None)
         if name_rule is not None:
             span = self.names.used(tokens)
@@ -213,6 +226,38 @@ class PhraseAnalyser(BaseAnalyser):
                 self.names.addressed = hit.said
             if not rule.silent:
                 out.append(replace(hit, suggestions=self._filled(rule.suggestions)))
+        return out
+
+    def _model_findings(
+        self,
+        tokens: list[Token],
+        sim: Similarity,
+        active: Sequence[Rule],
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """Findings of the learnt words model for active rules it may read that no pattern matched.
+
+        A rule whose pattern matched (even one its exception cancelled) is the patterns'
+        call; an exception found anywhere in the utterance cancels the model's reading.
+        """
+        model = self.words_model
+        if model is None or not tokens:
+            return []
+        said = model.said(tokens)
+        if not said:
+            return []
+        matched = {f.rule.id for f in findings}
+        out = []
+        for rule in active:
+            if not learnable(rule) or rule.id in matched or rule.id not in said:
+                continue
+            if rule.exception_variants and self.matcher.find_variants(
+                rule.exception_variants, tokens, sim
+            ):
+                continue
+            probability, (start, stop) = said[rule.id]
+            span = Span(start, stop, Variant(()), 0)
+            out.append(Finding(rule, span, f"learnt words model, p {probability:.2f}"))
         return out
 
     def call_names(self) -> CallNames:
