@@ -10,7 +10,11 @@ tests/audio/analysis/phrases/test_phrase_labels.py). Usage:
   frozen before any tuning) separately: precision and recall over (sentence,
   rule) pairs, overall, per rule (tp/fp/fn) and per sentence kind (pos =
   phrases, near = near-misses, plain = ordinary talk, asr = as a recogniser
-  writes it); see tests/support/phrase_sets.py for the files;
+  writes it); see tests/support/phrase_sets.py for the files. The learnt
+  words model (``phrases/words_model.py``) is trained on the dev part, so its
+  dev figures are fitted; its honest dev figure is the held-out one of
+  ``scripts/train_phrase_words.py --hold-out``. On test, the figures without
+  the model follow, so its share is seen;
 - ``--mistakes``: the wrong sentences of the DEV part (the test part's
   sentences are never printed: nobody tunes on them);
 - ``--dev-only``: score the DEV part only and skip the speed runs, for
@@ -87,6 +91,11 @@ def accuracy(show_mistakes: bool, *, dev_only: bool = False) -> None:
         if not dev_only:
             test = score(language, "test", mistakes=False)
             _figures(f"{language} test", test)
+            alone = score(language, "test", mistakes=False, words_model=False).overall
+            print(
+                f"          patterns alone, without the learnt words model: P {alone.precision:.3f}"
+                f"  R {alone.recall:.3f}   (tp {alone.tp}, fp {alone.fp}, fn {alone.fn})"
+            )
         if show_mistakes:
             for mistake in dev.mistakes:
                 print(f"      {mistake}")

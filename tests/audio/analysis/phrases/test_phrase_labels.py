@@ -5,12 +5,13 @@ are typed agent sentences written for belcoach by someone who never saw the
 patterns, split into dev and test BEFORE any tuning. The rules were tuned on
 dev only; these floors are the test figures reached (``benchmarks/rules.py``
 prints them per rule and kind), so a regression fails: precision reached the
-target 0.95 in every language and must stay there (nl 0.958: 228 of 238
-flagged rules right); recall misses the target 0.90 (2026-12-05, after the
-recall3 round: nl 0.829, sv 0.873, en 0.873; before it nl 0.815, sv 0.823,
-en 0.873; after issue 15 item 3 nl 0.793, sv 0.823, en 0.848), so its floors
-are the measured recall minus about 0.02 (raised only upward, to figures
-measured on test).
+target 0.95 in every language and must stay there (2026-12-06, with the learnt
+words model: nl 0.953, 243 of 255 flagged rules right; sv 0.973, en 0.973).
+Recall, 2026-12-06 with the words model: nl 0.884, sv 0.899, en 0.924 (patterns
+alone nl 0.829, sv 0.861, en 0.873; after the recall3 round nl 0.829, sv 0.873,
+en 0.873; after issue 15 item 3 nl 0.793, sv 0.823, en 0.848). Where the target
+0.90 is missed the floor is the measured recall minus about 0.02 (raised only
+upward, to figures measured on test).
 Matching typed text is deterministic, so the margins guard against
 regressions, not noise.
 """
@@ -24,9 +25,9 @@ from support.phrase_sets import KINDS, load_part, score
 FLOORS = {
     # language: (precision, recall) on the test part: the target where it was
     # reached, else the measured figure minus 0.02 (see the module docstring)
-    "nl": (0.95, 0.81),
-    "sv": (0.95, 0.85),
-    "en": (0.95, 0.85),
+    "nl": (0.95, 0.86),
+    "sv": (0.95, 0.88),
+    "en": (0.95, 0.90),
 }
 
 
