@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from belcoach.audio.analysis.phrases.tokens import tokenize, words_from_text  # noqa: E402
 from belcoach.audio.analysis.phrases.words_model import (  # noqa: E402
+    STEM,
     PhraseWordsModel,
     features,
     learnable,
@@ -69,6 +70,45 @@ def sentence_features(text: str, book: RuleBook) -> set[str]:
     return features(tokenize(words_from_text(text), book.matching.spellings))
 
 
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
+MONTHS += ("september", "october", "november", "december")
+NOT_NAMES = frozenset(("i", "im", "ill", "ive", "id", *DAYS, *(d + "s" for d in DAYS), *MONTHS))
+"""English writes these with a capital; they are words a promise hangs on, not names."""
+
+
+def proper_names(items: Sequence[Labelled], book: RuleBook) -> set[str]:
+    """Normalised words the sentences only ever write with a capital inside a sentence.
+
+    People's and companies' names ("Sanne", "Waterlink") say nothing about a rule and
+    would only teach the model the labelled sets' story, so they are no features. A word
+    that is also written in lower case somewhere ("Jouw Vrijheid" and "jouw") is a word.
+    """
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for item in items:
+        tokens = tokenize(words_from_text(item.text), book.matching.spellings)
+        for i, token in enumerate(tokens):
+            first = token.original[:1]
+            if first.islower():
+                lower.add(token.text)
+            elif first.isupper() and i > 0 and not tokens[i - 1].sentence_end:
+                capital.add(token.text)
+    return capital - lower - set(book.names.titles) - NOT_NAMES
+
+
+def without_names(row: set[str], names: set[str], stems: set[str]) -> set[str]:
+    """``row`` without the features of ``names`` (a stem only when no other word has it)."""
+    kept = set()
+    for feature in row:
+        kind, _, value = feature.partition(":")
+        parts = value.split("_") if kind == "b" else [value]
+        if any(part in names for part in parts) or (kind == "s" and value in stems):
+            continue
+        kept.add(feature)
+    return kept
+
+
 def fit(
     items: Sequence[Labelled],
     book: RuleBook,
@@ -79,16 +119,22 @@ def fit(
     """The logistic regressions over ``items``, one per learnt rule of ``book``."""
     rules = tuple(r.id for r in book.rules if learnable(r))
     rows = [sentence_features(item.text, book) for item in items]
+    names = proper_names(items, book)
+    words = {f[2:] for row in rows for f in row if f.startswith("w:")}
+    name_stems = {n[:STEM] for n in names if len(n) > STEM} - {
+        w[:STEM] for w in words - names if len(w) > STEM
+    }
+    rows = [without_names(row, names, name_stems) for row in rows]
     counts = Counter(name for row in rows for name in row)
-    names = sorted(n for n, c in counts.items() if c >= MIN_COUNT)
-    index = {n: i for i, n in enumerate(names)}
-    x = np.zeros((len(rows), len(names)))
+    kept = sorted(n for n, c in counts.items() if c >= MIN_COUNT)
+    index = {n: i for i, n in enumerate(kept)}
+    x = np.zeros((len(rows), len(kept)))
     for r, row in enumerate(rows):
         for name in row:
             if name in index:
                 x[r, index[name]] = 1.0
     y = np.array([[rule in item.expected for rule in rules] for item in items], dtype=float)
-    d, k = len(names), len(rules)
+    d, k = len(kept), len(rules)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w = theta[: d * k].reshape(d, k)

@@ -7,7 +7,7 @@ dev only; these floors are the test figures reached (``benchmarks/rules.py``
 prints them per rule and kind), so a regression fails: precision reached the
 target 0.95 in every language and must stay there (2026-12-06, with the learnt
 words model: nl 0.953, 243 of 255 flagged rules right; sv 0.973, en 0.973).
-Recall, 2026-12-06 with the words model: nl 0.884, sv 0.899, en 0.924 (patterns
+Recall, 2026-12-06 with the words model: nl 0.884, sv 0.911, en 0.924 (patterns
 alone nl 0.829, sv 0.861, en 0.873; after the recall3 round nl 0.829, sv 0.873,
 en 0.873; after issue 15 item 3 nl 0.793, sv 0.823, en 0.848). Where the target
 0.90 is missed the floor is the measured recall minus about 0.02 (raised only
@@ -26,7 +26,7 @@ FLOORS = {
     # language: (precision, recall) on the test part: the target where it was
     # reached, else the measured figure minus 0.02 (see the module docstring)
     "nl": (0.95, 0.86),
-    "sv": (0.95, 0.88),
+    "sv": (0.95, 0.90),
     "en": (0.95, 0.90),
 }
 
