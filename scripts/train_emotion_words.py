@@ -26,10 +26,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+
+from linear_fit import fit_weights  # noqa: E402
 
 from belcoach.audio.analysis.emotion.fusion import FusionWeights, fuse  # noqa: E402
 from belcoach.audio.analysis.emotion.text import TextScorer, tokens_from_text  # noqa: E402
@@ -95,40 +96,14 @@ def fit(
     names = sorted(
         n for n, c in counts.items() if c >= min_count or not n.startswith(("w:", "b:", "s:"))
     )
-    index = {n: i for i, n in enumerate(names)}
-    x = np.zeros((len(rows), len(names)))
-    for r, row in enumerate(rows):
-        for name, value in row.items():
-            if name in index:
-                x[r, index[name]] = value
     k = len(LABELS)
     y = np.zeros((len(rows), k))
     for r, label in enumerate(labels):
         y[r, LABELS.index(label)] = 1.0
-    d = len(names)
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w = theta[: d * k].reshape(d, k)
-        b = theta[d * k :]
-        z = x @ w + b
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        nll = -float(np.sum(y * np.log(p + 1e-12)))
-        g = p - y
-        gw = x.T @ g + penalty * w
-        gb = g.sum(axis=0)
-        return nll + 0.5 * penalty * float(np.sum(w * w)), np.concatenate([gw.ravel(), gb])
-
-    result = minimize(
-        loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": 500}
+    weights, bias = fit_weights(
+        rows, names, y, penalty=penalty, softmax=True, maxiter=500, min_weight=5e-4
     )
-    w = result.x[: d * k].reshape(d, k)
-    b = result.x[d * k :]
-    weights = {
-        n: tuple(float(v) for v in w[i]) for n, i in index.items() if np.max(np.abs(w[i])) >= 5e-4
-    }
-    return WordsModel(tuple(str(x) for x in LABELS), tuple(float(v) for v in b), weights)
+    return WordsModel(tuple(str(x) for x in LABELS), bias, weights)
 
 
 def _predict(

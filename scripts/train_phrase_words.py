@@ -27,12 +27,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from belcoach.audio.analysis.phrases.tokens import tokenize, words_from_text  # noqa: E402
+from linear_fit import fit_weights  # noqa: E402
+
+from belcoach.audio.analysis.phrases.tokens import Token, tokenize, words_from_text  # noqa: E402
 from belcoach.audio.analysis.phrases.words_model import (  # noqa: E402
     STEM,
     PhraseWordsModel,
@@ -40,7 +41,7 @@ from belcoach.audio.analysis.phrases.words_model import (  # noqa: E402
     learnable,
 )
 from belcoach.seeds.loader import RuleBook, load_rules  # noqa: E402
-from support.phrase_sets import DATA, PARTS, Labelled, load_file, score  # noqa: E402
+from support.phrase_sets import DATA, PARTS, Labelled, load_file, load_part, score  # noqa: E402
 
 PENALTY = 0.3
 """L2 penalty on the weights (the bias is free); chosen with ``--hold-out``."""
@@ -55,19 +56,9 @@ nl 0.4 (R 0.778 -> 0.878, P 0.923 -> 0.931), sv 0.5 (R 0.704 -> 0.796),
 en 0.5 (R 0.663 -> 0.735)."""
 
 
-def dev_items(language: str, *, without: str | None = None) -> list[Labelled]:
-    """The dev sentences of ``language``, without the file ``<lang>.<without>.tsv``."""
-    items: list[Labelled] = []
-    for stem in PARTS["dev"]:
-        path = DATA / f"{language}.{stem}.tsv"
-        if stem != without and path.is_file():
-            items += load_file(path)
-    return items
-
-
-def sentence_features(text: str, book: RuleBook) -> set[str]:
-    """The model's features of a typed sentence, tokenised as the matcher does."""
-    return features(tokenize(words_from_text(text), book.matching.spellings))
+def sentence_tokens(text: str, book: RuleBook) -> list[Token]:
+    """A typed sentence's tokens, as the matcher makes them."""
+    return tokenize(words_from_text(text), book.matching.spellings)
 
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -77,7 +68,7 @@ NOT_NAMES = frozenset(("i", "im", "ill", "ive", "id", *DAYS, *(d + "s" for d in 
 """English writes these with a capital; they are words a promise hangs on, not names."""
 
 
-def proper_names(items: Sequence[Labelled], book: RuleBook) -> set[str]:
+def proper_names(sentences: Sequence[Sequence[Token]], book: RuleBook) -> set[str]:
     """Normalised words the sentences only ever write with a capital inside a sentence.
 
     People's and companies' names ("Sanne", "Waterlink") say nothing about a rule and
@@ -86,8 +77,7 @@ def proper_names(items: Sequence[Labelled], book: RuleBook) -> set[str]:
     """
     capital: set[str] = set()
     lower: set[str] = set()
-    for item in items:
-        tokens = tokenize(words_from_text(item.text), book.matching.spellings)
+    for tokens in sentences:
         for i, token in enumerate(tokens):
             first = token.original[:1]
             if first.islower():
@@ -118,8 +108,9 @@ def fit(
 ) -> PhraseWordsModel:
     """The logistic regressions over ``items``, one per learnt rule of ``book``."""
     rules = tuple(r.id for r in book.rules if learnable(r))
-    rows = [sentence_features(item.text, book) for item in items]
-    names = proper_names(items, book)
+    tokenised = [sentence_tokens(item.text, book) for item in items]
+    rows = [features(tokens) for tokens in tokenised]
+    names = proper_names(tokenised, book)
     words = {f[2:] for row in rows for f in row if f.startswith("w:")}
     name_stems = {n[:STEM] for n in names if len(n) > STEM} - {
         w[:STEM] for w in words - names if len(w) > STEM
@@ -127,35 +118,12 @@ def fit(
     rows = [without_names(row, names, name_stems) for row in rows]
     counts = Counter(name for row in rows for name in row)
     kept = sorted(n for n, c in counts.items() if c >= MIN_COUNT)
-    index = {n: i for i, n in enumerate(kept)}
-    x = np.zeros((len(rows), len(kept)))
-    for r, row in enumerate(rows):
-        for name in row:
-            if name in index:
-                x[r, index[name]] = 1.0
     y = np.array([[rule in item.expected for rule in rules] for item in items], dtype=float)
-    d, k = len(kept), len(rules)
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w = theta[: d * k].reshape(d, k)
-        b = theta[d * k :]
-        z = x @ w + b
-        p = 1.0 / (1.0 + np.exp(-z))
-        nll = float(np.sum(np.logaddexp(0.0, z) - y * z))
-        g = p - y
-        gw = x.T @ g + penalty * w
-        gb = g.sum(axis=0)
-        return nll + 0.5 * penalty * float(np.sum(w * w)), np.concatenate([gw.ravel(), gb])
-
-    result = minimize(
-        loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": 1000}
+    binary = [dict.fromkeys(row, 1.0) for row in rows]
+    weights, bias = fit_weights(
+        binary, kept, y, penalty=penalty, softmax=False, maxiter=1000, min_weight=5e-3
     )
-    w = result.x[: d * k].reshape(d, k)
-    b = result.x[d * k :]
-    weights = {
-        n: tuple(float(v) for v in w[i]) for n, i in index.items() if np.max(np.abs(w[i])) >= 5e-3
-    }
-    return PhraseWordsModel(rules, tuple(float(v) for v in b), weights, threshold)
+    return PhraseWordsModel(rules, bias, weights, threshold)
 
 
 def hold_out(language: str, stem: str) -> None:
@@ -163,7 +131,7 @@ def hold_out(language: str, stem: str) -> None:
     book = load_rules(language)
     path = DATA / f"{language}.{stem}.tsv"
     held = load_file(path)
-    train = dev_items(language, without=stem)
+    train = load_part(language, "dev", without=stem)
     print(f"{language}: trained on {len(train)} dev sentences, scored on {path.name} ({len(held)})")
     alone = score(language, "dev", book, mistakes=False, words_model=False, items=held)
     print(
@@ -194,7 +162,7 @@ def main() -> None:
             hold_out(language, args.hold_out)
             continue
         book = load_rules(language)
-        items = dev_items(language)
+        items = load_part(language, "dev")
         model = fit(items, book, threshold=THRESHOLD[language])
         out = ROOT / "seeds" / "rules" / f"words_model_{language}.json"
         out.write_text(json.dumps(model.to_json(), ensure_ascii=False) + "\n", encoding="utf-8")

@@ -179,12 +179,15 @@ def load_file(path: Path) -> list[Labelled]:
     return items
 
 
-def load_part(language: str, part: str) -> list[Labelled]:
-    """The labelled sentences of one language's ``dev`` or ``test`` part."""
+def load_part(language: str, part: str, *, without: str | None = None) -> list[Labelled]:
+    """The labelled sentences of one language's ``dev`` or ``test`` part.
+
+    ``without``: leave out that file (``<lang>.<without>.tsv``), to score on it held out.
+    """
     items: list[Labelled] = []
     for stem in PARTS[part]:
         path = DATA / f"{language}.{stem}.tsv"
-        if path.is_file():
+        if stem != without and path.is_file():
             items += load_file(path)
     return items
 
