@@ -44,10 +44,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from encoder import parse_policy  # noqa: E402
+
 from belcoach.audio.analysis.phrases.analyser import PhraseAnalyser, RulesConfig  # noqa: E402
 from belcoach.audio.analysis.phrases.context import CallMemory, NameBook  # noqa: E402
 from belcoach.audio.analysis.phrases.tokens import words_from_text  # noqa: E402
-from belcoach.audio.engine.buckets import SHORT_WINDOWS  # noqa: E402
+from belcoach.audio.engine.buckets import BucketPolicy  # noqa: E402
 from belcoach.audio.engine.channel_words import ChannelTranscriber  # noqa: E402
 from belcoach.audio.engine.hallucinations import HallucinationFilter  # noqa: E402
 from belcoach.audio.engine.sources import open_call  # noqa: E402
@@ -98,15 +100,17 @@ def select(n: int, seed: int) -> tuple[list[Clip], list[Clip]]:
     return sample, relevant
 
 
-def transcribe_missing(clips: list[Clip], cache: Path, *, short_windows: bool = False) -> None:
+def transcribe_missing(
+    clips: list[Clip], cache: Path, *, windows: BucketPolicy | None = None
+) -> None:
     """Run the analyze path with real Whisper on every clip not yet cached (one at a time)."""
     done = load_cache(cache)
     todo = [c for c in clips if clip_name(c) not in done]
     if not todo:
         return
     whisper = load_transcriber(ModelChoice("base", beam_size=1), "nl")
-    if short_windows:
-        whisper = whisper.with_policy(SHORT_WINDOWS)
+    if windows is not None:
+        whisper = whisper.with_policy(windows)
     vad = SileroSession()
     started = time.perf_counter()
     audio = 0.0
@@ -480,9 +484,10 @@ def main() -> None:
     ap.add_argument("--whisper-only", action="store_true", help="fill the cache, score nothing")
     ap.add_argument("--cached-only", action="store_true", help="score the cached clips only")
     ap.add_argument(
-        "--short-windows",
-        action="store_true",
-        help="encoder windows of 10/20/30 s (SHORT_WINDOWS) instead of 30 s; give its own --cache",
+        "--windows",
+        type=parse_policy,
+        help="the finals' encoder windows as buckets@margin, e.g. 10,20,30@1 (SHORT_WINDOWS), "
+        "instead of the transcriber's own; give its own --cache",
     )
     ap.add_argument(
         "--whole",
@@ -492,8 +497,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.whole and args.cache == ap.get_default("cache"):
         args.cache = ROOT / "out" / "real_cards_whole.jsonl"
-    if args.whole and args.short_windows:
-        ap.error("--whole decodes in Whisper's own 30 s windows; drop --short-windows")
+    if args.whole and args.windows:
+        ap.error("--whole decodes in Whisper's own 30 s windows; drop --windows")
     sample, relevant = select(args.clips, args.seed)
     if not sample:
         print("fillets: not installed (apt-get install fillets-ng-data-nl fillets-ng-data)")
@@ -509,7 +514,7 @@ def main() -> None:
     elif args.whole:
         transcribe_whole_missing(sample + relevant, args.cache)
     else:
-        transcribe_missing(sample + relevant, args.cache, short_windows=args.short_windows)
+        transcribe_missing(sample + relevant, args.cache, windows=args.windows)
     if args.whisper_only:
         return
     book = load_rules("nl")

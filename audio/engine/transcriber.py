@@ -41,6 +41,17 @@ P 0.89 R 0.24 (16 / 2 / 50). So finals keep 30 s windows and only the interim
 passes, whose words are shown but never committed, take SHORT_WINDOWS
 (``interim_policy``, set by ``jobs.run.load_transcriber``).
 
+Measured again on 2026-12-06 for the finals, 20 s windows (``20,30@1``): one
+3.4 s utterance (median of 13 real clips, quiet machine) 0.45 s per pass
+against 0.76-0.87 s in 30 s windows (encoder 0.23 against 0.51-0.60 s), which
+alone would bring live commits near 0.8 s. WER on the engine's cuts of 300
+real clips (``best_decoding.py --clips 300 --seed 1``) 60.2 % against 60.1 %
+(15 s windows: 61.4 %), at 0.154 against 0.279 CPU s per audio s. But the
+phrase cards on real speech (``real_cards.py --windows 20,30@1``, 440 clips)
+dropped again: dev gate off P 0.56 R 0.60 (24/19/16) to P 0.40 R 0.45
+(18/27/22), dev chosen gate R 0.35 to 0.17; test gate off R 0.62 to 0.51. So
+finals keep 30 s windows.
+
 ``transcribe_batch`` runs several utterances in one pass: two batched took
 0.91 of two single passes (median of 5 pairs, same load). The engine uses it
 only with ``EngineConfig.batch_channels`` (off by default, see
